@@ -1,0 +1,2 @@
+/** Spacegate persistence. */
+package dev.spacegate.persistence;

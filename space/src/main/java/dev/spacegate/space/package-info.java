@@ -1,0 +1,2 @@
+/** Spacegate space. */
+package dev.spacegate.space;
