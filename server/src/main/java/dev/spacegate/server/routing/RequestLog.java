@@ -1,0 +1,70 @@
+package dev.spacegate.server.routing;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * Gives every response an {@code X-Request-Id} and writes one access-log line per request: method, path
+ * (query values that can carry keys redacted), status, duration, owner and request id.
+ */
+public final class RequestLog implements Filter {
+    public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+    /** Context key holding the request id, for parts that echo it (usage records, upstream calls). */
+    public static final String REQUEST_ID_KEY = "spacegate.request-id";
+
+    private static final System.Logger ACCESS = System.getLogger("spacegate.access");
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+    private static final Set<String> SECRET_PARAMS = Set.of("key", "api_key", "api-key", "apikey", "auth_token",
+            "token", "access_token", "refresh_token", "id_token", "code", "password", "secret", "management_key",
+            "client_secret", "state");
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long start = System.nanoTime();
+        String incoming = req.headers().first(REQUEST_ID).orElse("");
+        String id = SANE_ID.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
+        req.context().register(REQUEST_ID_KEY, id);
+        res.header(REQUEST_ID, id);
+        try {
+            chain.proceed();
+        } finally {
+            long micros = (System.nanoTime() - start) / 1000;
+            String owner = req.context().get(Router.OWNER_KEY, String.class).orElse("-");
+            String line = req.prologue().method().text() + " " + redactedTarget(req.path().rawPath(),
+                    req.query().rawValue()) + " " + res.status().code() + " " + (micros / 1000) + "."
+                    + String.format(Locale.ROOT, "%03d", micros % 1000) + "ms owner=" + owner + " id=" + id;
+            ACCESS.log(System.Logger.Level.INFO, line);
+        }
+    }
+
+    /** The request target as logged: query parameters that may hold secrets have their values replaced. */
+    static String redactedTarget(String path, String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return path;
+        }
+        StringBuilder sb = new StringBuilder(path).append('?');
+        String[] pairs = rawQuery.split("&");
+        for (int i = 0; i < pairs.length; i++) {
+            if (i > 0) {
+                sb.append('&');
+            }
+            int eq = pairs[i].indexOf('=');
+            String name = eq < 0 ? pairs[i] : pairs[i].substring(0, eq);
+            if (eq >= 0 && SECRET_PARAMS.contains(name.toLowerCase(Locale.ROOT))) {
+                sb.append(name).append("=REDACTED");
+            } else {
+                sb.append(pairs[i]);
+            }
+        }
+        return sb.toString();
+    }
+}

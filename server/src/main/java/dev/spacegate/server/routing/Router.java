@@ -1,0 +1,71 @@
+package dev.spacegate.server.routing;
+
+import java.util.Map;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The server's one HTTP handler: normalises the path, asks the {@link RouteTable} who owns it and hands the
+ * request to that owner (a built-in part or a {@link Forwarder}).
+ */
+public final class Router implements Handler {
+    /** Context key under which the access log finds the owner that served a request. */
+    public static final String OWNER_KEY = "spacegate.owner";
+
+    private final RouteTable table;
+    private final Map<String, RouteOwner> owners;
+    private final long maxBodyBytes;
+
+    public Router(RouteTable table, Map<String, RouteOwner> owners, long maxBodyBytes) {
+        for (String owner : table.owners()) {
+            if (!owners.containsKey(owner)) {
+                throw new IllegalArgumentException("route table " + table.name() + " needs an owner '" + owner + "'");
+            }
+        }
+        this.table = table;
+        this.owners = Map.copyOf(owners);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public RouteTable table() {
+        return table;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) throws Exception {
+        String normalized = PathNormalizer.normalize(req.path().rawPath()).orElse(null);
+        if (normalized == null) {
+            ErrorReply.send(res, 400, "invalid_request_error", "invalid_path", "the request path is not valid", null);
+            return;
+        }
+        RouteTable.Decision d = table.decide(normalized);
+        req.context().register(OWNER_KEY, d.owner());
+        if (d.redirect().isPresent()) {
+            String query = req.query().rawValue();
+            res.status(Status.FOUND_302);
+            res.header(HeaderNames.LOCATION, d.redirect().get() + (query.isEmpty() ? "" : "?" + query));
+            res.send();
+            return;
+        }
+        long declared = req.headers().contentLength().orElse(-1L);
+        if (declared > maxBodyBytes) {
+            ErrorReply.send(res, 413, "invalid_request_error", "request_too_large",
+                    "request body is larger than the limit of " + maxBodyBytes + " bytes", d.owner());
+            return;
+        }
+        req.streamFilter(in -> new BodyLimit(in, maxBodyBytes));
+        try {
+            owners.get(d.owner()).serve(req, res, d.targetPath());
+        } catch (RuntimeException e) {
+            BodyLimit.TooLargeException tooLarge = BodyLimit.find(e);
+            if (tooLarge == null || res.isSent()) {
+                throw e;
+            }
+            ErrorReply.send(res, 413, "invalid_request_error", "request_too_large", tooLarge.getMessage(), d.owner());
+        }
+    }
+}

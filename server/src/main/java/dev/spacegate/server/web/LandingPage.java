@@ -1,0 +1,37 @@
+package dev.spacegate.server.web;
+
+import java.nio.charset.StandardCharsets;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+
+/** The small page at {@code /}: names Spacegate as an API gateway and links the panel and the APIs. */
+public final class LandingPage {
+    private static final byte[] HTML = ("""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Spacegate API gateway</title>
+            <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;
+            line-height:1.5;color:#1f2933}code{background:#eef2f7;padding:.1rem .3rem;border-radius:3px}
+            @media (prefers-color-scheme:dark){body{background:#111827;color:#e5e7eb}code{background:#1f2937}}
+            a{color:#2563eb}</style></head>
+            <body><h1>Spacegate</h1>
+            <p>A self-hosted LLM API gateway: OpenAI, Claude and Gemini compatible APIs over your own
+            API keys and subscription accounts, with usage analytics, on one port.</p>
+            <p><a href="/management.html">Open the management panel</a></p>
+            <ul><li>OpenAI: <code>/v1/chat/completions</code>, <code>/v1/responses</code></li>
+            <li>Claude: <code>/v1/messages</code></li><li>Gemini: <code>/v1beta/models</code></li>
+            <li>Health: <code>/healthz</code></li></ul></body></html>
+            """).getBytes(StandardCharsets.UTF_8);
+
+    private LandingPage() {
+    }
+
+    public static void send(ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        res.header(HeaderNames.create("X-Frame-Options"), "DENY");
+        res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
+        res.send(HTML);
+    }
+}
