@@ -282,21 +282,31 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** A column's raw JDBC value, null when SQL NULL. */
+    public static Object raw(DbRow row, String column) {
+        try {
+            return row.column(column).get();
+        } catch (NullPointerException sqlNull) {
+            // Helidon 4.1.2 wraps every value in Value.create(), which rejects SQL NULL; hot queries COALESCE instead
+            return null;
+        }
+    }
+
     /** A numeric column as long (engines return Integer, Long or BigDecimal), 0 when null. */
     public static long longValue(DbRow row, String column) {
-        Object v = row.column(column).get();
+        Object v = raw(row, column);
         return v == null ? 0 : ((Number) v).longValue();
     }
 
     /** A numeric column as Long, null when null. */
     public static Long longOrNull(DbRow row, String column) {
-        Object v = row.column(column).get();
+        Object v = raw(row, column);
         return v == null ? null : ((Number) v).longValue();
     }
 
     /** A text column, null when null. */
     public static String text(DbRow row, String column) {
-        Object v = row.column(column).get();
+        Object v = raw(row, column);
         return v == null ? null : v.toString();
     }
 

@@ -82,7 +82,7 @@ public final class Migrations {
 
     /** The highest applied version, 0 for an empty database. */
     public static int currentVersion(Database db) {
-        return db.read(exec -> Database.one(exec, db.sql("SELECT MAX(version) AS v FROM ${p}schema_version"),
+        return db.read(exec -> Database.one(exec, db.sql("SELECT COALESCE(MAX(version), 0) AS v FROM ${p}schema_version"),
                 r -> (int) Database.longValue(r, "v"))).orElse(0);
     }
 

@@ -276,12 +276,12 @@ public final class DbUsageStore implements UsageStore {
             case AUTH_INDEX -> "auth_index";
             case API_KEY -> "api_key_hash";
         };
-        String sums = ROLLUP_SUMS.stream().map(c -> "SUM(" + c + ") AS " + c).collect(Collectors.joining(", "));
+        String sums = ROLLUP_SUMS.stream().map(c -> "COALESCE(SUM(" + c + "), 0) AS " + c).collect(Collectors.joining(", "));
         String sql = db.sql("SELECT " + keyExpr + " AS k, " + sums + " FROM ${p}usage_hourly_rollups WHERE " + where
                 + (groupBy == GroupBy.NONE ? "" : " GROUP BY " + keyExpr + " ORDER BY " + keyExpr));
         List<RollupRow> rows = db.read(exec -> {
             try (Stream<DbRow> s = exec.createQuery(sql).params(params).execute()) {
-                return s.map(r -> new RollupRow(key(groupBy, r.column("k").get()), totals(r))).toList();
+                return s.map(r -> new RollupRow(key(groupBy, Database.raw(r, "k")), totals(r))).toList();
             }
         });
         if (groupBy == GroupBy.NONE && rows.size() == 1 && rows.get(0).totals().calls() == 0) {

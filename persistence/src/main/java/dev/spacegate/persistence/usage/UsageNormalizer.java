@@ -84,8 +84,12 @@ final class UsageNormalizer {
         Long ttft = longOrNull(json, "ttft_ms", "ttftMs", "time_to_first_token_ms", "timeToFirstTokenMs");
 
         JsonNode fail = json.get("fail");
-        Integer failStatus = fail != null && fail.hasNonNull("status_code") ? fail.get("status_code").asInt()
-                : json.hasNonNull("fail_status_code") ? json.get("fail_status_code").asInt() : null;
+        Integer failStatus = null;
+        if (fail != null && fail.hasNonNull("status_code")) {
+            failStatus = fail.get("status_code").asInt();
+        } else if (json.hasNonNull("fail_status_code")) {
+            failStatus = json.get("fail_status_code").asInt();
+        }
         boolean failed = failed(json);
         String failBody = fail != null && fail.hasNonNull("body") ? fail.get("body").asText()
                 : text(json, "fail_body");
