@@ -27,6 +27,6 @@ class PostgresStoreTest extends StoreSuite {
         if (schema != null) {
             TestPg.dropSchema(url, schema);
         }
-        SqliteStoreTest.deleteTree(dir);
+        TestPg.deleteTree(dir);
     }
 }

@@ -28,7 +28,7 @@ class SqliteStoreTest extends StoreSuite {
 
     @Override
     void cleanUp() {
-        deleteTree(dir);
+        TestPg.deleteTree(dir);
     }
 
     @Test
@@ -43,18 +43,7 @@ class SqliteStoreTest extends StoreSuite {
                     () -> Persistence.open(PersistenceSettings.embedded(other)));
             assertEquals(PersistenceException.Code.SCHEMA_TOO_NEW, e.code());
         } finally {
-            deleteTree(other);
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new AssertionError(e);
+            TestPg.deleteTree(other);
         }
     }
 }

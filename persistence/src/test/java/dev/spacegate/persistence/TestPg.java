@@ -46,6 +46,18 @@ public final class TestPg {
         return env;
     }
 
+    /** Deletes a directory tree (test clean-up). */
+    public static void deleteTree(java.nio.file.Path root) {
+        if (root == null || !java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Drops a schema and everything in it. */
     public static void dropSchema(String url, String schema) {
         try (Database db = Database.postgres(PostgresDsn.parse(url), "public", 1, Duration.ofSeconds(5))) {

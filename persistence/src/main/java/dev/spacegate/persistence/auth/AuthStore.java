@@ -25,6 +25,10 @@ public interface AuthStore extends AutoCloseable {
     /** Removes one auth file; false when it did not exist. */
     boolean delete(String name);
 
+    /** Picks up changes other writers made (a no-op where every read already sees them). */
+    default void refresh() {
+    }
+
     @Override
     default void close() {
     }
