@@ -4,6 +4,7 @@ import dev.spacegate.persistence.db.Database;
 import dev.spacegate.persistence.seal.SecretBox;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,10 +25,12 @@ public final class DbAuthStore implements AuthStore {
 
     @Override
     public List<AuthFileInfo> list() {
-        return db.read(exec -> Database.list(exec,
-                db.sql("SELECT name, size_bytes, updated_at_ms FROM ${p}auth_files ORDER BY name"),
+        List<AuthFileInfo> rows = db.read(exec -> Database.list(exec,
+                db.sql("SELECT name, size_bytes, updated_at_ms FROM ${p}auth_files"),
                 r -> new AuthFileInfo(Database.text(r, "name"), Database.longValue(r, "size_bytes"),
                         Instant.ofEpochMilli(Database.longValue(r, "updated_at_ms")))));
+        // sorted here, not in SQL, so the order does not depend on the database's collation
+        return rows.stream().sorted(Comparator.comparing(AuthFileInfo::name)).toList();
     }
 
     @Override

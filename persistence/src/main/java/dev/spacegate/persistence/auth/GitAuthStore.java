@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -56,7 +57,7 @@ import java.util.stream.Stream;
 public final class GitAuthStore implements AuthStore {
     private static final System.Logger LOG = System.getLogger(GitAuthStore.class.getName());
     private static final String SUFFIX = DirAuthStore.SUFFIX;
-    private static final int MAX_ATTEMPTS = 8;
+    private static final int MAX_ATTEMPTS = 12;
     private static final int GC_EVERY = 50;
     private static final Comparator<String> GIT_ORDER = (a, b) -> Arrays.compareUnsigned(
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
@@ -212,10 +213,21 @@ public final class GitAuthStore implements AuthStore {
                 throw new PersistenceException(Code.STORAGE_FAILED, "could not write to the local git store: "
                         + e.getClass().getSimpleName());
             }
+            backOff(attempt);
             sync();
         }
         throw new PersistenceException(Code.REMOTE_FAILED, "gave up writing auth file " + name + " to "
                 + remote.safeUrl() + " after " + MAX_ATTEMPTS + " attempts (other writers keep changing it)");
+    }
+
+    /** Random, growing pause so two writers that keep colliding fall out of step. */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(10, 50L << Math.min(attempt, 5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PersistenceException(Code.REMOTE_FAILED, "interrupted while retrying a git push");
+        }
     }
 
     private ObjectId commit(ObjectInserter inserter, Map<String, ObjectId> tree) throws IOException {
