@@ -1,0 +1,82 @@
+package dev.spacegate.persistence.seal;
+
+import dev.spacegate.persistence.PersistenceException;
+import dev.spacegate.persistence.PersistenceException.Code;
+import dev.spacegate.persistence.PersistenceSettings;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Finds the data key for a deployment: {@code DATA_KEY}, else {@code DATA_KEY_FILE}, else (only when all state is on
+ * the local disk) {@code <data dir>/data.key}, generated with mode 0600 on first start.
+ */
+public final class DataKeys {
+    private static final System.Logger LOG = System.getLogger(DataKeys.class.getName());
+    /** Name of the generated key file inside the data directory. */
+    public static final String KEY_FILE = "data.key";
+
+    private DataKeys() {
+    }
+
+    /** Builds the key ring the settings describe. */
+    public static SecretBox load(PersistenceSettings settings) {
+        List<String> previous = settings.dataKeyPrevious()
+                .map(p -> Arrays.stream(p.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
+        if (settings.dataKey().isPresent()) {
+            return SecretBox.fromText(settings.dataKey().get(), previous);
+        }
+        if (settings.dataKeyFile().isPresent()) {
+            return SecretBox.fromText(read(settings.dataKeyFile().get(), "DATA_KEY_FILE"), previous);
+        }
+        Path file = settings.dataDir().resolve(KEY_FILE);
+        if (Files.isRegularFile(file)) {
+            return SecretBox.fromText(read(file, "data key file"), previous);
+        }
+        if (!settings.fullyLocal()) {
+            // a key on the container's disk would vanish with the next restart and take every sealed value with it
+            throw new PersistenceException(Code.INVALID_SETTINGS, "DATA_KEY (or DATA_KEY_FILE) is required when state is"
+                    + " kept outside the container (PGSTORE_DSN or AUTH_STORE=git); generate one with"
+                    + " `openssl rand -base64 32` and store it as a secret");
+        }
+        return SecretBox.fromText(generate(file), previous);
+    }
+
+    private static String generate(Path file) {
+        String key = SecretBox.generateKeyText();
+        try {
+            Files.createDirectories(file.getParent());
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, key + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (FileAlreadyExistsException e) {
+            return read(file, "data key file"); // another process won the race; use its key
+        } catch (IOException e) {
+            throw new PersistenceException(Code.STORAGE_FAILED, "could not create the data key file in the data"
+                    + " directory: " + e.getClass().getSimpleName());
+        }
+        LOG.log(System.Logger.Level.WARNING, "Generated a new data key in the data directory (" + KEY_FILE
+                + "). Back it up or set DATA_KEY: sealed auth files cannot be opened without it.");
+        return key;
+    }
+
+    private static String read(Path file, String what) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new PersistenceException(Code.INVALID_SETTINGS, "could not read the " + what + ": "
+                    + e.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package dev.spacegate.persistence.usage;
+
+import dev.spacegate.persistence.PersistenceException;
+import dev.spacegate.persistence.PersistenceException.Code;
+import dev.spacegate.persistence.db.Database;
+import dev.spacegate.persistence.migrate.Migrations;
+import io.helidon.dbclient.DbRow;
+import io.helidon.dbclient.DbTransaction;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@link UsageStore} on {@code usage_events} and {@code usage_hourly_rollups}. A batch is inserted with multi-row
+ * {@code INSERT ... ON CONFLICT (event_hash) DO NOTHING RETURNING event_hash}; only the rows that really went in
+ * are added to the rollups, in the same transaction, so rollups never double count.
+ */
+public final class DbUsageStore implements UsageStore {
+    private static final long HOUR_MS = 3_600_000L;
+    private static final long DAY_MS = 86_400_000L;
+    private static final int ROWS_PER_INSERT = 100;
+    private static final String HORIZON_KEY = "usage.retention_horizon_ms";
+
+    private static final List<String> EVENT_COLUMNS = List.of("event_hash", "request_id", "timestamp_ms", "provider",
+            "executor_type", "model", "requested_model", "resolved_model", "endpoint", "auth_type", "auth_index",
+            "auth_id", "auth_label", "source", "source_hash", "api_key_hash", "api_key_masked", "input_tokens",
+            "output_tokens", "reasoning_tokens", "cached_tokens", "cache_read_tokens", "cache_creation_tokens",
+            "total_tokens", "latency_ms", "ttft_ms", "failed", "fail_status_code", "fail_summary", "reasoning_effort",
+            "service_tier", "created_at_ms");
+    private static final List<String> ROLLUP_KEYS = List.of("bucket_ms", "provider", "model", "auth_index",
+            "api_key_hash");
+    private static final List<String> ROLLUP_SUMS;
+
+    static {
+        List<String> sums = new ArrayList<>(List.of("calls", "failures", "input_tokens", "output_tokens",
+                "reasoning_tokens", "cached_tokens", "cache_read_tokens", "cache_creation_tokens", "total_tokens",
+                "latency_sum_ms", "latency_count"));
+        sums.addAll(Migrations.HISTOGRAM_COLUMNS);
+        ROLLUP_SUMS = List.copyOf(sums);
+    }
+
+    private final Database db;
+    private final String insertRow;
+    private volatile Long horizonMs;
+
+    public DbUsageStore(Database db) {
+        this.db = db;
+        this.insertRow = "(" + EVENT_COLUMNS.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+    }
+
+    // --- writing ------------------------------------------------------------------------------------------
+
+    @Override
+    public int appendBatch(List<UsageEvent> events) {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        long horizon = horizon();
+        Map<String, UsageEvent> unique = new LinkedHashMap<>();
+        for (UsageEvent e : events) {
+            if (e.timestampMs() >= horizon) {
+                unique.putIfAbsent(e.eventHash(), e);
+            }
+        }
+        if (unique.isEmpty()) {
+            return 0;
+        }
+        List<UsageEvent> candidates = List.copyOf(unique.values());
+        return db.write(tx -> {
+            List<UsageEvent> inserted = new ArrayList<>();
+            for (int from = 0; from < candidates.size(); from += ROWS_PER_INSERT) {
+                List<UsageEvent> chunk = candidates.subList(from, Math.min(candidates.size(), from + ROWS_PER_INSERT));
+                Set<String> added = insertChunk(tx, chunk);
+                for (UsageEvent e : chunk) {
+                    if (added.contains(e.eventHash())) {
+                        inserted.add(e);
+                    }
+                }
+            }
+            addToRollups(tx, inserted);
+            return inserted.size();
+        });
+    }
+
+    private Set<String> insertChunk(DbTransaction tx, List<UsageEvent> chunk) {
+        String sql = db.sql("INSERT INTO ${p}usage_events (" + String.join(", ", EVENT_COLUMNS) + ") VALUES "
+                + String.join(", ", Collections.nCopies(chunk.size(), insertRow))
+                + " ON CONFLICT (event_hash) DO NOTHING RETURNING event_hash");
+        List<Object> params = new ArrayList<>(chunk.size() * EVENT_COLUMNS.size());
+        for (UsageEvent e : chunk) {
+            Collections.addAll(params, e.eventHash(), e.requestId(), e.timestampMs(), e.provider(), e.executorType(),
+                    e.model(), e.requestedModel(), e.resolvedModel(), e.endpoint(), e.authType(), e.authIndex(),
+                    e.authId(), e.authLabel(), e.source(), e.sourceHash(), e.apiKeyHash(), e.apiKeyMasked(),
+                    e.inputTokens(), e.outputTokens(), e.reasoningTokens(), e.cachedTokens(), e.cacheReadTokens(),
+                    e.cacheCreationTokens(), e.totalTokens(), e.latencyMs(), e.ttftMs(), e.failed() ? 1 : 0,
+                    e.failStatusCode(), e.failSummary(), e.reasoningEffort(), e.serviceTier(), e.createdAtMs());
+        }
+        try (Stream<DbRow> rows = tx.createQuery(sql).params(params).execute()) {
+            return rows.map(r -> Database.text(r, "event_hash")).collect(Collectors.toCollection(HashSet::new));
+        }
+    }
+
+    private record RollupKey(long bucketMs, String provider, String model, String authIndex, String apiKeyHash) {
+    }
+
+    private void addToRollups(DbTransaction tx, List<UsageEvent> inserted) {
+        if (inserted.isEmpty()) {
+            return;
+        }
+        Map<RollupKey, long[]> groups = new LinkedHashMap<>();
+        for (UsageEvent e : inserted) {
+            RollupKey key = new RollupKey(Math.floorDiv(e.timestampMs(), HOUR_MS) * HOUR_MS, nz(e.provider()),
+                    e.model(), nz(e.authIndex()), nz(e.apiKeyHash()));
+            long[] s = groups.computeIfAbsent(key, k -> new long[ROLLUP_SUMS.size()]);
+            s[0]++;
+            s[1] += e.failed() ? 1 : 0;
+            s[2] += e.inputTokens();
+            s[3] += e.outputTokens();
+            s[4] += e.reasoningTokens();
+            s[5] += e.cachedTokens();
+            s[6] += e.cacheReadTokens();
+            s[7] += e.cacheCreationTokens();
+            s[8] += e.totalTokens();
+            if (e.latencyMs() != null) {
+                s[9] += e.latencyMs();
+                s[10]++;
+                s[11 + UsageTotals.bucketOf(e.latencyMs())]++;
+            }
+        }
+        List<String> columns = new ArrayList<>(ROLLUP_KEYS);
+        columns.addAll(ROLLUP_SUMS);
+        String row = "(" + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+        String update = ROLLUP_SUMS.stream().map(c -> c + " = r." + c + " + excluded." + c)
+                .collect(Collectors.joining(", "));
+        List<Map.Entry<RollupKey, long[]>> entries = List.copyOf(groups.entrySet());
+        for (int from = 0; from < entries.size(); from += ROWS_PER_INSERT) {
+            List<Map.Entry<RollupKey, long[]>> chunk = entries.subList(from,
+                    Math.min(entries.size(), from + ROWS_PER_INSERT));
+            List<Object> params = new ArrayList<>(chunk.size() * columns.size());
+            for (Map.Entry<RollupKey, long[]> g : chunk) {
+                RollupKey k = g.getKey();
+                Collections.addAll(params, k.bucketMs(), k.provider(), k.model(), k.authIndex(), k.apiKeyHash());
+                for (long v : g.getValue()) {
+                    params.add(v);
+                }
+            }
+            tx.createDmlStatement(db.sql("INSERT INTO ${p}usage_hourly_rollups AS r (" + String.join(", ", columns)
+                    + ") VALUES " + String.join(", ", Collections.nCopies(chunk.size(), row))
+                    + " ON CONFLICT (" + String.join(", ", ROLLUP_KEYS) + ") DO UPDATE SET " + update))
+                    .params(params).execute();
+        }
+    }
+
+    @Override
+    public long pruneBefore(Instant before) {
+        long cutoff = before.toEpochMilli();
+        long deleted = db.write(tx -> {
+            long n = tx.dml(db.sql("DELETE FROM ${p}usage_events WHERE timestamp_ms < ?"), cutoff);
+            String value = Long.toString(cutoff);
+            long updated = tx.dml(db.sql("UPDATE ${p}settings SET value = ?, version = version + 1, updated_at_ms = ?"
+                    + " WHERE key = ? AND CAST(value AS BIGINT) < ?"), value, System.currentTimeMillis(), HORIZON_KEY,
+                    cutoff);
+            if (updated == 0) {
+                tx.dml(db.sql("INSERT INTO ${p}settings (key, value, version, updated_at_ms) VALUES (?, ?, 1, ?)"
+                        + " ON CONFLICT (key) DO NOTHING"), HORIZON_KEY, value, System.currentTimeMillis());
+            }
+            return n;
+        });
+        horizonMs = null;
+        return deleted;
+    }
+
+    private long horizon() {
+        Long h = horizonMs;
+        if (h == null) {
+            h = db.read(exec -> Database.one(exec, db.sql("SELECT value FROM ${p}settings WHERE key = ?"),
+                    r -> Long.parseLong(Database.text(r, "value")), HORIZON_KEY)).orElse(Long.MIN_VALUE);
+            horizonMs = h;
+        }
+        return h;
+    }
+
+    // --- reading raw events -------------------------------------------------------------------------------
+
+    @Override
+    public UsagePage query(UsageQuery query) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder(filterClause(query.filter(), "timestamp_ms", params, false));
+        if (query.cursor().isPresent()) {
+            long[] c = parseCursor(query.cursor().get());
+            where.append(" AND (timestamp_ms < ? OR (timestamp_ms = ? AND id < ?))");
+            Collections.addAll(params, c[0], c[0], c[1]);
+        }
+        params.add(query.limit() + 1);
+        String sql = db.sql("SELECT id, " + String.join(", ", EVENT_COLUMNS) + " FROM ${p}usage_events WHERE " + where
+                + " ORDER BY timestamp_ms DESC, id DESC LIMIT ?");
+        List<Map.Entry<Long, UsageEvent>> rows = db.read(exec -> {
+            try (Stream<DbRow> s = exec.createQuery(sql).params(params).execute()) {
+                return s.map(r -> Map.entry(Database.longValue(r, "id"), toEvent(r))).toList();
+            }
+        });
+        Optional<String> next = Optional.empty();
+        List<Map.Entry<Long, UsageEvent>> page = rows;
+        if (rows.size() > query.limit()) {
+            page = rows.subList(0, query.limit());
+            Map.Entry<Long, UsageEvent> last = page.get(page.size() - 1);
+            next = Optional.of(last.getValue().timestampMs() + "." + last.getKey());
+        }
+        return new UsagePage(page.stream().map(Map.Entry::getValue).toList(), next);
+    }
+
+    private static long[] parseCursor(String cursor) {
+        String[] parts = cursor.split("\\.");
+        try {
+            if (parts.length == 2) {
+                return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the error below
+        }
+        throw new PersistenceException(Code.INVALID_CONTENT, "usage cursor is not one this server issued");
+    }
+
+    private static UsageEvent toEvent(DbRow r) {
+        Long status = Database.longOrNull(r, "fail_status_code");
+        return new UsageEvent(Database.text(r, "event_hash"), Database.text(r, "request_id"),
+                Database.longValue(r, "timestamp_ms"), Database.text(r, "provider"), Database.text(r, "executor_type"),
+                Database.text(r, "model"), Database.text(r, "requested_model"), Database.text(r, "resolved_model"),
+                Database.text(r, "endpoint"), Database.text(r, "auth_type"), Database.text(r, "auth_index"),
+                Database.text(r, "auth_id"), Database.text(r, "auth_label"), Database.text(r, "source"),
+                Database.text(r, "source_hash"), Database.text(r, "api_key_hash"), Database.text(r, "api_key_masked"),
+                Database.longValue(r, "input_tokens"), Database.longValue(r, "output_tokens"),
+                Database.longValue(r, "reasoning_tokens"), Database.longValue(r, "cached_tokens"),
+                Database.longValue(r, "cache_read_tokens"), Database.longValue(r, "cache_creation_tokens"),
+                Database.longValue(r, "total_tokens"), Database.longOrNull(r, "latency_ms"),
+                Database.longOrNull(r, "ttft_ms"), Database.longValue(r, "failed") != 0,
+                status == null ? null : status.intValue(), Database.text(r, "fail_summary"),
+                Database.text(r, "reasoning_effort"), Database.text(r, "service_tier"),
+                Database.longValue(r, "created_at_ms"));
+    }
+
+    @Override
+    public long count() {
+        return db.read(exec -> Database.one(exec, db.sql("SELECT COUNT(*) AS n FROM ${p}usage_events"),
+                r -> Database.longValue(r, "n"))).orElse(0L);
+    }
+
+    // --- rollups ------------------------------------------------------------------------------------------
+
+    @Override
+    public UsageTotals summary(UsageFilter filter) {
+        List<RollupRow> rows = rollups(filter, GroupBy.NONE);
+        return rows.isEmpty() ? UsageTotals.empty() : rows.get(0).totals();
+    }
+
+    @Override
+    public List<RollupRow> rollups(UsageFilter filter, GroupBy groupBy) {
+        List<Object> params = new ArrayList<>();
+        String where = filterClause(filter, "bucket_ms", params, true);
+        String keyExpr = switch (groupBy) {
+            case NONE -> "0";
+            case HOUR -> "bucket_ms";
+            case DAY -> "(bucket_ms / " + DAY_MS + ")";
+            case MODEL -> "model";
+            case PROVIDER -> "provider";
+            case AUTH_INDEX -> "auth_index";
+            case API_KEY -> "api_key_hash";
+        };
+        String sums = ROLLUP_SUMS.stream().map(c -> "COALESCE(SUM(" + c + "), 0) AS " + c).collect(Collectors.joining(", "));
+        String sql = db.sql("SELECT " + keyExpr + " AS k, " + sums + " FROM ${p}usage_hourly_rollups WHERE " + where
+                + (groupBy == GroupBy.NONE ? "" : " GROUP BY " + keyExpr + " ORDER BY " + keyExpr));
+        List<RollupRow> rows = db.read(exec -> {
+            try (Stream<DbRow> s = exec.createQuery(sql).params(params).execute()) {
+                return s.map(r -> new RollupRow(key(groupBy, Database.raw(r, "k")), totals(r))).toList();
+            }
+        });
+        if (groupBy == GroupBy.NONE && rows.size() == 1 && rows.get(0).totals().calls() == 0) {
+            return List.of(); // SUM over no rows yields one row of nulls
+        }
+        return rows;
+    }
+
+    private static String key(GroupBy groupBy, Object value) {
+        if (value == null) {
+            return "";
+        }
+        return switch (groupBy) {
+            case NONE -> "all";
+            case HOUR -> Instant.ofEpochMilli(((Number) value).longValue()).toString();
+            case DAY -> LocalDate.ofEpochDay(((Number) value).longValue()).toString();
+            default -> value.toString();
+        };
+    }
+
+    private static UsageTotals totals(DbRow r) {
+        long[] v = new long[ROLLUP_SUMS.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Database.longValue(r, ROLLUP_SUMS.get(i));
+        }
+        long[] histogram = new long[UsageTotals.BUCKETS];
+        System.arraycopy(v, 11, histogram, 0, UsageTotals.BUCKETS);
+        return new UsageTotals(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], histogram);
+    }
+
+    /** WHERE text for a filter; over rollups the time range is widened to whole UTC hours. */
+    private static String filterClause(UsageFilter f, String timeColumn, List<Object> params, boolean hourly) {
+        long from = f.from().toEpochMilli();
+        long to = f.to().toEpochMilli();
+        if (hourly) {
+            from = Math.floorDiv(from, HOUR_MS) * HOUR_MS;
+            to = Math.floorDiv(to + HOUR_MS - 1, HOUR_MS) * HOUR_MS;
+        }
+        StringBuilder w = new StringBuilder(timeColumn + " >= ? AND " + timeColumn + " < ?");
+        params.add(from);
+        params.add(to);
+        addEquals(w, params, "model", f.model());
+        addEquals(w, params, "provider", f.provider());
+        addEquals(w, params, "auth_index", f.authIndex());
+        addEquals(w, params, "api_key_hash", f.apiKeyHash());
+        return w.toString();
+    }
+
+    private static void addEquals(StringBuilder w, List<Object> params, String column, Optional<String> value) {
+        if (value.isPresent()) {
+            w.append(" AND ").append(column).append(" = ?");
+            params.add(value.get());
+        }
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.spacegate.persistence.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spacegate.persistence.PersistenceException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Normalisation of usage records as CPA-Manager-Plus does it, the event hash, and export round trips. */
+class UsageEventTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A CLIProxyAPI 7.x queue item (shape from cliproxyapi.md §5.2). */
+    private static final String CPA_RECORD = """
+            {"timestamp":"2026-03-01T10:15:30.123456789Z","latency_ms":1234,"ttft_ms":210,
+             "source":"alice@example.com","auth_index":"0123456789abcdef",
+             "tokens":{"input_tokens":100,"output_tokens":50,"reasoning_tokens":7,"cached_tokens":20,
+                       "cache_read_tokens":20,"cache_creation_tokens":0,"total_tokens":157},
+             "failed":false,"fail":{"status_code":200,"body":""},
+             "provider":"codex","executor_type":"CodexExecutor","model":"gpt-5.5","alias":"gpt-5",
+             "endpoint":"POST /v1/chat/completions","auth_type":"oauth","api_key":"sk-test-key-not-secret-123456",
+             "request_id":"deadbeef","reasoning_effort":"high","service_tier":"auto","response_service_tier":"default"}
+            """;
+
+    static JsonNode json(String s) throws Exception {
+        return JSON.readTree(s);
+    }
+
+    @Test
+    void cpaRecordIsNormalised() throws Exception {
+        UsageEvent e = UsageEvent.fromJson(json(CPA_RECORD));
+        assertEquals(Instant.parse("2026-03-01T10:15:30.123Z").toEpochMilli(), e.timestampMs());
+        assertEquals("gpt-5", e.model(), "client-visible alias wins");
+        assertEquals("gpt-5", e.requestedModel());
+        assertEquals("gpt-5.5", e.resolvedModel());
+        assertEquals("codex", e.provider());
+        assertEquals("CodexExecutor", e.executorType());
+        assertEquals("POST /v1/chat/completions", e.endpoint());
+        assertEquals("0123456789abcdef", e.authIndex());
+        assertEquals("ali***@example.com", e.source());
+        assertEquals(64, e.sourceHash().length());
+        assertEquals(100, e.inputTokens());
+        assertEquals(50, e.outputTokens());
+        assertEquals(7, e.reasoningTokens());
+        assertEquals(20, e.cachedTokens());
+        assertEquals(157, e.totalTokens());
+        assertEquals(1234L, e.latencyMs());
+        assertEquals(210L, e.ttftMs());
+        assertFalse(e.failed());
+        assertNull(e.failStatusCode());
+        assertEquals("default", e.serviceTier(), "the response tier is the effective one");
+        assertEquals("high", e.reasoningEffort());
+        assertEquals("m:sk-t...3456", e.apiKeyMasked());
+        assertFalse(e.toJson().toString().contains("sk-test-key-not-secret"), "raw client key is never kept");
+    }
+
+    @Test
+    void eventHashFollowsTheCpampFormula() throws Exception {
+        UsageEvent e = UsageEvent.fromJson(json(CPA_RECORD));
+        String expected = sha256("deadbeef|2026-03-01T10:15:30.123456789Z|POST /v1/chat/completions|gpt-5|"
+                + "0123456789abcdef|" + e.sourceHash() + "|100|50|7|20|false|1234");
+        assertEquals(expected, e.eventHash());
+        assertEquals(e.eventHash(), UsageEvent.fromJson(json(CPA_RECORD)).eventHash(), "stable across parses");
+    }
+
+    @Test
+    void exportLinesRoundTripVerbatim() throws Exception {
+        UsageEvent e = UsageEvent.fromJson(json(CPA_RECORD));
+        UsageEvent back = UsageEvent.fromJson(e.toJson());
+        assertEquals(e.eventHash(), back.eventHash());
+        assertEquals(e.toJson(), back.toJson());
+    }
+
+    @Test
+    void aliasesCamelCaseAndContainersAreRead() throws Exception {
+        UsageEvent e = UsageEvent.fromJson(json("""
+                {"createdAt":1767225600,"durationMs":"900","email":"bob@example.org","authIndex":"ab",
+                 "usage":{"promptTokens":11,"completionTokens":4,"cacheReadInputTokens":3,"cacheCreationInputTokens":2,
+                          "cache_input_mode":"separate_from_input"},
+                 "modelName":"claude-sonnet","type":"claude","method":"post","path":"/v1/messages",
+                 "requestId":"r1","statusCode":529,"error_message":"overloaded"}
+                """));
+        assertEquals(1_767_225_600_000L, e.timestampMs(), "numbers below 1e10 are seconds");
+        assertEquals(900L, e.latencyMs());
+        assertEquals("bob***@example.org", e.source());
+        assertEquals("ab", e.authIndex());
+        assertEquals(11, e.inputTokens());
+        assertEquals(4, e.outputTokens());
+        assertEquals(3, e.cacheReadTokens());
+        assertEquals(2, e.cacheCreationTokens());
+        assertEquals(11 + 3 + 2 + 4, e.totalTokens(), "separate cache tokens count into the computed total");
+        assertEquals("claude-sonnet", e.model());
+        assertEquals("claude", e.provider());
+        assertEquals("POST /v1/messages", e.endpoint());
+        assertTrue(e.failed(), "status >= 400 means failed");
+        assertNull(e.apiKeyHash());
+    }
+
+    @Test
+    void timestampShapes() throws Exception {
+        long expected = Instant.parse("2026-01-02T03:04:05Z").toEpochMilli();
+        for (String t : new String[] {"\"2026-01-02 03:04:05\"", "\"2026-01-02T03:04:05\"", "\"2026-01-02T04:04:05+01:00\"",
+                                      "1767323045000", "\"1767323045\""}) {
+            assertEquals(expected, UsageEvent.fromJson(json("{\"timestamp\":" + t + ",\"model\":\"m\"}")).timestampMs(), t);
+        }
+        long before = System.currentTimeMillis();
+        assertTrue(UsageEvent.fromJson(json("{\"model\":\"m\"}")).timestampMs() >= before, "missing -> now");
+        PersistenceException bad = assertThrows(PersistenceException.class,
+                () -> UsageEvent.fromJson(json("{\"timestamp\":\"yesterday\"}")));
+        assertEquals(PersistenceException.Code.INVALID_CONTENT, bad.code());
+        assertThrows(PersistenceException.class, () -> UsageEvent.fromJson(json("[1]")));
+    }
+
+    @Test
+    void failuresAreDetectedAndSummariesRedacted() throws Exception {
+        UsageEvent e = UsageEvent.fromJson(json("""
+                {"model":"gpt-5","failed":true,"fail":{"status_code":401,
+                 "body":"{\\"error\\":\\"bad key sk-abcdef1234567890 for carol@example.com\\",\\"authorization\\":\\"Bearer xyz-token-not-secret\\"}"}}
+                """));
+        assertTrue(e.failed());
+        assertEquals(401, e.failStatusCode());
+        assertFalse(e.failSummary().contains("sk-abcdef"), e.failSummary());
+        assertFalse(e.failSummary().contains("carol@example.com"), e.failSummary());
+        assertFalse(e.failSummary().contains("xyz-token-not-secret"), e.failSummary());
+        assertTrue(e.failSummary().contains("[redacted]"));
+
+        assertTrue(UsageEvent.fromJson(json("{\"success\":false}")).failed());
+        assertFalse(UsageEvent.fromJson(json("{\"ok\":true,\"status\":500}")).failed(), "explicit ok wins");
+        assertTrue(UsageEvent.fromJson(json("{\"error\":\"boom\"}")).failed());
+        assertEquals("-", UsageEvent.fromJson(json("{}")).model());
+        assertEquals("-", UsageEvent.fromJson(json("{}")).endpoint());
+    }
+
+    @Test
+    void sourcesAreMasked() {
+        assertEquals("m:AIza...wxyz", UsageNormalizer.maskSource("AIzaSyA-test-key-not-secret-wxyz"));
+        assertEquals("my-project-id", UsageNormalizer.maskSource("my-project-id"));
+        assertEquals("m:****", UsageNormalizer.maskSecret("short"));
+        assertEquals("ab***@x.io", UsageNormalizer.maskSource("ab@x.io"));
+    }
+
+    static String sha256(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+}
