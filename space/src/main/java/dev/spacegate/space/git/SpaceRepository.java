@@ -22,6 +22,7 @@ import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -165,13 +166,15 @@ public final class SpaceRepository implements AutoCloseable {
         try (Transport transport = Transport.open(repo, url)) {
             transport.setCredentialsProvider(credentials);
             transport.setTimeout(TIMEOUT_SECONDS);
-            result = transport.push(null, List.of(update), serverOutput);
+            result = transport.push(NullProgressMonitor.INSTANCE, List.of(update), serverOutput);
         } catch (org.eclipse.jgit.errors.TransportException e) {
             throw gitError("push " + BRANCH + " to", e);
         }
         for (RemoteRefUpdate u : result.getRemoteUpdates()) {
             if (u.getStatus() != RemoteRefUpdate.Status.OK && u.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
-                String said = (result.getMessages() + "\n" + serverOutput.toString(StandardCharsets.UTF_8)).strip();
+                // The server's "remote:" lines arrive in the result's messages (or only in the side-band output).
+                String said = result.getMessages() == null || result.getMessages().isBlank()
+                        ? serverOutput.toString(StandardCharsets.UTF_8).strip() : result.getMessages().strip();
                 throw new PublishException("git_push_rejected", "the Space git server rejected the push of "
                         + u.getRemoteName() + " (" + u.getStatus() + (u.getMessage() == null ? "" : ": " + u.getMessage())
                         + ")" + (said.isEmpty() ? "" : "; it said: " + said.replaceAll("\\s*\\n\\s*", " | ")));

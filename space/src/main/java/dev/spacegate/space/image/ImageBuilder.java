@@ -101,7 +101,8 @@ public final class ImageBuilder {
                     .setBaseImageLayersCache(spec.cacheDir().resolve("base"))
                     .setApplicationLayersCache(spec.cacheDir().resolve("application"))
                     .addEventHandler(LogEvent.class, e -> {
-                        if (e.getLevel() == LogEvent.Level.WARN || e.getLevel() == LogEvent.Level.LIFECYCLE) {
+                        if ((e.getLevel() == LogEvent.Level.WARN || e.getLevel() == LogEvent.Level.LIFECYCLE)
+                                && !e.getMessage().isBlank()) {
                             log.accept(e.getMessage().strip());
                         }
                     });
