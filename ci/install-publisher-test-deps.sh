@@ -55,4 +55,8 @@ JSON
     mv "$BASE_TAR.tmp" "$BASE_TAR"
     echo "test base image ready: $BASE_TAR ($(du -h "$BASE_TAR" | cut -f1))"
 fi
+if [[ -n "${SUDO_USER:-}" && "$SUDO_USER" != root ]]; then
+    # Installed with sudo (GitHub runners): the tests run as the invoking user and write Jib's cache here.
+    chown -R "$SUDO_USER" "$CACHE"
+fi
 echo "publisher test dependencies ready (cache: $CACHE)"

@@ -58,6 +58,7 @@ public final class Options {
             new Flag("timeout", true, false, "how long `wait` waits for RUNNING (default 30m)"),
             new Flag("poll", true, false, "runtime poll interval (default 5s)"),
             new Flag("start-grace", true, false, "after a push, how long to wait for the rebuild to begin (default 90s)"),
+            new Flag("expect-restart", false, false, "wait: the Space is about to restart, so a RUNNING seen first is stale"),
             new Flag("smoke-timeout", true, false, "how long `smoke` retries /health and /healthz (default 3m)"),
             new Flag("to", true, false, "rollback: the image REPO@sha256:DIGEST to return to (default: the previous one)"),
             new Flag("dry-run", false, false, "deploy: render and print the plan, touch nothing remote"),

@@ -26,7 +26,7 @@ public final class WaitRunningStep implements Step {
         Duration grace = ctx.options().duration("start-grace", Duration.ofSeconds(90));
         Instant start = Instant.now();
         Instant deadline = start.plus(timeout);
-        boolean expectRebuild = ctx.spacePushed || ctx.settingsChanged;
+        boolean expectRebuild = ctx.spacePushed || ctx.settingsChanged || ctx.options().has("expect-restart");
         boolean rebuildSeen = false;
         String last = null;
         while (true) {
