@@ -29,9 +29,12 @@ fi
 : "${HF_TOKEN:?set HF_TOKEN to a Hugging Face token with write access (a repository secret on GitHub)}"
 
 image="${SPACEGATE_IMAGE:-}"
-if [[ -z "$image" ]]; then
-    : "${GITHUB_REPOSITORY:?set SPACEGATE_IMAGE (e.g. ghcr.io/you/spacegate) when not running on GitHub Actions}"
+if [[ -z "$image" && -n "${GITHUB_REPOSITORY:-}" ]]; then
     image="ghcr.io/${GITHUB_REPOSITORY,,}"
+fi
+if [[ -z "$image" && ( "$command" == image || "$command" == deploy ) ]]; then
+    echo "set SPACEGATE_IMAGE (e.g. ghcr.io/you/spacegate) in ci/space.env or the environment" >&2
+    exit 2
 fi
 
 jar="${SPACEGATE_PUBLISHER_JAR:-space/target/spacegate-space.jar}"
@@ -39,7 +42,10 @@ if [[ ! -f "$jar" ]]; then
     ./mvnw -B -q -DskipTests -pl server,space -am package
 fi
 
-args=(--space "$SPACE_ID" --image "$image" --tag main)
+args=(--space "$SPACE_ID")
+if [[ -n "$image" ]]; then
+    args+=(--image "$image" --tag main)
+fi
 for name in ${SPACEGATE_SECRETS:-PGSTORE_DSN MANAGEMENT_PASSWORD DATA_KEY}; do
     args+=(--secret "$name")
 done

@@ -57,6 +57,8 @@ class DeployEndToEndTest {
     static Path baseTar;
     static Path skopeo;
     static final List<String> outputs = new CopyOnWriteArrayList<>();
+    /** Digest of the first deploy's image (default JVM flags). */
+    static String firstDigest;
 
     @BeforeAll
     static void startServers() throws Exception {
@@ -149,6 +151,7 @@ class DeployEndToEndTest {
         String ref = recordedRef();
         String digest = ref.substring(ref.indexOf('@') + 1);
         assertTrue(ref.startsWith(imageRepo() + "@sha256:"), ref);
+        firstDigest = digest;
 
         // The image is in the registry under the source-commit tag, with the right config.
         JsonNode manifest = skopeoInspect(imageRepo() + ":" + SOURCE_COMMIT.substring(0, 12), false);
@@ -330,6 +333,20 @@ class DeployEndToEndTest {
 
     private static String fromLine(String dockerfile) {
         return dockerfile.lines().filter(l -> l.startsWith("FROM ")).findFirst().orElseThrow().substring(5);
+    }
+
+    @Test
+    @Order(9)
+    void imageToATarNeedsNoRegistryAndGivesTheRegistryDigest() throws Exception {
+        String pushed = firstDigest;
+        List<String> flags = common(SPACE);
+        flags.addAll(List.of("--tar", tmp.resolve("image.tar").toString()));
+        Processes.Result r = cli("image", flags, env());
+
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(Files.size(tmp.resolve("image.tar")) > 1_000_000);
+        assertTrue(r.output().contains("wrote " + tmp.resolve("image.tar")), r.output());
+        assertEquals(pushed, recordedRef().substring(recordedRef().indexOf('@') + 1));
     }
 
     @Test
