@@ -3,10 +3,12 @@ package dev.spacegate.space;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spacegate.space.git.SpaceRepository;
 import dev.spacegate.space.support.Cli;
 import dev.spacegate.space.support.FakeHub;
 import dev.spacegate.space.support.GitHttpServer;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -350,12 +353,57 @@ class DeployEndToEndTest {
     }
 
     @Test
+    @Order(10)
+    void aChangedSecretIsResentAndPruneDeletesWhatIsNotNamed() throws Exception {
+        Map<String, String> env = env();
+        env.put("MANAGEMENT_PASSWORD", "test-management-password-rotated-not-secret");
+        List<String> flags = common(SPACE);
+        flags.add("--prune");
+        // Someone added a secret by hand; --prune removes it because the deploy does not name it.
+        List<String> setBefore = List.of("PGSTORE_DSN", "MANAGEMENT_PASSWORD", "DATA_KEY");
+        assertEquals(Set.copyOf(setBefore), hub.secretValues(SPACE).keySet());
+        hubAddSecret("HAND_MADE", "test-hand-made-not-secret");
+
+        Processes.Result r = cli("secrets", flags, env);
+
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("secret MANAGEMENT_PASSWORD updated"), r.output());
+        assertTrue(r.output().contains("secret HAND_MADE deleted"), r.output());
+        assertTrue(r.output().contains("2 changed, 3 unchanged"), r.output());
+        assertEquals("test-management-password-rotated-not-secret", hub.secretValues(SPACE).get("MANAGEMENT_PASSWORD"));
+        assertFalse(hub.secretValues(SPACE).containsKey("HAND_MADE"));
+    }
+
+    @Test
+    @Order(11)
+    void aWrongTokenAtTheGitServerIsReportedAsAnAuthProblem() {
+        try (SpaceRepository repo = new SpaceRepository(git.baseUrl() + "/spaces/" + SPACE, "someone",
+                "hf_wrong-token-not-secret")) {
+            PublishException e = assertThrows(PublishException.class, () -> repo.fetch(1));
+            assertEquals("git_auth", e.code());
+            assertTrue(e.getMessage().contains("refused the credentials"), e.getMessage());
+            assertFalse(e.getMessage().contains("hf_wrong-token-not-secret"));
+        }
+    }
+
+    private static void hubAddSecret(String key, String value) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var body = JSON.createObjectNode().put("key", key).put("value", value).toString();
+        int status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.apiUrl() + "/api/spaces/"
+                        + SPACE + "/secrets")).header("authorization", "Bearer " + HF_TOKEN)
+                .header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        assertEquals(200, status);
+    }
+
+    @Test
     @Order(20)
     void noSecretValueAppearsInAnyOutput() {
         assertTrue(outputs.size() >= 8, "earlier tests ran");
         List<String> hidden = new ArrayList<>(SECRETS.values());
         hidden.addAll(List.of(HF_TOKEN, LocalRegistry.PASSWORD, "test-wrong-registry-password",
-                "test-pg-password-not-secret"));
+                "test-pg-password-not-secret", "test-management-password-rotated-not-secret"));
         for (String out : outputs) {
             for (String secret : hidden) {
                 assertFalse(out.contains(secret), "a secret value leaked into the output");

@@ -41,8 +41,13 @@ public final class SmokeStep implements Step {
         String last = "no answer";
         while (true) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+                if (URI.create(url).getHost().endsWith(".hf.space")) {
+                    // A private Space's front door wants the owner's token; never sent to any other host.
+                    ctx.env(ctx.options().get("token-env", "HF_TOKEN"))
+                            .ifPresent(t -> request.header("authorization", "Bearer " + t));
+                }
+                HttpResponse<String> r = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && healthy.test(parse(r.body()))) {
                     ctx.reporter().info(name(), "GET " + path + " -> 200 healthy");
                     return;
