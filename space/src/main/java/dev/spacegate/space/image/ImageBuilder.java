@@ -1,0 +1,197 @@
+package dev.spacegate.space.image;
+
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InsecureRegistryException;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainer;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.api.RegistryAuthenticationFailedException;
+import com.google.cloud.tools.jib.api.RegistryException;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import com.google.cloud.tools.jib.api.buildplan.Port;
+import dev.spacegate.space.PublishException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Builds the server image with jib-core: base image + a layer of dependency jars + a layer with the server jar,
+ * entrypoint {@code java <flags> -cp /app/<jar>:/app/libs/* <main>}, user 1000, port 7860, {@code PORT=7860}.
+ * Creation time and file times are fixed, so the same jars on the same base give the same digest.
+ */
+public final class ImageBuilder {
+    /** Files get this modification time (Jib's own default): fixed, so layers are reproducible. */
+    private static final Instant FILE_TIME = Instant.EPOCH.plusSeconds(1);
+    private static final FilePermissions FILE_PERMISSIONS = FilePermissions.fromOctalString("644");
+    private static final int PORT = 7860;
+
+    private ImageBuilder() {
+    }
+
+    /** Builds and pushes (or writes) the image; {@code log} receives Jib's progress lines. */
+    public static ImageResult build(ImageSpec spec, Consumer<String> log) {
+        List<Path> libs = libs(spec);
+        if (!Files.isRegularFile(spec.jar())) {
+            throw new PublishException("missing_jar", "server jar " + spec.jar()
+                    + " not found: build it first (./mvnw -pl server -am package) or pass --jar");
+        }
+        String primaryTag = spec.tags().isEmpty() ? "latest" : spec.tags().getFirst();
+        ImageReference target = reference(spec.target() + ":" + primaryTag, "target image");
+        if (spec.insecureRegistry() && isLoopback(target.getRegistry())) {
+            // Jib refuses to send credentials over plain HTTP unless told to; only ever for loopback test registries.
+            System.setProperty("sendCredentialsOverHttp", "true");
+        }
+        try {
+            JibContainerBuilder builder = base(spec, target);
+            String appJar = ImageSpec.APP_ROOT + "/" + spec.jar().getFileName();
+            FileEntriesLayer.Builder libsLayer = FileEntriesLayer.builder().setName("dependencies");
+            for (Path lib : libs) {
+                libsLayer.addEntry(lib, AbsoluteUnixPath.get(ImageSpec.APP_ROOT + "/libs/" + lib.getFileName()),
+                        FILE_PERMISSIONS, FILE_TIME);
+            }
+            FileEntriesLayer appLayer = FileEntriesLayer.builder().setName("application")
+                    .addEntry(spec.jar(), AbsoluteUnixPath.get(appJar), FILE_PERMISSIONS, FILE_TIME).build();
+            List<String> entrypoint = new ArrayList<>();
+            entrypoint.add("java");
+            entrypoint.addAll(spec.jvmFlags());
+            entrypoint.addAll(List.of("-cp", appJar + ":" + ImageSpec.APP_ROOT + "/libs/*", spec.mainClass()));
+            builder.setFileEntriesLayers(libsLayer.build(), appLayer)
+                    .setEntrypoint(entrypoint)
+                    .setProgramArguments(List.of())
+                    .setEnvironment(Map.of("PORT", String.valueOf(PORT)))
+                    .setExposedPorts(Port.tcp(PORT))
+                    .setUser(ImageSpec.USER)
+                    .setWorkingDirectory(AbsoluteUnixPath.get(ImageSpec.APP_ROOT))
+                    .setLabels(Map.of("org.opencontainers.image.title", "spacegate"))
+                    .setFormat(ImageFormat.Docker)
+                    .setCreationTime(Instant.EPOCH);
+
+            Containerizer containerizer;
+            if (spec.tarOutput() != null) {
+                containerizer = Containerizer.to(TarImage.at(spec.tarOutput()).named(target));
+            } else {
+                RegistryImage to = RegistryImage.named(target);
+                if (spec.registryUser() != null && spec.registryPassword() != null) {
+                    to.addCredential(spec.registryUser(), spec.registryPassword());
+                }
+                containerizer = Containerizer.to(to);
+                for (String tag : spec.tags().subList(Math.min(1, spec.tags().size()), spec.tags().size())) {
+                    containerizer.withAdditionalTag(tag);
+                }
+            }
+            containerizer.setAllowInsecureRegistries(spec.insecureRegistry())
+                    .setToolName("spacegate-publisher")
+                    .setBaseImageLayersCache(spec.cacheDir().resolve("base"))
+                    .setApplicationLayersCache(spec.cacheDir().resolve("application"))
+                    .addEventHandler(LogEvent.class, e -> {
+                        if ((e.getLevel() == LogEvent.Level.WARN || e.getLevel() == LogEvent.Level.LIFECYCLE)
+                                && !e.getMessage().isBlank()) {
+                            log.accept(e.getMessage().strip());
+                        }
+                    });
+            JibContainer container = builder.containerize(containerizer);
+            return new ImageResult(repository(target), container.getDigest().toString(), spec.tarOutput() == null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted", "interrupted while building the image");
+        } catch (Exception e) {
+            throw translate(e, target);
+        }
+    }
+
+    /** {@code registry/repository} without tag or digest. */
+    static String repository(ImageReference ref) {
+        return ref.getRegistry() + "/" + ref.getRepository();
+    }
+
+    private static JibContainerBuilder base(ImageSpec spec, ImageReference target) throws InvalidImageReferenceException {
+        if (spec.base().startsWith(Jib.TAR_IMAGE_PREFIX)) {
+            Path tar = Path.of(spec.base().substring(Jib.TAR_IMAGE_PREFIX.length()));
+            if (!Files.isRegularFile(tar)) {
+                throw new PublishException("missing_base", "base image tar " + tar + " not found");
+            }
+            return Jib.from(TarImage.at(tar));
+        }
+        ImageReference baseRef = reference(spec.base(), "base image");
+        RegistryImage base = RegistryImage.named(baseRef);
+        // The target registry's credentials also open a private base image on the same registry.
+        if (baseRef.getRegistry().equals(target.getRegistry()) && spec.registryUser() != null
+                && spec.registryPassword() != null) {
+            base.addCredential(spec.registryUser(), spec.registryPassword());
+        }
+        return Jib.from(base);
+    }
+
+    private static List<Path> libs(ImageSpec spec) {
+        if (!Files.isDirectory(spec.libsDir())) {
+            throw new PublishException("missing_libs", "dependency directory " + spec.libsDir()
+                    + " not found: build the server first (./mvnw -pl server -am package) or pass --libs");
+        }
+        try (Stream<Path> s = Files.list(spec.libsDir())) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            throw new PublishException("missing_libs", "cannot list " + spec.libsDir() + ": " + e.getMessage());
+        }
+    }
+
+    private static ImageReference reference(String text, String what) {
+        try {
+            return ImageReference.parse(text);
+        } catch (InvalidImageReferenceException e) {
+            throw new PublishException("bad_image_ref", what + " '" + text + "' is not a valid image reference");
+        }
+    }
+
+    static boolean isLoopback(String registry) {
+        String host = registry.replaceFirst(":\\d+$", "");
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    }
+
+    private static PublishException translate(Exception e, ImageReference target) {
+        String registry = target.getRegistry();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PublishException p) {
+                return p;
+            }
+            if (t instanceof RegistryUnauthorizedException || t instanceof RegistryAuthenticationFailedException) {
+                return new PublishException("registry_auth", "the registry " + registry + " refused the credentials for "
+                        + repository(target) + " (unauthorized): check REGISTRY_USERNAME / REGISTRY_PASSWORD and that "
+                        + "they may push to this repository");
+            }
+            if (t instanceof InsecureRegistryException) {
+                return new PublishException("registry_insecure", "the registry " + registry
+                        + " does not offer a verifiable HTTPS connection; pass --insecure-registry only for a "
+                        + "registry on loopback");
+            }
+            if (t instanceof ConnectException || t instanceof UnknownHostException) {
+                return new PublishException("registry_unreachable", "cannot connect to the registry " + registry
+                        + " (" + t.getClass().getSimpleName() + ")");
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && (root instanceof java.util.concurrent.ExecutionException
+                || root.getMessage() == null)) {
+            root = root.getCause();
+        }
+        String kind = e instanceof RegistryException || root instanceof RegistryException ? "registry_error" : "image_build";
+        return new PublishException(kind, "image build for " + repository(target) + " failed: "
+                + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()));
+    }
+}

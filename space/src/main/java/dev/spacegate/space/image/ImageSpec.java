@@ -1,0 +1,44 @@
+package dev.spacegate.space.image;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything that goes into the server image. Same spec and same jar bytes give the same digest.
+ *
+ * @param base base image: a registry reference (pin it by digest) or {@code tar:///path.tar}
+ * @param jar the server jar, placed at {@code /app/<file name>}
+ * @param libsDir directory of dependency jars, placed under {@code /app/libs}
+ * @param mainClass the server's main class
+ * @param jvmFlags JVM flags baked into the entrypoint
+ * @param target where to push: {@code registry/repository} (tagged with {@code tags}), ignored when {@code tarOutput} set
+ * @param tags tags for the pushed image; the first is the primary one
+ * @param tarOutput when set, write the image to this tar instead of pushing
+ * @param registryUser registry user, or null for anonymous
+ * @param registryPassword registry password or token, or null
+ * @param insecureRegistry allow plain HTTP (loopback test registries)
+ * @param cacheDir Jib's layer cache
+ */
+public record ImageSpec(String base, Path jar, Path libsDir, String mainClass, List<String> jvmFlags, String target,
+        List<String> tags, Path tarOutput, String registryUser, String registryPassword, boolean insecureRegistry,
+        Path cacheDir) {
+
+    /** Base image used when none is given: Temurin 21 JRE, pinned by digest so builds are reproducible. */
+    public static final String DEFAULT_BASE =
+            "eclipse-temurin:21-jre@sha256:7a65df4b22d2de92d4e04056e884f3b9122d70b21e2847fd66084278bd0ce037";
+
+    /** JVM flags for a small container: bounded heap share, one cheap collector, die fast on OOM. */
+    public static final List<String> DEFAULT_JVM_FLAGS = List.of("-XX:MaxRAMPercentage=60", "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError", "-Xss512k", "-Djava.security.egd=file:/dev/./urandom");
+
+    /** Where the application lives in the image. */
+    public static final String APP_ROOT = "/app";
+
+    /** The user the image runs as; Hugging Face runs Space containers as uid 1000. */
+    public static final String USER = "1000";
+
+    public ImageSpec {
+        jvmFlags = List.copyOf(jvmFlags);
+        tags = List.copyOf(tags);
+    }
+}
