@@ -122,6 +122,16 @@ public final class Migrations {
                 + " total_tokens BIGINT NOT NULL DEFAULT 0, latency_sum_ms BIGINT NOT NULL DEFAULT 0,"
                 + " latency_count BIGINT NOT NULL DEFAULT 0, " + histogram + ","
                 + " PRIMARY KEY (bucket_ms, provider, model, auth_index, api_key_hash))");
+        // the same sums by model only: few rows per hour, so unfiltered dashboards stay fast at any volume
+        s.add("CREATE TABLE IF NOT EXISTS ${p}usage_hourly_model_rollups (bucket_ms BIGINT NOT NULL,"
+                + " provider TEXT NOT NULL, model TEXT NOT NULL,"
+                + " calls BIGINT NOT NULL DEFAULT 0, failures BIGINT NOT NULL DEFAULT 0,"
+                + " input_tokens BIGINT NOT NULL DEFAULT 0, output_tokens BIGINT NOT NULL DEFAULT 0,"
+                + " reasoning_tokens BIGINT NOT NULL DEFAULT 0, cached_tokens BIGINT NOT NULL DEFAULT 0,"
+                + " cache_read_tokens BIGINT NOT NULL DEFAULT 0, cache_creation_tokens BIGINT NOT NULL DEFAULT 0,"
+                + " total_tokens BIGINT NOT NULL DEFAULT 0, latency_sum_ms BIGINT NOT NULL DEFAULT 0,"
+                + " latency_count BIGINT NOT NULL DEFAULT 0, " + histogram + ","
+                + " PRIMARY KEY (bucket_ms, provider, model))");
         return List.copyOf(s);
     }
 }
