@@ -10,6 +10,7 @@ import io.helidon.dbclient.DbTransaction;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -75,7 +76,9 @@ public final class DbUsageStore implements UsageStore {
         if (unique.isEmpty()) {
             return 0;
         }
-        List<UsageEvent> candidates = List.copyOf(unique.values());
+        // a fixed order (by hash, by rollup key) so concurrent writers on PostgreSQL never deadlock on each other
+        List<UsageEvent> candidates = unique.values().stream()
+                .sorted(Comparator.comparing(UsageEvent::eventHash)).toList();
         return db.write(tx -> {
             List<UsageEvent> inserted = new ArrayList<>();
             for (int from = 0; from < candidates.size(); from += ROWS_PER_INSERT) {
@@ -167,7 +170,8 @@ public final class DbUsageStore implements UsageStore {
         String row = "(" + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
         String update = ROLLUP_SUMS.stream().map(c -> c + " = r." + c + " + excluded." + c)
                 .collect(Collectors.joining(", "));
-        List<Map.Entry<List<Object>, long[]>> entries = List.copyOf(groups.entrySet());
+        List<Map.Entry<List<Object>, long[]>> entries = groups.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(Object::toString))).toList();
         for (int from = 0; from < entries.size(); from += ROWS_PER_INSERT) {
             List<Map.Entry<List<Object>, long[]>> chunk = entries.subList(from,
                     Math.min(entries.size(), from + ROWS_PER_INSERT));
