@@ -186,7 +186,7 @@ abstract class StoreSuite {
         long base = T0 + 400L * 24 * HOUR; // a separate day, away from the other tests
         List<UsageEvent> events = new ArrayList<>();
         for (int i = 0; i < 57; i++) {
-            ObjectNode o = (ObjectNode) event(i).toJson();
+            ObjectNode o = event(i).toJson();
             o.remove("event_hash");
             o.put("timestamp", base + (i / 2) * 1000L); // pairs share a timestamp: paging must not lose ties
             o.put("request_id", "page-" + i);
@@ -240,7 +240,7 @@ abstract class StoreSuite {
         long base = T0 - 1000L * 24 * HOUR; // long before everything else
         List<UsageEvent> old = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            ObjectNode o = (ObjectNode) event(i).toJson();
+            ObjectNode o = event(i).toJson();
             o.remove("event_hash");
             o.put("timestamp", base + i * 1000L);
             o.put("request_id", "old-" + i);
@@ -262,7 +262,7 @@ abstract class StoreSuite {
         long base = T0 + 800L * 24 * HOUR;
         List<UsageEvent> events = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            ObjectNode o = (ObjectNode) event(i).toJson();
+            ObjectNode o = event(i).toJson();
             o.remove("event_hash");
             o.put("timestamp", base + i * 1000L);
             o.put("request_id", "concurrent-" + i);
