@@ -186,7 +186,7 @@ abstract class StoreSuite {
         long base = T0 + 400L * 24 * HOUR; // a separate day, away from the other tests
         List<UsageEvent> events = new ArrayList<>();
         for (int i = 0; i < 57; i++) {
-            ObjectNode o = (ObjectNode) event(i).toJson();
+            ObjectNode o = event(i).toJson();
             o.remove("event_hash");
             o.put("timestamp", base + (i / 2) * 1000L); // pairs share a timestamp: paging must not lose ties
             o.put("request_id", "page-" + i);
@@ -240,7 +240,7 @@ abstract class StoreSuite {
         long base = T0 - 1000L * 24 * HOUR; // long before everything else
         List<UsageEvent> old = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            ObjectNode o = (ObjectNode) event(i).toJson();
+            ObjectNode o = event(i).toJson();
             o.remove("event_hash");
             o.put("timestamp", base + i * 1000L);
             o.put("request_id", "old-" + i);
@@ -254,6 +254,44 @@ abstract class StoreSuite {
         assertTrue(usage.query(UsageQuery.first(range, 10)).events().isEmpty());
         assertEquals(before, usage.summary(range), "rollups survive pruning");
         assertEquals(0, usage.appendBatch(old), "events older than the horizon are not re-added");
+    }
+
+    @Test
+    void concurrentWritersCountEachEventOnce() throws Exception {
+        UsageStore usage = persistence.usage();
+        long base = T0 + 800L * 24 * HOUR;
+        List<UsageEvent> events = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ObjectNode o = event(i).toJson();
+            o.remove("event_hash");
+            o.put("timestamp", base + i * 1000L);
+            o.put("request_id", "concurrent-" + i);
+            events.add(UsageEvent.fromJson(o));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Callable<Integer>> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            List<UsageEvent> mine = new ArrayList<>(events);
+            java.util.Collections.shuffle(mine, new java.util.Random(w));
+            writers.add(() -> {
+                int n = 0;
+                for (int from = 0; from < mine.size(); from += 50) {
+                    n += usage.appendBatch(mine.subList(from, from + 50));
+                }
+                return n;
+            });
+        }
+        int inserted = 0;
+        for (java.util.concurrent.Future<Integer> f : pool.invokeAll(writers)) {
+            inserted += f.get();
+        }
+        pool.shutdown();
+        assertEquals(200, inserted, "each event inserted by exactly one writer");
+        UsageFilter range = UsageFilter.between(Instant.ofEpochMilli(base), Instant.ofEpochMilli(base + HOUR));
+        assertEquals(expectedTotals(events), usage.summary(range), "rollups count each event once");
+        assertEquals(expectedTotals(events), usage.summary(range.withAuthIndex("idx0")).plus(
+                usage.summary(range.withAuthIndex("idx1"))).plus(usage.summary(range.withAuthIndex("idx2")))
+                .plus(usage.summary(range.withAuthIndex("idx3"))), "detailed rollups agree");
     }
 
     // --- auth files ---------------------------------------------------------------------------------------

@@ -108,6 +108,10 @@ public final class GitAuthStore implements AuthStore {
     /** Makes a fresh local clone in {@code localDir} (anything there is replaced) and reads the remote state. */
     public static GitAuthStore open(Remote remote, Path localDir, SecretBox box) {
         Repository repo;
+        if (!disposable(localDir)) {
+            throw new PersistenceException(Code.INVALID_SETTINGS, "GITSTORE_LOCAL_PATH must be an empty directory or"
+                    + " a clone this store made before (it is replaced on every start)");
+        }
         try {
             deleteTree(localDir);
             Files.createDirectories(localDir);
@@ -362,6 +366,25 @@ public final class GitAuthStore implements AuthStore {
         }
         return new PersistenceException(Code.REMOTE_FAILED, "cannot reach the git server at " + remote.safeUrl()
                 + " (network, firewall or outbound-port rules)");
+    }
+
+    /** Only an absent or empty directory, or a bare clone made by this store, may be wiped at start. */
+    private static boolean disposable(Path dir) {
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            if (entries.findAny().isEmpty()) {
+                return true;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return Files.isRegularFile(dir.resolve("HEAD")) && Files.isDirectory(dir.resolve("objects"))
+                && Files.isDirectory(dir.resolve("refs"));
     }
 
     private static void deleteTree(Path root) throws IOException {

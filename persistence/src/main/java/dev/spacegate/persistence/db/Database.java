@@ -118,7 +118,11 @@ public final class Database implements AutoCloseable {
         props.putAll(target.properties());
         org.postgresql.Driver driver = new org.postgresql.Driver();
         while (true) {
-            try (Connection ignored = driver.connect(target.jdbcUrl(), props)) {
+            try {
+                Connection probe = driver.connect(target.jdbcUrl(), props);
+                if (probe != null) {
+                    probe.close();
+                }
                 return;
             } catch (SQLException e) {
                 PersistenceException failure = classify(e, target);

@@ -59,8 +59,8 @@ public final class Migrations {
             boolean applied = db.write(tx -> {
                 if (pg) {
                     // another replica may be migrating the same schema right now: take turns, then re-check
-                    tx.query("SELECT pg_advisory_xact_lock(hashtext(?))", "spacegate-migrate:" + db.schema())
-                            .close();
+                    Database.one(tx, "SELECT pg_advisory_xact_lock(hashtext(?)) AS locked",
+                            r -> Boolean.TRUE, "spacegate-migrate:" + db.schema());
                 }
                 long done = Database.one(tx, db.sql("SELECT COUNT(*) AS n FROM ${p}schema_version WHERE version = ?"),
                         r -> Database.longValue(r, "n"), m.version()).orElse(0L);
@@ -122,6 +122,18 @@ public final class Migrations {
                 + " total_tokens BIGINT NOT NULL DEFAULT 0, latency_sum_ms BIGINT NOT NULL DEFAULT 0,"
                 + " latency_count BIGINT NOT NULL DEFAULT 0, " + histogram + ","
                 + " PRIMARY KEY (bucket_ms, provider, model, auth_index, api_key_hash))");
+        s.add("CREATE INDEX IF NOT EXISTS usage_rollups_auth ON ${p}usage_hourly_rollups (auth_index, bucket_ms)");
+        s.add("CREATE INDEX IF NOT EXISTS usage_rollups_key ON ${p}usage_hourly_rollups (api_key_hash, bucket_ms)");
+        // the same sums by model only: few rows per hour, so unfiltered dashboards stay fast at any volume
+        s.add("CREATE TABLE IF NOT EXISTS ${p}usage_hourly_model_rollups (bucket_ms BIGINT NOT NULL,"
+                + " provider TEXT NOT NULL, model TEXT NOT NULL,"
+                + " calls BIGINT NOT NULL DEFAULT 0, failures BIGINT NOT NULL DEFAULT 0,"
+                + " input_tokens BIGINT NOT NULL DEFAULT 0, output_tokens BIGINT NOT NULL DEFAULT 0,"
+                + " reasoning_tokens BIGINT NOT NULL DEFAULT 0, cached_tokens BIGINT NOT NULL DEFAULT 0,"
+                + " cache_read_tokens BIGINT NOT NULL DEFAULT 0, cache_creation_tokens BIGINT NOT NULL DEFAULT 0,"
+                + " total_tokens BIGINT NOT NULL DEFAULT 0, latency_sum_ms BIGINT NOT NULL DEFAULT 0,"
+                + " latency_count BIGINT NOT NULL DEFAULT 0, " + histogram + ","
+                + " PRIMARY KEY (bucket_ms, provider, model))");
         return List.copyOf(s);
     }
 }

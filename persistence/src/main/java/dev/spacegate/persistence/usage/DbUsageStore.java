@@ -10,6 +10,7 @@ import io.helidon.dbclient.DbTransaction;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -75,7 +76,9 @@ public final class DbUsageStore implements UsageStore {
         if (unique.isEmpty()) {
             return 0;
         }
-        List<UsageEvent> candidates = List.copyOf(unique.values());
+        // a fixed order (by hash, by rollup key) so concurrent writers on PostgreSQL never deadlock on each other
+        List<UsageEvent> candidates = unique.values().stream()
+                .sorted(Comparator.comparing(UsageEvent::eventHash)).toList();
         return db.write(tx -> {
             List<UsageEvent> inserted = new ArrayList<>();
             for (int from = 0; from < candidates.size(); from += ROWS_PER_INSERT) {
@@ -110,18 +113,43 @@ public final class DbUsageStore implements UsageStore {
         }
     }
 
-    private record RollupKey(long bucketMs, String provider, String model, String authIndex, String apiKeyHash) {
+    /** One hourly rollup table: its name and key columns (all text keys but the hour). */
+    private record RollupTable(String name, List<String> keys) {
+        List<Object> keyOf(UsageEvent e) {
+            List<Object> k = new ArrayList<>(keys.size());
+            for (String column : keys) {
+                k.add(switch (column) {
+                    case "bucket_ms" -> Math.floorDiv(e.timestampMs(), HOUR_MS) * HOUR_MS;
+                    case "provider" -> nz(e.provider());
+                    case "model" -> e.model();
+                    case "auth_index" -> nz(e.authIndex());
+                    case "api_key_hash" -> nz(e.apiKeyHash());
+                    default -> throw new IllegalStateException("unknown rollup key " + column);
+                });
+            }
+            return k;
+        }
     }
+
+    /** Per credential and client key: answers any filter. */
+    private static final RollupTable DETAILED = new RollupTable("usage_hourly_rollups", ROLLUP_KEYS);
+    /** Per model only: far fewer rows, used whenever no credential or client key is involved. */
+    private static final RollupTable BY_MODEL = new RollupTable("usage_hourly_model_rollups",
+            List.of("bucket_ms", "provider", "model"));
 
     private void addToRollups(DbTransaction tx, List<UsageEvent> inserted) {
         if (inserted.isEmpty()) {
             return;
         }
-        Map<RollupKey, long[]> groups = new LinkedHashMap<>();
+        for (RollupTable table : List.of(DETAILED, BY_MODEL)) {
+            addToRollup(tx, table, inserted);
+        }
+    }
+
+    private void addToRollup(DbTransaction tx, RollupTable table, List<UsageEvent> inserted) {
+        Map<List<Object>, long[]> groups = new LinkedHashMap<>();
         for (UsageEvent e : inserted) {
-            RollupKey key = new RollupKey(Math.floorDiv(e.timestampMs(), HOUR_MS) * HOUR_MS, nz(e.provider()),
-                    e.model(), nz(e.authIndex()), nz(e.apiKeyHash()));
-            long[] s = groups.computeIfAbsent(key, k -> new long[ROLLUP_SUMS.size()]);
+            long[] s = groups.computeIfAbsent(table.keyOf(e), k -> new long[ROLLUP_SUMS.size()]);
             s[0]++;
             s[1] += e.failed() ? 1 : 0;
             s[2] += e.inputTokens();
@@ -137,26 +165,26 @@ public final class DbUsageStore implements UsageStore {
                 s[11 + UsageTotals.bucketOf(e.latencyMs())]++;
             }
         }
-        List<String> columns = new ArrayList<>(ROLLUP_KEYS);
+        List<String> columns = new ArrayList<>(table.keys());
         columns.addAll(ROLLUP_SUMS);
         String row = "(" + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
         String update = ROLLUP_SUMS.stream().map(c -> c + " = r." + c + " + excluded." + c)
                 .collect(Collectors.joining(", "));
-        List<Map.Entry<RollupKey, long[]>> entries = List.copyOf(groups.entrySet());
+        List<Map.Entry<List<Object>, long[]>> entries = groups.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(Object::toString))).toList();
         for (int from = 0; from < entries.size(); from += ROWS_PER_INSERT) {
-            List<Map.Entry<RollupKey, long[]>> chunk = entries.subList(from,
+            List<Map.Entry<List<Object>, long[]>> chunk = entries.subList(from,
                     Math.min(entries.size(), from + ROWS_PER_INSERT));
             List<Object> params = new ArrayList<>(chunk.size() * columns.size());
-            for (Map.Entry<RollupKey, long[]> g : chunk) {
-                RollupKey k = g.getKey();
-                Collections.addAll(params, k.bucketMs(), k.provider(), k.model(), k.authIndex(), k.apiKeyHash());
+            for (Map.Entry<List<Object>, long[]> g : chunk) {
+                params.addAll(g.getKey());
                 for (long v : g.getValue()) {
                     params.add(v);
                 }
             }
-            tx.createDmlStatement(db.sql("INSERT INTO ${p}usage_hourly_rollups AS r (" + String.join(", ", columns)
+            tx.createDmlStatement(db.sql("INSERT INTO ${p}" + table.name() + " AS r (" + String.join(", ", columns)
                     + ") VALUES " + String.join(", ", Collections.nCopies(chunk.size(), row))
-                    + " ON CONFLICT (" + String.join(", ", ROLLUP_KEYS) + ") DO UPDATE SET " + update))
+                    + " ON CONFLICT (" + String.join(", ", table.keys()) + ") DO UPDATE SET " + update))
                     .params(params).execute();
         }
     }
@@ -277,7 +305,10 @@ public final class DbUsageStore implements UsageStore {
             case API_KEY -> "api_key_hash";
         };
         String sums = ROLLUP_SUMS.stream().map(c -> "COALESCE(SUM(" + c + "), 0) AS " + c).collect(Collectors.joining(", "));
-        String sql = db.sql("SELECT " + keyExpr + " AS k, " + sums + " FROM ${p}usage_hourly_rollups WHERE " + where
+        boolean detailed = filter.authIndex().isPresent() || filter.apiKeyHash().isPresent()
+                || groupBy == GroupBy.AUTH_INDEX || groupBy == GroupBy.API_KEY;
+        String table = (detailed ? DETAILED : BY_MODEL).name();
+        String sql = db.sql("SELECT " + keyExpr + " AS k, " + sums + " FROM ${p}" + table + " WHERE " + where
                 + (groupBy == GroupBy.NONE ? "" : " GROUP BY " + keyExpr + " ORDER BY " + keyExpr));
         List<RollupRow> rows = db.read(exec -> {
             try (Stream<DbRow> s = exec.createQuery(sql).params(params).execute()) {

@@ -139,6 +139,24 @@ class GitAuthStoreTest {
         assertFalse(e.getMessage().contains("wrong-token-not-secret"));
     }
 
+    @Test
+    void neverWipesADirectoryItDidNotCreate() throws Exception {
+        server.createRepo("guard");
+        Path precious = tmp.resolve("precious");
+        Files.createDirectories(precious);
+        Files.writeString(precious.resolve("notes.txt"), "keep me");
+        PersistenceException e = assertThrows(PersistenceException.class, () -> GitAuthStore.open(
+                new GitAuthStore.Remote(server.url("guard"), USER, TOKEN, Optional.empty()), precious, box));
+        assertEquals(Code.INVALID_SETTINGS, e.code());
+        assertEquals("keep me", Files.readString(precious.resolve("notes.txt")));
+        try (GitAuthStore first = open("guard", "guard-clone")) {
+            first.put("g.json", authJson("g@example.com"));
+        }
+        try (GitAuthStore again = open("guard", "guard-clone")) { // its own earlier clone may be replaced
+            assertTrue(again.get("g.json").isPresent());
+        }
+    }
+
     /** Every object in the server repository (reachable or not) is free of the plaintext marker. */
     private void assertNoPlaintextInAnyObject(String repo) throws Exception {
         String all = server.git(repo, "cat-file", "--batch-all-objects", "--batch");
