@@ -46,18 +46,20 @@ class ServerTest {
         }
     };
 
+    /** Held strongly: JUL keeps loggers weakly, and a collected logger would lose the capture handler. */
+    private static final Logger ACCESS_LOGGER = Logger.getLogger("spacegate.access");
     private static Spacegate spacegate;
 
     @BeforeAll
     static void start() {
-        Logger.getLogger("spacegate.access").addHandler(CAPTURE);
+        ACCESS_LOGGER.addHandler(CAPTURE);
         spacegate = Spacegate.start(Servers.config(Map.of()));
     }
 
     @AfterAll
     static void stop() {
         spacegate.stop();
-        Logger.getLogger("spacegate.access").removeHandler(CAPTURE);
+        ACCESS_LOGGER.removeHandler(CAPTURE);
     }
 
     private static HttpResponse<String> get(String path, String... headers) throws Exception {
