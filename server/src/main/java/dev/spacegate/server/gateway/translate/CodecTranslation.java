@@ -43,12 +43,12 @@ abstract class CodecTranslation implements Translation {
 
     @Override
     public ObjectNode response(ObjectNode upstreamBody, TranslateContext ctx) {
-        return client.writeResponse(upstream.readResponse(upstreamBody, ctx), ctx);
+        return client.writeResponse(Signatures.tag(upstream.readResponse(upstreamBody, ctx), upstream(), client()), ctx);
     }
 
     @Override
     public StreamTranslator stream(TranslateContext ctx) {
-        return new StreamPipeline(upstream.decoder(ctx), client, ctx);
+        return new StreamPipeline(upstream.decoder(ctx), upstream(), client, ctx);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.List;
  */
 public final class ResponseAggregator {
     private final StreamDecoder decoder;
+    private final java.util.function.Consumer<dev.spacegate.server.gateway.translate.neutral.StreamEvent> sink;
     private final Sequencer sequencer;
     private final Collector collector = new Collector();
     private final Codec client;
@@ -29,10 +30,11 @@ public final class ResponseAggregator {
         this.sequencer = new Sequencer(collector, ctx.toolNames()::original);
         this.client = Codec.of(client);
         this.ctx = ctx;
+        this.sink = Signatures.tagging(upstream, client, sequencer::accept);
     }
 
     public void onEvent(SseEvent event) {
-        decoder.decode(event, sequencer::accept);
+        decoder.decode(event, sink);
     }
 
     /** The upstream error the stream reported, if any (then answer with it instead of {@link #finish()}). */
@@ -42,7 +44,7 @@ public final class ResponseAggregator {
 
     /** The client's response body once the upstream stream has ended. */
     public ObjectNode finish() {
-        decoder.end(sequencer::accept);
+        decoder.end(sink);
         sequencer.end();
         Reply reply = new Reply(collector.id, collector.model, collector.parts, collector.stop, collector.usage);
         return client.writeResponse(reply, ctx);

@@ -16,10 +16,10 @@ final class StreamPipeline implements StreamTranslator {
     private final List<SseEvent> out = new ArrayList<>();
     private final Consumer<StreamEvent> sink;
 
-    StreamPipeline(StreamDecoder decoder, Codec client, TranslateContext ctx) {
+    StreamPipeline(StreamDecoder decoder, ApiFormat upstream, Codec client, TranslateContext ctx) {
         this.decoder = decoder;
         this.sequencer = new Sequencer(client.encoder(ctx, out), ctx.toolNames()::original);
-        this.sink = sequencer::accept;
+        this.sink = Signatures.tagging(upstream, client.format(), sequencer::accept);
     }
 
     @Override

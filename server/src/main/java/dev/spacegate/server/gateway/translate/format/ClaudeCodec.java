@@ -7,6 +7,7 @@ import dev.spacegate.server.gateway.translate.ApiFormat;
 import dev.spacegate.server.gateway.translate.Effort;
 import dev.spacegate.server.gateway.translate.Errors;
 import dev.spacegate.server.gateway.translate.Json;
+import dev.spacegate.server.gateway.translate.Signatures;
 import dev.spacegate.server.gateway.translate.SseEvent;
 import dev.spacegate.server.gateway.translate.ToolNames;
 import dev.spacegate.server.gateway.translate.TranslateContext;
@@ -270,12 +271,14 @@ public final class ClaudeCodec implements Codec {
             case Part.Text t -> t.text().isEmpty() ? null : Json.object().put("type", "text").put("text", t.text());
             case Part.Image img -> imageBlock(img);
             case Part.Thinking th -> {
-                if (th.redacted()) {
-                    yield Json.object().put("type", "redacted_thinking").put("data", th.signature());
+                // Claude refuses thinking blocks without its own signature; others' reasoning is not replayed.
+                String sig = Signatures.unwrap(ApiFormat.CLAUDE, th.signature());
+                if (sig == null) {
+                    yield null;
                 }
-                // Claude refuses thinking blocks without a signature; they were not made by Claude anyway.
-                yield th.signature() == null ? null : Json.object().put("type", "thinking")
-                        .put("thinking", th.text() == null ? "" : th.text()).put("signature", th.signature());
+                yield th.redacted() ? Json.object().put("type", "redacted_thinking").put("data", sig)
+                        : Json.object().put("type", "thinking").put("thinking", th.text() == null ? "" : th.text())
+                        .put("signature", sig);
             }
             case Part.ToolCall call -> {
                 ObjectNode b = Json.object().put("type", "tool_use")

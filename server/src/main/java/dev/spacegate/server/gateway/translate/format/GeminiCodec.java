@@ -8,6 +8,7 @@ import dev.spacegate.server.gateway.translate.ApiFormat;
 import dev.spacegate.server.gateway.translate.Effort;
 import dev.spacegate.server.gateway.translate.Errors;
 import dev.spacegate.server.gateway.translate.Json;
+import dev.spacegate.server.gateway.translate.Signatures;
 import dev.spacegate.server.gateway.translate.SseEvent;
 import dev.spacegate.server.gateway.translate.TranslateContext;
 import dev.spacegate.server.gateway.translate.UpstreamError;
@@ -105,10 +106,10 @@ public final class GeminiCodec implements Codec {
                     parts.add(new Part.Image(Json.text(p.get("fileData"), "fileUri"), Json.text(p.get("fileData"),
                             "mimeType"), null));
                 } else if (p.path("thought").asBoolean(false)) {
-                    parts.add(new Part.Thinking(Json.text(p, "text", ""), sig, false));
+                    addThinking(parts, Json.text(p, "text", ""), sig);
                 } else if (p.has("text")) {
                     if (sig != null) {
-                        parts.add(new Part.Thinking("", sig, false));
+                        addThinking(parts, "", sig);
                     }
                     parts.add(new Part.Text(Json.text(p, "text", "")));
                 }
@@ -155,6 +156,15 @@ public final class GeminiCodec implements Codec {
                     null);
         }
         return c;
+    }
+
+    /** Streamed thoughts come back as several parts with the signature on the last; join them into one. */
+    private static void addThinking(List<Part> parts, String text, String sig) {
+        if (!parts.isEmpty() && parts.getLast() instanceof Part.Thinking prev && prev.signature() == null) {
+            parts.set(parts.size() - 1, new Part.Thinking(prev.text() + text, sig, false));
+        } else {
+            parts.add(new Part.Thinking(text, sig, false));
+        }
     }
 
     /** The text of a functionResponse.response: {@code result}/{@code output} when alone, else the JSON. */
@@ -220,14 +230,15 @@ public final class GeminiCodec implements Codec {
                         }
                     }
                     case Part.Thinking th -> {
-                        if (th.redacted() || th.signature() == null) {
-                            continue;
+                        String sig = Signatures.unwrap(ApiFormat.GEMINI, th.signature());
+                        if (th.redacted() || sig == null) {
+                            continue; // reasoning made elsewhere cannot be replayed to Gemini
                         }
                         if (th.text() == null || th.text().isEmpty()) {
-                            pendingSignature = th.signature(); // belongs to the call that follows
+                            pendingSignature = sig; // belongs to the call that follows
                         } else {
                             parts.addObject().put("text", th.text()).put("thought", true)
-                                    .put("thoughtSignature", th.signature());
+                                    .put("thoughtSignature", sig);
                         }
                     }
                     case Part.ToolCall call -> {

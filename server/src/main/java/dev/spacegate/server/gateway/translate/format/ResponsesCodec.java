@@ -7,6 +7,7 @@ import dev.spacegate.server.gateway.translate.ApiFormat;
 import dev.spacegate.server.gateway.translate.Effort;
 import dev.spacegate.server.gateway.translate.Errors;
 import dev.spacegate.server.gateway.translate.Json;
+import dev.spacegate.server.gateway.translate.Signatures;
 import dev.spacegate.server.gateway.translate.SseEvent;
 import dev.spacegate.server.gateway.translate.ToolNames;
 import dev.spacegate.server.gateway.translate.TranslateContext;
@@ -246,15 +247,16 @@ public final class ResponsesCodec implements Codec {
                 }
                 case Part.Thinking th -> {
                     content = null;
-                    if (th.signature() == null || th.redacted()) {
-                        continue; // reasoning without the upstream's encrypted form cannot be replayed
+                    String sig = Signatures.unwrap(ApiFormat.OPENAI_RESPONSES, th.signature());
+                    if (sig == null || th.redacted()) {
+                        continue; // reasoning without OpenAI's encrypted form cannot be replayed
                     }
                     ObjectNode r = input.addObject().put("type", "reasoning");
                     ArrayNode summary = r.putArray("summary");
                     if (th.text() != null && !th.text().isEmpty()) {
                         summary.addObject().put("type", "summary_text").put("text", th.text());
                     }
-                    r.put("encrypted_content", th.signature());
+                    r.put("encrypted_content", sig);
                 }
                 case Part.ToolCall call -> {
                     content = null;
