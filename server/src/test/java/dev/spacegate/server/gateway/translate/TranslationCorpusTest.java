@@ -5,7 +5,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,7 +33,8 @@ class TranslationCorpusTest {
     @TestFactory
     Stream<DynamicTest> everyCaseMatchesItsExpectedOutput() {
         return Corpus.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
-            JsonNode actual = Corpus.run(c);
+            // through text, so numbers compare by value (IntNode vs LongNode) as a client would see them
+            JsonNode actual = Json.parse(Json.write(Corpus.run(c)));
             String pretty = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n";
             if (!Files.exists(c.expected())) {
                 if (RECORD) {
@@ -50,9 +50,5 @@ class TranslationCorpusTest {
             }
             assertEquals(expected, actual, c.toString());
         }));
-    }
-
-    static String text(java.nio.file.Path p) throws IOException {
-        return Files.readString(p);
     }
 }
