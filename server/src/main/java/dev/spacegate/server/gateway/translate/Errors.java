@@ -86,6 +86,10 @@ public final class Errors {
     }
 
     static String normalType(String type, int status) {
+        // These statuses say more than the body's type (OpenAI answers a bad key with invalid_request_error).
+        if (status == 401 || status == 403 || status == 404 || status == 429 || status == 529) {
+            type = null;
+        }
         if (type != null) {
             switch (type) {
                 case "invalid_request_error", "authentication_error", "permission_error", "not_found_error",
