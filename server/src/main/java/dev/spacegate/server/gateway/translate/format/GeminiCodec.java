@@ -357,10 +357,9 @@ public final class GeminiCodec implements Codec {
             } else if (p.path("thought").asBoolean(false)) {
                 parts.add(new Part.Thinking(Json.text(p, "text", ""), sig, false));
             } else if (p.has("text")) {
+                // A signature on plain text is optional to replay (Gemini docs); dropping it keeps clients'
+                // transcripts free of empty reasoning blocks.
                 parts.add(new Part.Text(Json.text(p, "text", "")));
-                if (sig != null) {
-                    parts.add(new Part.Thinking("", sig, false));
-                }
             }
         }
         StopReason stop = stopReason(Json.text(cand, "finishReason"));
@@ -490,10 +489,7 @@ public final class GeminiCodec implements Codec {
                         out.accept(new StreamEvent.ThinkingSignature(sig));
                     }
                 } else if (p.has("text")) {
-                    out.accept(new StreamEvent.TextDelta(Json.text(p, "text", "")));
-                    if (sig != null) {
-                        out.accept(new StreamEvent.ThinkingSignature(sig));
-                    }
+                    out.accept(new StreamEvent.TextDelta(Json.text(p, "text", ""))); // text signatures: see readResponse
                 }
             }
             Usage u = UsageMap.read(ApiFormat.GEMINI, chunk.get("usageMetadata"));
