@@ -26,6 +26,12 @@ final class Lossy {
                     + " not translated: send the full input"),
             new Rule(ApiFormat.CLAUDE, null, "`cache_control` markers, `top_k`, server tools (web_search, code"
                     + " execution, ...) and document blocks are dropped"),
+            new Rule(ApiFormat.CLAUDE, ApiFormat.OPENAI_CHAT, "`is_error` on tool results is not carried;"
+                    + " reasoning from a Chat Completions upstream comes back as thinking blocks with an empty"
+                    + " signature and is not replayed"),
+            new Rule(ApiFormat.CLAUDE, ApiFormat.OPENAI_RESPONSES, "`is_error` on tool results is not carried"),
+            new Rule(ApiFormat.CLAUDE, ApiFormat.GEMINI, "`is_error` on tool results and `metadata.user_id`"
+                    + " are not carried"),
             new Rule(ApiFormat.GEMINI, null, "`topK`, `candidateCount`, safety settings, code execution and"
                     + " Google Search tools are dropped"),
             new Rule(null, ApiFormat.OPENAI_RESPONSES, "on the Codex backend `max_output_tokens`, `temperature`"

@@ -1,6 +1,8 @@
 package dev.spacegate.server.gateway.translate;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -9,8 +11,41 @@ import java.util.List;
  */
 public final class SseText {
     private final StringBuilder pending = new StringBuilder();
+    private byte[] carry = new byte[0];
     private String event;
     private StringBuilder data;
+
+    /** Events completed by these bytes; a UTF-8 sequence cut at the end of the chunk waits for the next one. */
+    public List<SseEvent> feed(byte[] buf, int off, int len) {
+        byte[] bytes = buf;
+        int start = off;
+        int end = off + len;
+        if (carry.length > 0) {
+            bytes = new byte[carry.length + len];
+            System.arraycopy(carry, 0, bytes, 0, carry.length);
+            System.arraycopy(buf, off, bytes, carry.length, len);
+            start = 0;
+            end = bytes.length;
+        }
+        int cut = completeUpTo(bytes, start, end);
+        carry = Arrays.copyOfRange(bytes, cut, end);
+        return feed(new String(bytes, start, cut - start, StandardCharsets.UTF_8));
+    }
+
+    /** The end of the last complete UTF-8 sequence in bytes[start, end). */
+    private static int completeUpTo(byte[] b, int start, int end) {
+        for (int i = end - 1; i >= Math.max(start, end - 3); i--) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                return end;
+            }
+            if (c >= 0xc0) {
+                int need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+                return end - i >= need ? end : i;
+            }
+        }
+        return end;
+    }
 
     /** Events completed by this chunk of the stream. */
     public List<SseEvent> feed(CharSequence chunk) {

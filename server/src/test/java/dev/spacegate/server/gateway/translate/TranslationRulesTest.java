@@ -245,5 +245,13 @@ class TranslationRulesTest {
         assertEquals(List.of(new SseEvent("message_start", "{\"a\":1}"), new SseEvent(null, "[DONE]")), got);
         assertEquals("event: x\ndata: y\n\n", SseText.write(new SseEvent("x", "y")));
         assertEquals(List.of(new SseEvent(null, "tail")), SseText.parse("data: tail"));
+        // a multi-byte character cut between two network reads
+        byte[] bytes = "data: caf\u00e9 \ud83d\ude80\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        SseText bytesParser = new SseText();
+        List<SseEvent> events = new java.util.ArrayList<>();
+        for (int i = 0; i < bytes.length; i++) {
+            events.addAll(bytesParser.feed(bytes, i, 1));
+        }
+        assertEquals(List.of(new SseEvent(null, "caf\u00e9 \ud83d\ude80")), events);
     }
 }
