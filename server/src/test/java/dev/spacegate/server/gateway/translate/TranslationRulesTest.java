@@ -131,6 +131,35 @@ class TranslationRulesTest {
     }
 
     @Test
+    void toolIdsSurviveAClaudeConversationOnCodex() {
+        Translation t = Translators.find(ApiFormat.CLAUDE, ApiFormat.OPENAI_RESPONSES).orElseThrow();
+        TranslateContext ctx = ctx().withCodex(true);
+        // the upstream names a call; the Claude client sees the same id...
+        ObjectNode answer = t.response(obj("{\"id\":\"resp_1\",\"status\":\"completed\",\"output\":[{\"type\":"
+                + "\"function_call\",\"call_id\":\"call_Zx81\",\"name\":\"get_weather\",\"arguments\":\"{}\"}]}"), ctx);
+        assertEquals("call_Zx81", answer.path("content").get(0).path("id").asText());
+        // ...and sends it back with the result; a long client id is shortened the same way in call and result
+        String longId = "toolu_" + "L".repeat(70);
+        ObjectNode next = t.request(obj("{\"model\":\"m\",\"max_tokens\":9,\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"call_Zx81\",\"name\":\"get_weather\",\"input\":{}},"
+                + "{\"type\":\"tool_use\",\"id\":\"" + longId + "\",\"name\":\"get_weather\",\"input\":{}}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"call_Zx81\",\"content\":\"ok\"},"
+                + "{\"type\":\"tool_result\",\"tool_use_id\":\"" + longId + "\",\"content\":\"ok\"}]}]}"), ctx);
+        List<String> ids = new java.util.ArrayList<>();
+        next.path("input").forEach(item -> {
+            if (item.has("call_id")) {
+                ids.add(item.path("call_id").asText());
+            }
+        });
+        assertEquals(4, ids.size());
+        assertEquals("call_Zx81", ids.get(0));
+        assertEquals(ids.get(0), ids.get(2));
+        assertEquals(ids.get(1), ids.get(3));
+        assertEquals(64, ids.get(1).length());
+    }
+
+    @Test
     void longToolNamesAreShortenedUpAndRestoredDown() {
         String name = "mcp__a_very_long_server_name_that_goes_on_and_on__and_a_tool_name_that_is_long_too";
         TranslateContext ctx = ctx();

@@ -211,7 +211,8 @@ public final class ChatCodec implements Codec {
                     user.put("role", "user");
                     writeContent(user, rest);
                 }
-            } else {
+            } else if (m.parts().stream().anyMatch(p -> p instanceof Part.Text || p instanceof Part.ToolCall)) {
+                // (an assistant turn holding only reasoning has nothing Chat Completions can carry)
                 ObjectNode a = messages.addObject();
                 a.put("role", "assistant");
                 List<Part> text = new ArrayList<>();
