@@ -125,8 +125,13 @@ public final class ChatCodec implements Codec {
             c.outputFormat = new OutputFormat(null, null, null);
         }
         c.user = Json.text(body, "user");
+        c.noteUnknown(body, KNOWN);
         return c;
     }
+
+    private static final java.util.Set<String> KNOWN = java.util.Set.of("model", "messages", "tools", "tool_choice",
+            "parallel_tool_calls", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop",
+            "reasoning_effort", "response_format", "user", "stream", "stream_options");
 
     static ToolChoice readToolChoice(JsonNode tc) {
         if (tc == null || tc.isNull()) {
@@ -449,6 +454,7 @@ public final class ChatCodec implements Codec {
         } else {
             msg.put("content", text.toString());
         }
+        msg.putNull("refusal");
         if (!reasoning.isEmpty()) {
             msg.put("reasoning_content", reasoning.toString());
         }

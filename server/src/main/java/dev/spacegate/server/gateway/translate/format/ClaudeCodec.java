@@ -108,8 +108,13 @@ public final class ClaudeCodec implements Codec {
             c.outputFormat = new OutputFormat(null, format.get("schema") instanceof ObjectNode o ? o : null, null);
         }
         c.user = Json.text(body.path("metadata"), "user_id");
+        c.noteUnknown(body, KNOWN);
         return c;
     }
+
+    private static final java.util.Set<String> KNOWN = java.util.Set.of("model", "system", "messages", "tools",
+            "tool_choice", "max_tokens", "temperature", "top_p", "stop_sequences", "thinking", "output_config",
+            "output_format", "metadata", "stream");
 
     private static List<Part> blocks(JsonNode content, Conversation c) {
         List<Part> parts = new ArrayList<>();

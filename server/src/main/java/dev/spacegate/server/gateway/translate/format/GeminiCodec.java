@@ -155,8 +155,15 @@ public final class GeminiCodec implements Codec {
             c.outputFormat = new OutputFormat(null, schema instanceof ObjectNode o ? lowerTypes(o.deepCopy()) : null,
                     null);
         }
+        c.noteUnknown(body, KNOWN);
+        c.noteUnknown(gc, KNOWN_GENERATION);
         return c;
     }
+
+    private static final java.util.Set<String> KNOWN = java.util.Set.of("model", "systemInstruction", "contents",
+            "tools", "toolConfig", "generationConfig");
+    private static final java.util.Set<String> KNOWN_GENERATION = java.util.Set.of("maxOutputTokens", "temperature",
+            "topP", "stopSequences", "thinkingConfig", "responseMimeType", "responseSchema", "responseJsonSchema");
 
     /** Streamed thoughts come back as several parts with the signature on the last; join them into one. */
     private static void addThinking(List<Part> parts, String text, String sig) {

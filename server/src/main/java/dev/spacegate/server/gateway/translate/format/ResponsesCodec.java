@@ -92,8 +92,13 @@ public final class ResponsesCodec implements Codec {
             c.outputFormat = new OutputFormat(null, null, null);
         }
         c.user = Json.text(body, "user");
+        c.noteUnknown(body, KNOWN);
         return c;
     }
+
+    private static final java.util.Set<String> KNOWN = java.util.Set.of("model", "instructions", "input", "tools",
+            "tool_choice", "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "reasoning", "text",
+            "user", "stream", "store", "include");
 
     private static void readItem(Conversation c, JsonNode item) {
         String type = Json.text(item, "type", "message");
@@ -404,11 +409,15 @@ public final class ResponsesCodec implements Codec {
         } else {
             body.putNull("incomplete_details");
         }
+        body.putNull("instructions");
+        body.putNull("metadata");
         body.put("model", ctx.clientModel());
         body.putArray("output");
         body.put("parallel_tool_calls", true);
         body.putArray("tools");
         body.put("tool_choice", "auto");
+        body.putNull("temperature");
+        body.putNull("top_p");
         return body;
     }
 

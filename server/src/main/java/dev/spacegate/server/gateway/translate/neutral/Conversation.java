@@ -26,6 +26,15 @@ public final class Conversation {
     /** Names of request fields the target cannot express, for the debug log. */
     public final List<String> dropped = new ArrayList<>();
 
+    /** Records the top-level request fields a reader does not translate, so the debug log names them. */
+    public void noteUnknown(com.fasterxml.jackson.databind.JsonNode body, java.util.Set<String> known) {
+        body.fieldNames().forEachRemaining(f -> {
+            if (!known.contains(f)) {
+                dropped.add(f);
+            }
+        });
+    }
+
     /** Appends parts to the last message if it has the same role, else starts a new message. */
     public void add(Role role, List<Part> parts) {
         if (parts.isEmpty()) {
