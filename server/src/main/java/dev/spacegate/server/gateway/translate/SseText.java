@@ -6,101 +6,120 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * SSE framing: splits text into {@link SseEvent}s incrementally (chunks may end mid-line) and writes events
- * back. Comments and {@code id:}/{@code retry:} lines are ignored; multi-line data is joined with newlines.
+ * SSE framing: splits a byte stream into {@link SseEvent}s incrementally (reads may end mid-line or inside a
+ * UTF-8 sequence) and writes events back. Comments and {@code id:}/{@code retry:} lines are ignored;
+ * multi-line data is joined with newlines. Lines are cut at {@code \n} bytes, which never occur inside a UTF-8
+ * sequence, and only the field values are decoded.
  */
 public final class SseText {
-    private final StringBuilder pending = new StringBuilder();
-    private byte[] carry = new byte[0];
+    private byte[] partial = new byte[256];
+    private int partialLength;
     private String event;
-    private StringBuilder data;
+    private String data;
+    private StringBuilder moreData;
 
-    /** Events completed by these bytes; a UTF-8 sequence cut at the end of the chunk waits for the next one. */
+    /** Events completed by these bytes. */
     public List<SseEvent> feed(byte[] buf, int off, int len) {
-        byte[] bytes = buf;
-        int start = off;
-        int end = off + len;
-        if (carry.length > 0) {
-            bytes = new byte[carry.length + len];
-            System.arraycopy(carry, 0, bytes, 0, carry.length);
-            System.arraycopy(buf, off, bytes, carry.length, len);
-            start = 0;
-            end = bytes.length;
-        }
-        int cut = completeUpTo(bytes, start, end);
-        carry = Arrays.copyOfRange(bytes, cut, end);
-        return feed(new String(bytes, start, cut - start, StandardCharsets.UTF_8));
-    }
-
-    /** The end of the last complete UTF-8 sequence in bytes[start, end). */
-    private static int completeUpTo(byte[] b, int start, int end) {
-        for (int i = end - 1; i >= Math.max(start, end - 3); i--) {
-            int c = b[i] & 0xff;
-            if (c < 0x80) {
-                return end;
-            }
-            if (c >= 0xc0) {
-                int need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-                return end - i >= need ? end : i;
-            }
-        }
-        return end;
-    }
-
-    /** Events completed by this chunk of the stream. */
-    public List<SseEvent> feed(CharSequence chunk) {
         List<SseEvent> out = new ArrayList<>();
-        pending.append(chunk);
-        int start = 0;
-        for (int i = 0; i < pending.length(); i++) {
-            if (pending.charAt(i) == '\n') {
-                int end = i > start && pending.charAt(i - 1) == '\r' ? i - 1 : i;
-                line(pending.substring(start, end), out);
-                start = i + 1;
+        int end = off + len;
+        int lineStart = off;
+        for (int i = off; i < end; i++) {
+            if (buf[i] != '\n') {
+                continue;
             }
+            if (partialLength > 0) {
+                append(buf, lineStart, i - lineStart);
+                line(partial, 0, partialLength, out);
+                partialLength = 0;
+            } else {
+                line(buf, lineStart, i - lineStart, out);
+            }
+            lineStart = i + 1;
         }
-        pending.delete(0, start);
+        if (lineStart < end) {
+            append(buf, lineStart, end - lineStart);
+        }
         return out;
+    }
+
+    /** Events completed by this text. */
+    public List<SseEvent> feed(CharSequence chunk) {
+        byte[] b = chunk.toString().getBytes(StandardCharsets.UTF_8);
+        return feed(b, 0, b.length);
     }
 
     /** The event left when the stream ends without a blank line. */
     public List<SseEvent> end() {
         List<SseEvent> out = new ArrayList<>();
-        if (!pending.isEmpty()) {
-            line(pending.toString(), out);
-            pending.setLength(0);
+        if (partialLength > 0) {
+            line(partial, 0, partialLength, out);
+            partialLength = 0;
         }
-        line("", out);
+        line(partial, 0, 0, out);
         return out;
     }
 
-    private void line(String line, List<SseEvent> out) {
-        if (line.isEmpty()) {
+    private void append(byte[] buf, int off, int len) {
+        if (partialLength + len > partial.length) {
+            partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLength + len));
+        }
+        System.arraycopy(buf, off, partial, partialLength, len);
+        partialLength += len;
+    }
+
+    private void line(byte[] b, int off, int len, List<SseEvent> out) {
+        if (len > 0 && b[off + len - 1] == '\r') {
+            len--;
+        }
+        if (len == 0) {
             if (data != null) {
-                out.add(new SseEvent(event, data.toString()));
+                out.add(new SseEvent(event, moreData != null ? moreData.toString() : data));
             }
             event = null;
             data = null;
+            moreData = null;
             return;
         }
-        if (line.startsWith(":")) {
+        if (b[off] == ':') {
             return;
         }
-        int colon = line.indexOf(':');
-        String field = colon < 0 ? line : line.substring(0, colon);
-        String value = colon < 0 ? "" : line.substring(colon + 1);
-        if (value.startsWith(" ")) {
-            value = value.substring(1);
-        }
-        if (field.equals("event")) {
-            event = value;
-        } else if (field.equals("data")) {
-            if (data == null) {
-                data = new StringBuilder(value);
-            } else {
-                data.append('\n').append(value);
+        int colon = -1;
+        for (int i = off; i < off + len; i++) {
+            if (b[i] == ':') {
+                colon = i;
+                break;
             }
         }
+        int nameEnd = colon < 0 ? off + len : colon;
+        int valueStart = colon < 0 ? off + len : colon + 1;
+        if (valueStart < off + len && b[valueStart] == ' ') {
+            valueStart++;
+        }
+        if (is(b, off, nameEnd, "data")) {
+            String value = new String(b, valueStart, off + len - valueStart, StandardCharsets.UTF_8);
+            if (data == null) {
+                data = value;
+            } else {
+                if (moreData == null) {
+                    moreData = new StringBuilder(data);
+                }
+                moreData.append('\n').append(value);
+            }
+        } else if (is(b, off, nameEnd, "event")) {
+            event = new String(b, valueStart, off + len - valueStart, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static boolean is(byte[] b, int from, int to, String name) {
+        if (to - from != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (b[from + i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses a whole recorded stream. */
@@ -113,13 +132,18 @@ public final class SseText {
 
     /** One event as wire text, ending with the blank line. */
     public static String write(SseEvent e) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(e.data().length() + 32);
         if (e.event() != null) {
             sb.append("event: ").append(e.event()).append('\n');
         }
-        for (String line : e.data().split("\n", -1)) {
-            sb.append("data: ").append(line).append('\n');
+        String d = e.data();
+        int start = 0;
+        int nl;
+        while ((nl = d.indexOf('\n', start)) >= 0) {
+            sb.append("data: ").append(d, start, nl).append('\n');
+            start = nl + 1;
         }
+        sb.append("data: ").append(d, start, d.length()).append('\n');
         return sb.append('\n').toString();
     }
 }
