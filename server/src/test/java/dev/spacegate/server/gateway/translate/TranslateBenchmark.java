@@ -60,11 +60,13 @@ public final class TranslateBenchmark {
         // Rounds interleave the variants so machine noise spreads evenly; the median of each is reported.
         double[][] rates = new double[bodies.size()][RUNS];
         long sink = 0;
+        // Thread CPU time, not wall time: on a shared machine other processes' load does not count against a run.
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int round = 0; round < WARMUP + RUNS; round++) {
             for (int v = 0; v < bodies.size(); v++) {
-                long t0 = System.nanoTime();
+                long t0 = cpu.getCurrentThreadCpuTime();
                 sink += bodies.get(v).run(new ByteArrayInputStream(recorded));
-                long ns = System.nanoTime() - t0;
+                long ns = Math.max(1, cpu.getCurrentThreadCpuTime() - t0);
                 if (round >= WARMUP) {
                     rates[v][round - WARMUP] = recorded.length / (ns / 1e9);
                 }
