@@ -19,6 +19,7 @@ public final class Sequencer {
     private Open open = Open.NONE;
     private String openKey;
     private boolean anyTool;
+    private int calls;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
 
     private static final class Pending {
@@ -80,8 +81,13 @@ public final class Sequencer {
                     close();
                 }
             }
-            case StreamEvent.ToolCallStart s -> {
+            case StreamEvent.ToolCallStart start -> {
                 anyTool = true;
+                calls++;
+                // Some OpenAI-compatible upstreams omit call ids; every client format needs one.
+                StreamEvent.ToolCallStart s = start.id() != null && !start.id().isEmpty() ? start
+                        : new StreamEvent.ToolCallStart(start.key(), "call_" + dev.spacegate.server.gateway.translate
+                        .Json.sha256(start.key() + "#" + calls + "#" + start.name()).substring(0, 24), start.name());
                 String name = toolName.apply(s.name());
                 if (open == Open.TOOL) {
                     pending.put(s.key(), new Pending(s.id(), name));
