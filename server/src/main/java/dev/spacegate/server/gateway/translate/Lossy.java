@@ -22,6 +22,9 @@ final class Lossy {
             new Rule(ApiFormat.OPENAI_RESPONSES, null, "built-in tools (web_search, file_search, computer use, ...)"
                     + " and item types other than messages, function calls, function outputs and reasoning are"
                     + " dropped"),
+            new Rule(ApiFormat.OPENAI_RESPONSES, null, "free-form `custom` tools (Codex `apply_patch`) become"
+                    + " functions taking `{input: string}`; their grammar is added to the description but not"
+                    + " enforced by the upstream"),
             new Rule(ApiFormat.OPENAI_RESPONSES, null, "`previous_response_id`, `store` and conversation state are"
                     + " not translated: send the full input"),
             new Rule(ApiFormat.CLAUDE, null, "`cache_control` markers, `top_k`, server tools (web_search, code"

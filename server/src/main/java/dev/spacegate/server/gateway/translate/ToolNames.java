@@ -12,6 +12,17 @@ public final class ToolNames {
     /** OpenAI and Codex limit function names and call ids to 64 characters. */
     public static final int LIMIT = 64;
     private final Map<String, String> original = new HashMap<>();
+    private final java.util.Set<String> custom = new java.util.HashSet<>();
+
+    /** Marks a Responses free-form ({@code type: custom}) tool: its calls go back as custom_tool_call items. */
+    public synchronized void markCustom(String name) {
+        custom.add(name);
+    }
+
+    /** Whether the client declared this tool as a free-form custom tool. */
+    public synchronized boolean isCustom(String name) {
+        return custom.contains(name);
+    }
 
     /** A name of at most 64 chars of {@code [a-zA-Z0-9_-]}: {@code mcp__} names keep their last segment. */
     public synchronized String shorten(String name) {

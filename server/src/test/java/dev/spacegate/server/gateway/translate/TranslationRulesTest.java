@@ -160,6 +160,44 @@ class TranslationRulesTest {
     }
 
     @Test
+    void codexFreeFormToolsRoundTripThroughClaude() {
+        Translation t = Translators.find(ApiFormat.OPENAI_RESPONSES, ApiFormat.CLAUDE).orElseThrow();
+        TranslateContext ctx = ctx();
+        ObjectNode up = t.request(obj("{\"model\":\"m\",\"input\":\"fix it\",\"tools\":[{\"type\":\"custom\","
+                + "\"name\":\"apply_patch\",\"description\":\"Apply a patch.\"}]}"), ctx);
+        assertEquals("string", up.path("tools").get(0).path("input_schema").path("properties").path("input")
+                .path("type").asText());
+        String patch = "*** Begin Patch\n+\"quoted\"\n*** End Patch";
+        // streamed: the free-form input arrives as JSON argument fragments and leaves as custom tool input
+        StreamTranslator st = t.stream(ctx);
+        List<SseEvent> out = new java.util.ArrayList<>();
+        String args = Json.write(Json.object().put("input", patch));
+        for (String data : List.of(
+                "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"usage\":{\"input_tokens\":5}}}",
+                "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"apply_patch\",\"input\":{}}}",
+                Json.write(Json.object().put("type", "content_block_delta").put("index", 0).set("delta",
+                        Json.object().put("type", "input_json_delta").put("partial_json", args.substring(0, 15)))),
+                Json.write(Json.object().put("type", "content_block_delta").put("index", 0).set("delta",
+                        Json.object().put("type", "input_json_delta").put("partial_json", args.substring(15)))),
+                "{\"type\":\"content_block_stop\",\"index\":0}",
+                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":9}}",
+                "{\"type\":\"message_stop\"}")) {
+            out.addAll(st.onEvent(new SseEvent(null, data)));
+        }
+        out.addAll(st.finish());
+        JsonNode done = out.stream().filter(e -> "response.output_item.done".equals(e.event()))
+                .map(e -> Json.parse(e.data()).path("item")).findFirst().orElseThrow();
+        assertEquals("custom_tool_call", done.path("type").asText());
+        assertEquals(patch, done.path("input").asText());
+        assertEquals("toolu_1", done.path("call_id").asText());
+        // not streamed
+        ObjectNode answer = t.response(obj("{\"id\":\"msg_2\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_2\","
+                + "\"name\":\"apply_patch\",\"input\":" + args + "}],\"stop_reason\":\"tool_use\"}"), ctx);
+        assertEquals("custom_tool_call", answer.path("output").get(0).path("type").asText());
+        assertEquals(patch, answer.path("output").get(0).path("input").asText());
+    }
+
+    @Test
     void longToolNamesAreShortenedUpAndRestoredDown() {
         String name = "mcp__a_very_long_server_name_that_goes_on_and_on__and_a_tool_name_that_is_long_too";
         TranslateContext ctx = ctx();

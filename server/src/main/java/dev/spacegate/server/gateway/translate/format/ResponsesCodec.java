@@ -59,10 +59,20 @@ public final class ResponsesCodec implements Codec {
             c.add(Role.USER, List.of(new Part.Text(input.asText())));
         } else if (input != null) {
             for (JsonNode item : input) {
-                readItem(c, item);
+                readItem(c, item, ctx);
             }
         }
         for (JsonNode t : body.path("tools")) {
+            if ("custom".equals(Json.text(t, "type"))) {
+                ctx.toolNames().markCustom(Json.text(t, "name"));
+                String description = Json.text(t, "description", "");
+                JsonNode grammar = t.path("format").path("definition");
+                if (grammar.isTextual()) {
+                    description += "\n\nThe input must follow this grammar:\n" + grammar.asText();
+                }
+                c.tools.add(new ToolDef(Json.text(t, "name"), description, customSchema(), null));
+                continue;
+            }
             if (!"function".equals(Json.text(t, "type"))) {
                 c.dropped.add("tools[" + Json.text(t, "type") + "]");
                 continue;
@@ -100,7 +110,17 @@ public final class ResponsesCodec implements Codec {
             "tool_choice", "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "reasoning", "text",
             "user", "stream", "store", "include");
 
-    private static void readItem(Conversation c, JsonNode item) {
+    /** A free-form custom tool becomes a function taking its text as {@code input}. */
+    static final String CUSTOM_INPUT = "input";
+
+    private static ObjectNode customSchema() {
+        ObjectNode s = Json.object().put("type", "object");
+        s.putObject("properties").putObject(CUSTOM_INPUT).put("type", "string");
+        s.putArray("required").add(CUSTOM_INPUT);
+        return s;
+    }
+
+    private static void readItem(Conversation c, JsonNode item, TranslateContext ctx) {
         String type = Json.text(item, "type", "message");
         switch (type) {
             case "message" -> {
@@ -115,7 +135,12 @@ public final class ResponsesCodec implements Codec {
             }
             case "function_call" -> c.add(Role.ASSISTANT, List.of(new Part.ToolCall(Json.text(item, "call_id"),
                     Json.text(item, "name"), ChatCodec.argumentsText(item.get("arguments")))));
-            case "function_call_output" -> {
+            case "custom_tool_call" -> {
+                ctx.toolNames().markCustom(Json.text(item, "name"));
+                c.add(Role.ASSISTANT, List.of(new Part.ToolCall(Json.text(item, "call_id"), Json.text(item, "name"),
+                        Json.write(Json.object().put(CUSTOM_INPUT, Json.text(item, "input", ""))))));
+            }
+            case "function_call_output", "custom_tool_call_output" -> {
                 String id = Json.text(item, "call_id");
                 JsonNode output = item.get("output");
                 List<Part> content = new ArrayList<>();
@@ -314,6 +339,11 @@ public final class ResponsesCodec implements Codec {
                 case "function_call" -> parts.add(new Part.ToolCall(Json.text(item, "call_id"),
                         ctx.toolNames().original(Json.text(item, "name")),
                         ChatCodec.argumentsText(item.get("arguments"))));
+                case "custom_tool_call" -> {
+                    ctx.toolNames().markCustom(Json.text(item, "name"));
+                    parts.add(new Part.ToolCall(Json.text(item, "call_id"), Json.text(item, "name"),
+                            Json.write(Json.object().put(CUSTOM_INPUT, Json.text(item, "input", "")))));
+                }
                 default -> {
                 }
             }
@@ -385,7 +415,10 @@ public final class ResponsesCodec implements Codec {
                 }
                 case Part.ToolCall call -> {
                     message = null;
-                    output.add(callItem(itemId("fc", ctx, index++), call.id(), call.name(), call.arguments(),
+                    output.add(ctx.toolNames().isCustom(call.name())
+                            ? customItem(itemId("ctc", ctx, index++), call.id(), call.name(),
+                            customInput(call.arguments()), "completed")
+                            : callItem(itemId("fc", ctx, index++), call.id(), call.name(), call.arguments(),
                             "completed"));
                 }
                 default -> {
@@ -450,6 +483,21 @@ public final class ResponsesCodec implements Codec {
         return item;
     }
 
+    static ObjectNode customItem(String id, String callId, String name, String input, String status) {
+        return Json.object().put("id", id).put("type", "custom_tool_call").put("status", status)
+                .put("call_id", callId).put("name", name).put("input", input);
+    }
+
+    /** The free-form text of a custom tool call from the function arguments the upstream produced. */
+    static String customInput(String arguments) {
+        ObjectNode o = Json.parseObject(arguments);
+        if (o == null) {
+            return arguments == null ? "" : arguments;
+        }
+        JsonNode v = o.get(CUSTOM_INPUT);
+        return v == null ? arguments : v.isTextual() ? v.asText() : Json.write(v);
+    }
+
     static ObjectNode callItem(String id, String callId, String name, String args, String status) {
         return Json.object().put("id", id).put("type", "function_call").put("status", status)
                 .put("arguments", args).put("call_id", callId).put("name", name);
@@ -459,7 +507,7 @@ public final class ResponsesCodec implements Codec {
 
     @Override
     public StreamDecoder decoder(TranslateContext ctx) {
-        return new Decoder();
+        return new Decoder(ctx);
     }
 
     /** Responses events, keyed by item id; tolerates upstreams that send only {@code output_item.done}. */
@@ -467,7 +515,17 @@ public final class ResponsesCodec implements Codec {
         private final Set<String> started = new HashSet<>();
         private final Set<String> withDeltas = new HashSet<>();
         private final Set<String> ended = new HashSet<>();
+        private final TranslateContext ctx;
         private boolean done;
+
+        Decoder(TranslateContext ctx) {
+            this.ctx = ctx;
+        }
+
+        /** Custom tool input streams as raw text; it is carried as the JSON arguments {"input": "..."}. */
+        private static String quoted(String raw) {
+            return new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(raw));
+        }
 
         @Override
         public void decode(SseEvent e, Consumer<StreamEvent> out) {
@@ -486,6 +544,14 @@ public final class ResponsesCodec implements Codec {
                 }
                 case "response.output_item.added" -> {
                     JsonNode item = ev.path("item");
+                    if ("custom_tool_call".equals(Json.text(item, "type"))) {
+                        String key = key(ev, item);
+                        started.add(key);
+                        ctx.toolNames().markCustom(Json.text(item, "name"));
+                        out.accept(new StreamEvent.ToolCallStart(key, Json.text(item, "call_id"),
+                                Json.text(item, "name")));
+                        out.accept(new StreamEvent.ToolCallDelta(key, "{\"" + CUSTOM_INPUT + "\":\""));
+                    }
                     if ("function_call".equals(Json.text(item, "type"))) {
                         String key = key(ev, item);
                         started.add(key);
@@ -515,6 +581,11 @@ public final class ResponsesCodec implements Codec {
                     String key = Json.text(ev, "item_id", String.valueOf(ev.path("output_index").asInt()));
                     withDeltas.add(key);
                     out.accept(new StreamEvent.ToolCallDelta(key, Json.text(ev, "delta", "")));
+                }
+                case "response.custom_tool_call_input.delta" -> {
+                    String key = Json.text(ev, "item_id", String.valueOf(ev.path("output_index").asInt()));
+                    withDeltas.add(key);
+                    out.accept(new StreamEvent.ToolCallDelta(key, quoted(Json.text(ev, "delta", ""))));
                 }
                 case "response.output_item.done" -> itemDone(ev, out);
                 case "response.completed", "response.incomplete" -> {
@@ -557,6 +628,22 @@ public final class ResponsesCodec implements Codec {
             JsonNode item = ev.path("item");
             String key = key(ev, item);
             switch (Json.text(item, "type", "")) {
+                case "custom_tool_call" -> {
+                    if (!ended.add(key)) {
+                        return;
+                    }
+                    if (started.add(key)) {
+                        ctx.toolNames().markCustom(Json.text(item, "name"));
+                        out.accept(new StreamEvent.ToolCallStart(key, Json.text(item, "call_id"),
+                                Json.text(item, "name")));
+                        out.accept(new StreamEvent.ToolCallDelta(key, "{\"" + CUSTOM_INPUT + "\":\""));
+                    }
+                    if (!withDeltas.contains(key)) {
+                        out.accept(new StreamEvent.ToolCallDelta(key, quoted(Json.text(item, "input", ""))));
+                    }
+                    out.accept(new StreamEvent.ToolCallDelta(key, "\"}"));
+                    out.accept(new StreamEvent.ToolCallEnd(key));
+                }
                 case "function_call" -> {
                     if (!ended.add(key)) {
                         return;
@@ -624,6 +711,7 @@ public final class ResponsesCodec implements Codec {
         private ObjectNode item;
         private final StringBuilder buf = new StringBuilder();
         private String signature;
+        private boolean customOpen;
 
         Encoder(TranslateContext ctx, List<SseEvent> out) {
             this.ctx = ctx;
@@ -755,7 +843,9 @@ public final class ResponsesCodec implements Codec {
 
         @Override
         public void openTool(String callId, String name) {
-            item = callItem(itemId("fc", ctx, index()), callId, name, "", "in_progress");
+            customOpen = ctx.toolNames().isCustom(name);
+            item = customOpen ? customItem(itemId("ctc", ctx, index()), callId, name, "", "in_progress")
+                    : callItem(itemId("fc", ctx, index()), callId, name, "", "in_progress");
             added(item.deepCopy());
             buf.setLength(0);
         }
@@ -763,6 +853,9 @@ public final class ResponsesCodec implements Codec {
         @Override
         public void toolArguments(String fragment) {
             buf.append(fragment);
+            if (customOpen) {
+                return; // the free-form input is known once the JSON arguments are complete
+            }
             ObjectNode e = event("response.function_call_arguments.delta");
             e.put("item_id", item.get("id").asText()).put("output_index", index()).put("delta", fragment);
             emit(e);
@@ -770,6 +863,19 @@ public final class ResponsesCodec implements Codec {
 
         @Override
         public void closeTool() {
+            if (customOpen) {
+                String input = customInput(buf.toString());
+                String itemId = item.get("id").asText();
+                ObjectNode d = event("response.custom_tool_call_input.delta");
+                d.put("item_id", itemId).put("output_index", index()).put("delta", input);
+                emit(d);
+                ObjectNode e = event("response.custom_tool_call_input.done");
+                e.put("item_id", itemId).put("output_index", index()).put("input", input);
+                emit(e);
+                item.put("input", input).put("status", "completed");
+                done(item);
+                return;
+            }
             ObjectNode e = event("response.function_call_arguments.done");
             e.put("item_id", item.get("id").asText()).put("output_index", index()).put("arguments", buf.toString());
             emit(e);
