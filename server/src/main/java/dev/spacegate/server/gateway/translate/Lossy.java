@@ -40,6 +40,7 @@ final class Lossy {
             new Rule(null, ApiFormat.OPENAI_RESPONSES, "on the Codex backend `max_output_tokens`, `temperature`"
                     + " and `top_p` are dropped (the backend rejects them); system prompts go in as developer"
                     + " messages"),
+            new Rule(null, ApiFormat.OPENAI_RESPONSES, "stop sequences are dropped (the Responses API has none)"),
             new Rule(null, ApiFormat.OPENAI_RESPONSES, "reasoning without its encrypted form (not produced by"
                     + " OpenAI) is not replayed"),
             new Rule(null, ApiFormat.CLAUDE, "with extended thinking on, `temperature` and `top_p` are dropped;"

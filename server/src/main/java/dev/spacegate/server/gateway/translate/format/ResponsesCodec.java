@@ -219,6 +219,9 @@ public final class ResponsesCodec implements Codec {
                 body.put("top_p", c.topP);
             }
         }
+        if (!c.stop.isEmpty()) {
+            c.dropped.add("stop"); // the Responses API has no stop sequences
+        }
         Effort effort = Codec.effort(c, ctx);
         if (effort != null || ctx.codex()) {
             ObjectNode reasoning = body.putObject("reasoning");
