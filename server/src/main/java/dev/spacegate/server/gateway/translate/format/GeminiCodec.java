@@ -31,7 +31,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -190,9 +189,7 @@ public final class GeminiCodec implements Codec {
 
     /** Gemini's OpenAPI-style schemas say {@code "type": "OBJECT"}; JSON Schema wants lower case. */
     static ObjectNode lowerTypes(ObjectNode schema) {
-        Iterator<Map.Entry<String, JsonNode>> it = schema.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : schema.properties()) {
             JsonNode v = e.getValue();
             if (e.getKey().equals("type") && v.isTextual()) {
                 e.setValue(TextNode.valueOf(v.asText().toLowerCase(Locale.ROOT)));
