@@ -1,0 +1,8 @@
+package dev.spacegate.server.gateway.translate;
+
+/** OpenAI Chat Completions clients on OpenAI Responses upstreams. */
+public final class ChatToResponses extends CodecTranslation {
+    public ChatToResponses() {
+        super(ApiFormat.OPENAI_CHAT, ApiFormat.OPENAI_RESPONSES);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.spacegate.server.gateway.translate;
+
+/** Anthropic Messages clients on OpenAI Chat Completions upstreams. */
+public final class ClaudeToChat extends CodecTranslation {
+    public ClaudeToChat() {
+        super(ApiFormat.CLAUDE, ApiFormat.OPENAI_CHAT);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.spacegate.server.gateway.translate;
+
+/** Anthropic Messages clients on Gemini generateContent upstreams. */
+public final class ClaudeToGemini extends CodecTranslation {
+    public ClaudeToGemini() {
+        super(ApiFormat.CLAUDE, ApiFormat.GEMINI);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.spacegate.server.gateway.translate;
+
+/** Anthropic Messages clients on OpenAI Responses upstreams. */
+public final class ClaudeToResponses extends CodecTranslation {
+    public ClaudeToResponses() {
+        super(ApiFormat.CLAUDE, ApiFormat.OPENAI_RESPONSES);
+    }
+}

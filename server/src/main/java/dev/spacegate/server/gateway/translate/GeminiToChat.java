@@ -1,0 +1,8 @@
+package dev.spacegate.server.gateway.translate;
+
+/** Gemini generateContent clients on OpenAI Chat Completions upstreams. */
+public final class GeminiToChat extends CodecTranslation {
+    public GeminiToChat() {
+        super(ApiFormat.GEMINI, ApiFormat.OPENAI_CHAT);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.spacegate.server.gateway.translate;
+
+/** Gemini generateContent clients on Anthropic Messages upstreams. */
+public final class GeminiToClaude extends CodecTranslation {
+    public GeminiToClaude() {
+        super(ApiFormat.GEMINI, ApiFormat.CLAUDE);
+    }
+}

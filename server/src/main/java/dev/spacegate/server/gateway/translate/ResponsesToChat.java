@@ -1,0 +1,8 @@
+package dev.spacegate.server.gateway.translate;
+
+/** OpenAI Responses clients on OpenAI Chat Completions upstreams. */
+public final class ResponsesToChat extends CodecTranslation {
+    public ResponsesToChat() {
+        super(ApiFormat.OPENAI_RESPONSES, ApiFormat.OPENAI_CHAT);
+    }
+}

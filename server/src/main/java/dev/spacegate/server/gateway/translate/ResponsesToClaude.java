@@ -1,0 +1,8 @@
+package dev.spacegate.server.gateway.translate;
+
+/** OpenAI Responses clients on Anthropic Messages upstreams. */
+public final class ResponsesToClaude extends CodecTranslation {
+    public ResponsesToClaude() {
+        super(ApiFormat.OPENAI_RESPONSES, ApiFormat.CLAUDE);
+    }
+}

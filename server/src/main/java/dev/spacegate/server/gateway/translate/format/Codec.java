@@ -1,0 +1,48 @@
+package dev.spacegate.server.gateway.translate.format;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.gateway.translate.Effort;
+import dev.spacegate.server.gateway.translate.TranslateContext;
+import dev.spacegate.server.gateway.translate.neutral.BlockSink;
+import dev.spacegate.server.gateway.translate.neutral.Conversation;
+import dev.spacegate.server.gateway.translate.neutral.Reply;
+
+import java.util.List;
+
+/**
+ * One wire format's readers and writers over the neutral model. A translation from format A to B is
+ * {@code B.writeRequest(A.readRequest(body))} up and {@code A.writeResponse(B.readResponse(body))} down.
+ */
+public interface Codec {
+    ApiFormat format();
+
+    Conversation readRequest(ObjectNode body, TranslateContext ctx);
+
+    ObjectNode writeRequest(Conversation conversation, TranslateContext ctx);
+
+    Reply readResponse(ObjectNode body, TranslateContext ctx);
+
+    ObjectNode writeResponse(Reply reply, TranslateContext ctx);
+
+    /** Reads this format's stream (when it is the upstream). */
+    StreamDecoder decoder(TranslateContext ctx);
+
+    /** Writes this format's stream (when it is the client) into {@code out}. */
+    BlockSink encoder(TranslateContext ctx, List<dev.spacegate.server.gateway.translate.SseEvent> out);
+
+    /** The codec of a format. */
+    static Codec of(ApiFormat format) {
+        return switch (format) {
+            case OPENAI_CHAT -> ChatCodec.INSTANCE;
+            case OPENAI_RESPONSES -> ResponsesCodec.INSTANCE;
+            case CLAUDE -> ClaudeCodec.INSTANCE;
+            case GEMINI -> GeminiCodec.INSTANCE;
+        };
+    }
+
+    /** The reasoning to send: the model-suffix override wins over the body, then clamped to the model. */
+    static Effort effort(Conversation c, TranslateContext ctx) {
+        return Effort.resolve(ctx.reasoning() != null ? ctx.reasoning() : c.reasoning, ctx.thinking());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.spacegate.server.gateway.translate.neutral;
+
+import dev.spacegate.server.gateway.translate.UpstreamError;
+
+/**
+ * Receives a well-formed answer: exactly one start, blocks opened and closed one at a time, one finish.
+ * The {@link Sequencer} guarantees that order whatever the upstream interleaves; encoders implement this.
+ */
+public interface BlockSink {
+    void start(String id, String model, Usage usage);
+
+    void openText();
+
+    void text(String delta);
+
+    void closeText();
+
+    void openThinking();
+
+    void thinking(String delta);
+
+    void signature(String signature);
+
+    void closeThinking();
+
+    void openTool(String id, String name);
+
+    void toolArguments(String fragment);
+
+    void closeTool();
+
+    void finish(StopReason reason, Usage usage);
+
+    void fail(UpstreamError error);
+}
