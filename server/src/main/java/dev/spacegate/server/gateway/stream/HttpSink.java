@@ -1,0 +1,206 @@
+package dev.spacegate.server.gateway.stream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The HTTP client side of one request: a plain response, or an SSE stream flushed event by event with
+ * {@code : keep-alive} comments whenever it has been quiet for the keep-alive interval.
+ */
+public final class HttpSink implements ClientSink {
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+    public static final String OVERHEAD_HEADER = "x-spacegate-overhead-ms";
+
+    private final ServerResponse res;
+    private final Duration interval;
+    private final ScheduledExecutorService timer;
+    private final Consumer<ServerResponse> commonHeaders;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile OutputStream out;
+    private volatile boolean gone;
+    private volatile long lastWrite = System.nanoTime();
+    private volatile Runnable onGone = () -> { };
+    private ScheduledFuture<?> tick;
+    private boolean sent;
+
+    /**
+     * @param commonHeaders applied to every response before it is committed (CORS, request id)
+     */
+    public HttpSink(ServerResponse res, Duration interval, ScheduledExecutorService timer,
+                    Consumer<ServerResponse> commonHeaders) {
+        this.res = res;
+        this.interval = interval;
+        this.timer = timer;
+        this.commonHeaders = commonHeaders;
+    }
+
+    @Override
+    public void full(int status, String contentType, byte[] body, Map<String, String> headers, long overheadMs)
+            throws IOException {
+        lock.lock();
+        try {
+            stopKeepAlive();
+            if (out != null) {
+                // a keep-alive already committed a stream: the answer can only go out as stream bytes
+                write(body, 0, body.length);
+                return;
+            }
+            commonHeaders.accept(res);
+            res.status(Status.create(status));
+            res.header(HeaderNames.CONTENT_TYPE, contentType);
+            headers.forEach(res::header);
+            res.header(OVERHEAD_HEADER, Long.toString(overheadMs));
+            sent = true;
+            try {
+                res.send(body);
+            } catch (UncheckedIOException e) {
+                gone = true;
+                throw new ClientGoneException();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void open(long overheadMs) throws IOException {
+        lock.lock();
+        try {
+            if (out == null) {
+                commitStream(overheadMs);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void commitStream(long overheadMs) throws IOException {
+        commonHeaders.accept(res);
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header("X-Accel-Buffering", "no");
+        res.header(OVERHEAD_HEADER, Long.toString(overheadMs));
+        sent = true;
+        try {
+            out = res.outputStream();
+            out.flush();
+        } catch (IOException | UncheckedIOException e) {
+            gone = true;
+            throw new ClientGoneException();
+        }
+        lastWrite = System.nanoTime();
+    }
+
+    @Override
+    public boolean committed() {
+        return sent;
+    }
+
+    @Override
+    public void event(byte[] buf, int off, int len) throws IOException {
+        lock.lock();
+        try {
+            write(buf, off, len);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void raw(byte[] buf, int off, int len) throws IOException {
+        event(buf, off, len);
+    }
+
+    private void write(byte[] buf, int off, int len) throws IOException {
+        if (gone) {
+            throw new ClientGoneException();
+        }
+        try {
+            out.write(buf, off, len);
+            out.flush();
+            lastWrite = System.nanoTime();
+        } catch (IOException | UncheckedIOException e) {
+            gone = true;
+            throw new ClientGoneException();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            stopKeepAlive();
+            if (out != null && !gone) {
+                try {
+                    out.close();
+                } catch (IOException | UncheckedIOException e) {
+                    gone = true;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onGone(Runnable action) {
+        this.onGone = action;
+        if (gone) {
+            action.run();
+        }
+    }
+
+    @Override
+    public void keepAlive() {
+        if (interval.isZero() || tick != null) {
+            return;
+        }
+        long period = Math.max(50, interval.toMillis() / 3);
+        tick = timer.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastWrite >= interval.toNanos() && !gone) {
+                // writes may block on a slow client: never on the shared timer thread
+                Thread.startVirtualThread(this::sendKeepAlive);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendKeepAlive() {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            if (gone || System.nanoTime() - lastWrite < interval.toNanos()) {
+                return;
+            }
+            if (out == null) {
+                commitStream(-1);
+            }
+            write(KEEP_ALIVE, 0, KEEP_ALIVE.length);
+        } catch (IOException e) {
+            stopKeepAlive();
+            onGone.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void stopKeepAlive() {
+        if (tick != null) {
+            tick.cancel(false);
+        }
+    }
+}
