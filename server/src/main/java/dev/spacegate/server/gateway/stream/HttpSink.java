@@ -135,7 +135,17 @@ public final class HttpSink implements ClientSink {
             lastWrite = System.nanoTime();
         } catch (IOException | UncheckedIOException e) {
             gone = true;
+            abandon();
             throw new ClientGoneException();
+        }
+    }
+
+    /** Marks the response finished after the client left, so the server does not try to complete it again. */
+    private void abandon() {
+        try {
+            out.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the socket is gone; closing only settles the response state
         }
     }
 
