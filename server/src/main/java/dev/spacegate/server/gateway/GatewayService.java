@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -174,6 +175,15 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
                         this::admitsWebSocket),
                 "/backend-api/codex/responses", () -> new ResponsesWebSocket(this::webSocketCall,
                         Operation.CODEX_RESPONSES, this::admitsWebSocket));
+    }
+
+    /**
+     * The listener for one WebSocket upgrade on a normalised path, or empty when the gateway has no socket
+     * there (the shape of the router's {@code WsOwner}); the listener checks the client key on upgrade.
+     */
+    public Optional<WsListener> websocket(String path, String rawQuery, Headers upgradeHeaders) {
+        Supplier<WsListener> s = webSocketEndpoints().get(path);
+        return s == null ? Optional.empty() : Optional.of(s.get());
     }
 
     @Override

@@ -197,8 +197,15 @@ public final class Dispatcher {
                     : call.body().forUpstream(c.upstreamModel(),
                     call.stream() && call.operation() == Operation.CHAT);
         } else {
-            ObjectNode tree = (ObjectNode) JSON.readTree(call.body().bytes());
-            ObjectNode up = translation.request(tree, tctx);
+            ObjectNode up;
+            try {
+                up = translation.request((ObjectNode) JSON.readTree(call.body().bytes()), tctx);
+            } catch (RuntimeException e) {
+                // the request cannot be expressed for this upstream: the client's fault, no cooldown
+                byte[] msg = ErrorFamily.of(call.operation().format()).bytes(400, "translation_failed",
+                        e.getMessage() == null ? "the request cannot be translated" : e.getMessage());
+                return new Outcome.Failed(400, "application/json", msg, null, CooldownRules.ruleFor(400, null));
+            }
             if (upstreamFormat == ApiFormat.OPENAI_CHAT && call.stream()) {
                 up.withObject("/stream_options").put("include_usage", true);
             }
