@@ -33,6 +33,8 @@ import dev.spacegate.server.gateway.pool.Strategy;
  * @param maxBodyBytes             {@code request-body-limit-mb} (Spacegate): largest accepted request body
  * @param corsOrigins              {@code cors-allowed-origins} (Spacegate): {@code ["*"]} by default
  * @param upstreamReadTimeout      {@code upstream-read-timeout-seconds} (Spacegate): idle read limit on upstream sockets
+ * @param sessionAffinity          {@code routing.session-affinity}
+ * @param sessionAffinityTtl       {@code routing.session-affinity-ttl} (Go duration, default 1h)
  */
 public record GatewayConfig(
         List<String> apiKeys,
@@ -50,7 +52,9 @@ public record GatewayConfig(
         Duration usageQueueRetention,
         long maxBodyBytes,
         List<String> corsOrigins,
-        Duration upstreamReadTimeout) {
+        Duration upstreamReadTimeout,
+        boolean sessionAffinity,
+        Duration sessionAffinityTtl) {
 
     /** One entry of a provider section (one base URL with one or more keys). */
     public record Provider(
@@ -173,6 +177,16 @@ public record GatewayConfig(
             readTimeout = 600;
         }
 
+        Duration affinityTtl = Duration.ofHours(1);
+        String ttlText = r.path("routing").path("session-affinity-ttl").asText("");
+        if (!ttlText.isBlank()) {
+            affinityTtl = goDuration(ttlText.trim());
+            if (affinityTtl == null || affinityTtl.isZero()) {
+                problems.add("routing.session-affinity-ttl: not a duration like 30m or 1h");
+                affinityTtl = Duration.ofHours(1);
+            }
+        }
+
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -181,7 +195,8 @@ public record GatewayConfig(
                 r.path("disable-cooling").asBoolean(false), transientCooldown,
                 Duration.ofSeconds(Math.max(0, keepAlive)), proxy, r.path("force-model-prefix").asBoolean(false),
                 r.path("usage-statistics-enabled").asBoolean(false), Duration.ofSeconds(retention),
-                bodyMb * 1024L * 1024L, List.copyOf(origins), Duration.ofSeconds(readTimeout));
+                bodyMb * 1024L * 1024L, List.copyOf(origins), Duration.ofSeconds(readTimeout),
+                r.path("routing").path("session-affinity").asBoolean(false), affinityTtl);
     }
 
     private static Provider provider(ProviderKind kind, int index, JsonNode e, List<String> problems) {
@@ -273,6 +288,27 @@ public record GatewayConfig(
         }
         return new Provider(kind, label, name, baseUrl, List.copyOf(keys), List.copyOf(models), List.copyOf(excluded),
                 prefix, Map.copyOf(headers), proxy, priority, disableCooling, retry);
+    }
+
+    /** Parses a Go duration ({@code 90s}, {@code 30m}, {@code 1h30m}); null when malformed. */
+    static Duration goDuration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|h|m|s)").matcher(text);
+        Duration d = Duration.ZERO;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end) {
+                return null;
+            }
+            long n = Long.parseLong(m.group(1));
+            d = d.plus(switch (m.group(2)) {
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMillis(n);
+            });
+            end = m.end();
+        }
+        return end == text.length() && end > 0 ? d : null;
     }
 
     private static int weight(JsonNode e, String label, List<String> problems) {

@@ -42,6 +42,7 @@ import dev.spacegate.server.gateway.execute.UpstreamClients;
 import dev.spacegate.server.gateway.models.ModelRegistry;
 import dev.spacegate.server.gateway.pool.CooldownStore;
 import dev.spacegate.server.gateway.pool.CredentialPool;
+import dev.spacegate.server.gateway.pool.SessionAffinity;
 import dev.spacegate.server.gateway.stream.ClientSink;
 import dev.spacegate.server.gateway.stream.HttpSink;
 import dev.spacegate.server.gateway.stream.ResponsesWebSocket;
@@ -75,6 +76,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
 
     private final ManagementGuard guard;
     private final CredentialPool pool;
+    private final SessionAffinity affinity;
     private final UsageSink sink;
     private final UsageQueue queue;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -102,11 +104,12 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         GatewayConfig cfg = GatewayConfig.from(config);
         this.guard = guard;
         this.pool = new CredentialPool(cooldowns, clock);
+        this.affinity = new SessionAffinity(clock);
         this.sink = new UsageSink(writer, journalDir);
         this.queue = new UsageQueue(clock, cfg.usageQueueRetention());
         this.state = new State(cfg, ModelRegistry.build(cfg), new ClientKeys(cfg.apiKeys()));
         this.clients = new UpstreamClients(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
-        this.dispatcher = new Dispatcher(clients, pool, this::record, translations);
+        this.dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity);
         this.endpoints = Endpoints.builder()
                 .post("/v1/chat/completions", c -> proxy(c, Operation.CHAT))
                 .post("/v1/completions", c -> proxy(c, Operation.COMPLETIONS))
@@ -132,7 +135,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         GatewayConfig old = state.config();
         if (!old.upstreamReadTimeout().equals(cfg.upstreamReadTimeout())) {
             clients = new UpstreamClients(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
-            dispatcher = new Dispatcher(clients, pool, this::record, translations);
+            dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity);
         }
         queue.retention(cfg.usageQueueRetention());
         if (!cfg.usageQueueEnabled()) {
@@ -145,7 +148,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
     /** Plugs in the translators (until then, cross-format requests get a 400 {@code unsupported_translation}). */
     public void translations(TranslationLookup lookup) {
         this.translations = lookup;
-        this.dispatcher = new Dispatcher(clients, pool, this::record, lookup);
+        this.dispatcher = new Dispatcher(clients, pool, this::record, lookup, affinity);
     }
 
     public GatewayConfig config() {
@@ -413,7 +416,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         }
         ClientCall call = new ClientCall(r.operation(), body, body.model(), true, null, v.key(), r.headers(),
                 requestId(), start, r.clientIp(), r.headers().getOrDefault("x-forwarded-for", ""),
-                r.headers().getOrDefault("user-agent", ""), new ClientCall.Timing());
+                r.headers().getOrDefault("user-agent", ""), session(r.headers(), body), new ClientCall.Timing());
         dispatcher.dispatch(st.config(), st.registry(), call, out);
     }
 
@@ -432,7 +435,24 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         }
         return new ClientCall(op, body, model, stream, alt, key, headers, requestId(), start,
                 req.remotePeer().host(), headers.getOrDefault("x-forwarded-for", ""),
-                headers.getOrDefault("user-agent", ""), new ClientCall.Timing());
+                headers.getOrDefault("user-agent", ""), session(headers, body), new ClientCall.Timing());
+    }
+
+    /** Headers that name a client session, in CLIProxyAPI's order; the body's hints come after them. */
+    private static final List<String> SESSION_HEADERS = List.of("x-claude-code-session-id", "session-id",
+            "session_id", "x-session-id", "x-session-affinity", "x-client-request-id");
+
+    private String session(Map<String, String> headers, RequestBody body) {
+        if (!state.config().sessionAffinity()) {
+            return null;
+        }
+        for (String h : SESSION_HEADERS) {
+            String v = headers.get(h);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return body.sessionHint();
     }
 
     private void record(UsageRecord u) {

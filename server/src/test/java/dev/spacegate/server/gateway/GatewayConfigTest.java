@@ -102,6 +102,16 @@ class GatewayConfigTest {
     }
 
     @Test
+    void sessionAffinityTtlIsAGoDuration() {
+        GatewayConfig c = GatewayConfig.from(Yaml.tree("routing: {session-affinity: true, session-affinity-ttl: 1h30m}"));
+        assertTrue(c.sessionAffinity());
+        assertEquals(Duration.ofMinutes(90), c.sessionAffinityTtl());
+        assertEquals(Duration.ofHours(1), GatewayConfig.empty().sessionAffinityTtl());
+        assertThrows(GatewayConfig.InvalidConfigException.class,
+                () -> GatewayConfig.from(Yaml.tree("routing: {session-affinity-ttl: soon}")));
+    }
+
+    @Test
     void strategyAliases() {
         assertEquals(Strategy.ROUND_ROBIN, Strategy.parse("rr"));
         assertEquals(Strategy.FILL_FIRST, Strategy.parse("fillfirst"));

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param clientIp       peer address
  * @param forwardedFor   the {@code X-Forwarded-For} header or ""
  * @param userAgent      the {@code User-Agent} header or ""
+ * @param session        the client's session id for affinity, or null
  * @param timing         time spent waiting on upstreams (for {@code x-spacegate-overhead-ms})
  */
 public record ClientCall(
@@ -32,6 +33,7 @@ public record ClientCall(
         String clientIp,
         String forwardedFor,
         String userAgent,
+        String session,
         Timing timing) {
 
     /** Accumulates upstream wait time of one call (touched by the call's own thread only). */

@@ -33,6 +33,7 @@ import dev.spacegate.server.gateway.models.ModelRegistry;
 import dev.spacegate.server.gateway.pool.Candidate;
 import dev.spacegate.server.gateway.pool.CooldownRules;
 import dev.spacegate.server.gateway.pool.CredentialPool;
+import dev.spacegate.server.gateway.pool.SessionAffinity;
 import dev.spacegate.server.gateway.stream.ClientSink;
 import dev.spacegate.server.gateway.stream.SseFramer;
 import dev.spacegate.server.gateway.translate.ApiFormat;
@@ -63,9 +64,11 @@ public final class Dispatcher {
     private final CredentialPool pool;
     private final Consumer<UsageRecord> usage;
     private final TranslationLookup translations;
+    private final SessionAffinity affinity;
 
     public Dispatcher(UpstreamClients clients, CredentialPool pool, Consumer<UsageRecord> usage,
-                      TranslationLookup translations) {
+                      TranslationLookup translations, SessionAffinity affinity) {
+        this.affinity = affinity;
         this.clients = clients;
         this.pool = pool;
         this.usage = usage;
@@ -127,6 +130,10 @@ public final class Dispatcher {
             final int r = round;
             List<Candidate> order = pool.order(call.model(), eligible, cfg.strategy()).stream()
                     .filter(c -> r == 0 || effectiveRetry(cfg, c) >= r).toList();
+            if (call.session() != null) {
+                // a bound session outranks priority and strategy while its credential is available
+                order = affinity.prefer(call.model(), call.session(), order);
+            }
             if (order.isEmpty()) {
                 Optional<Instant> next = pool.earliestRecovery(eligible);
                 if (last == null && round == 0) {
@@ -149,6 +156,9 @@ public final class Dispatcher {
                 tried++;
                 Outcome o = attempt(cfg, call, c, translated.get(c), sink);
                 if (o instanceof Outcome.Done) {
+                    if (call.session() != null) {
+                        affinity.bind(call.model(), call.session(), c, cfg.sessionAffinityTtl());
+                    }
                     return;
                 }
                 Outcome.Failed f = (Outcome.Failed) o;

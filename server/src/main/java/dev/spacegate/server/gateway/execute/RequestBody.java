@@ -27,6 +27,11 @@ public final class RequestBody {
     private int objectStart = -1;
     private String reasoningEffort;
     private String serviceTier;
+    private String sessionId;
+    private String promptCacheKey;
+    private String conversation;
+    private String metadataUserId;
+    private String conversationId;
 
     /** The body is not a JSON object. */
     public static final class MalformedException extends Exception {
@@ -63,6 +68,29 @@ public final class RequestBody {
                     case "stream_options" -> b.hasStreamOptions = true;
                     case "reasoning_effort" -> b.reasoningEffort = v == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "service_tier" -> b.serviceTier = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "session_id", "sessionId" -> b.sessionId = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "prompt_cache_key" -> b.promptCacheKey = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "conversation_id" -> b.conversationId = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "conversation", "metadata" -> {
+                        if (v == JsonToken.VALUE_STRING && name.equals("conversation")) {
+                            b.conversation = p.getText();
+                        } else if (v == JsonToken.START_OBJECT) {
+                            String inner = name.equals("conversation") ? "id" : "user_id";
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String n = p.currentName();
+                                JsonToken iv = p.nextToken();
+                                if (n.equals(inner) && iv == JsonToken.VALUE_STRING) {
+                                    if (name.equals("conversation")) {
+                                        b.conversation = p.getText();
+                                    } else {
+                                        b.metadataUserId = p.getText();
+                                    }
+                                } else {
+                                    p.skipChildren();
+                                }
+                            }
+                        }
+                    }
                     case "reasoning" -> {
                         if (v == JsonToken.START_OBJECT) {
                             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -112,6 +140,16 @@ public final class RequestBody {
 
     public String serviceTier() {
         return serviceTier;
+    }
+
+    /** The body's session hint for affinity, in CLIProxyAPI's order of preference, or null. */
+    public String sessionHint() {
+        for (String s : new String[]{sessionId, promptCacheKey, conversation, metadataUserId, conversationId}) {
+            if (s != null && !s.isBlank()) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /**

@@ -34,7 +34,8 @@ public final class HttpSink implements ClientSink {
     private volatile long lastWrite = System.nanoTime();
     private volatile Runnable onGone = () -> { };
     private ScheduledFuture<?> tick;
-    private boolean sent;
+    private volatile boolean sent;
+    private volatile boolean finished;
 
     /**
      * @param commonHeaders applied to every response before it is committed (CORS, request id)
@@ -53,6 +54,7 @@ public final class HttpSink implements ClientSink {
         lock.lock();
         try {
             stopKeepAlive();
+            finished = out == null;
             if (out != null) {
                 // a keep-alive already committed a stream: the answer can only go out as stream bytes
                 write(body, 0, body.length);
@@ -153,6 +155,7 @@ public final class HttpSink implements ClientSink {
     public void close() throws IOException {
         lock.lock();
         try {
+            finished = true;
             stopKeepAlive();
             if (out != null && !gone) {
                 try {
@@ -193,14 +196,15 @@ public final class HttpSink implements ClientSink {
             return;
         }
         try {
-            if (gone || System.nanoTime() - lastWrite < interval.toNanos()) {
+            // a tick that fired just before the answer went out must not touch the finished response
+            if (gone || finished || (sent && out == null) || System.nanoTime() - lastWrite < interval.toNanos()) {
                 return;
             }
             if (out == null) {
                 commitStream(-1);
             }
             write(KEEP_ALIVE, 0, KEEP_ALIVE.length);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             stopKeepAlive();
             onGone.run();
         } finally {
