@@ -273,7 +273,11 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         ClientCall call = clientCall(req, op, body, model, stream, alt, v.key(), start);
         res.header("X-Request-Id", call.requestId());
         HttpSink out = new HttpSink(res, st.config().keepAlive(), timer, r -> cors(req, r));
-        dispatcher.dispatch(st.config(), st.registry(), call, out);
+        try {
+            dispatcher.dispatch(st.config(), st.registry(), call, out);
+        } finally {
+            out.release();
+        }
     }
 
     private void geminiAction(Endpoints.Call c) throws IOException {

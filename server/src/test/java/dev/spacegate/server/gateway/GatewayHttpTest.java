@@ -91,6 +91,10 @@ class GatewayHttpTest {
                       - {name: up-half429, alias: half429}
                       - {name: up-slow, alias: slow}
                       - {name: up-waiting, alias: waiting}
+                  - name: dead
+                    base-url: http://127.0.0.1:1/v1
+                    api-key-entries: [{api-key: upstream-key-dead}]
+                    models: [{name: up-dead, alias: dead}]
                 claude-api-key:
                   - api-key: upstream-claude-key
                     base-url: %2$s
@@ -303,6 +307,16 @@ class GatewayHttpTest {
         List<ObjectNode> usage = h.usageFor("failover");
         assertEquals(1, usage.stream().filter(u -> u.path("failed").asBoolean()
                 && u.path("fail").path("status_code").asInt() == 503).count());
+    }
+
+    @Test
+    void unreachableUpstreamGives502AndCools() throws Exception {
+        HttpResponse<String> r = h.postWithKey("/v1/chat/completions", "{\"model\":\"dead\",\"messages\":[]}");
+        assertEquals(502, r.statusCode());
+        assertEquals("upstream_unreachable", json(r.body()).path("error").path("code").asText());
+        assertFalse(r.body().contains("127.0.0.1:1"), "no upstream address in the client's error: " + r.body());
+        assertTrue(h.gateway.pool().snapshot().stream().anyMatch(s -> s.model().equals("up-dead")
+                && s.reason().equals("transient")));
     }
 
     @Test

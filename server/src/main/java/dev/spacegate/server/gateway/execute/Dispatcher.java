@@ -237,7 +237,7 @@ public final class Dispatcher {
             call.timing().addUpstream(System.nanoTime() - w0);
             CooldownRules.Rule rule = pool.markFailure(c, 502, null, null, cooling(cfg, c), cfg.transientCooldown());
             byte[] msg = ErrorFamily.of(call.operation().format()).bytes(502, "upstream_unreachable",
-                    "upstream " + c.credential().label() + " could not be reached");
+                    "upstream provider " + c.credential().provider() + " could not be reached");
             finish(u, t0, 502, true, "upstream unreachable");
             return new Outcome.Failed(502, "application/json", msg, null, rule);
         }

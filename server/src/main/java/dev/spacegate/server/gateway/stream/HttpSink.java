@@ -137,6 +137,7 @@ public final class HttpSink implements ClientSink {
             lastWrite = System.nanoTime();
         } catch (IOException | UncheckedIOException e) {
             gone = true;
+            stopKeepAlive();
             abandon();
             throw new ClientGoneException();
         }
@@ -210,6 +211,12 @@ public final class HttpSink implements ClientSink {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Stops the keep-alive timer whatever happened (called once the request is over). */
+    public void release() {
+        finished = true;
+        stopKeepAlive();
     }
 
     private void stopKeepAlive() {
