@@ -548,8 +548,9 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         }
     }
 
+    /** Stops timers, saves cooldowns and writes (or journals) the usage records still queued. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         timer.shutdownNow();
         pool.close();
         sink.close();

@@ -126,6 +126,7 @@ public final class Dispatcher {
             }
         }
         int round = 0;
+        int waits = 0;
         while (round < maxRounds) {
             final int r = round;
             List<Candidate> order = pool.order(call.model(), eligible, cfg.strategy()).stream()
@@ -142,7 +143,8 @@ public final class Dispatcher {
                     return;
                 }
                 Duration wait = next.map(n -> Duration.between(pool.now(), n)).orElse(null);
-                if (wait == null || cfg.maxRetryInterval().isZero() || wait.compareTo(cfg.maxRetryInterval()) > 0) {
+                if (wait == null || cfg.maxRetryInterval().isZero() || wait.compareTo(cfg.maxRetryInterval()) > 0
+                        || ++waits > maxRounds) {
                     break;
                 }
                 sleep(wait);

@@ -178,10 +178,15 @@ public final class UsageSink implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        flush(Duration.ofSeconds(10));
-        running = false;
-        thread.interrupt();
-        thread.join(5_000);
+    public void close() {
+        try {
+            flush(Duration.ofSeconds(10));
+            running = false;
+            thread.interrupt();
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            running = false;
+            Thread.currentThread().interrupt();
+        }
     }
 }

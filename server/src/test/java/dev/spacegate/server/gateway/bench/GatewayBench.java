@@ -294,6 +294,7 @@ public final class GatewayBench {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (System.nanoTime() < deadline) {
                 try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                    s.shutdownOutput();
                     return new Nginx(p, port);
                 } catch (IOException e) {
                     Thread.sleep(50);

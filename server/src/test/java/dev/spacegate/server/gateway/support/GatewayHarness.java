@@ -53,7 +53,8 @@ public final class GatewayHarness implements AutoCloseable {
         WsRouting.Builder ws = WsRouting.builder();
         gateway.webSocketEndpoints().forEach(ws::endpoint);
         server = WebServer.builder().port(0).host("127.0.0.1")
-                .routing(r -> r.any("/*", (req, res) -> gateway.serve(req, res, req.path().path())))
+                .routing(r -> r.any("/*", (req, res) -> gateway.serve(req, res, req.path().path()))
+                        .error(java.io.UncheckedIOException.class, (req, res, e) -> { }))
                 .addRouting(ws)
                 .build().start();
     }
@@ -94,7 +95,7 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         server.stop();
         gateway.close();
     }
