@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.websocket.WsListener;
@@ -222,9 +221,5 @@ public final class ResponsesWebSocket implements WsListener {
         @Override
         public void keepAlive() {
         }
-    }
-
-    static String headerValue(Headers h, String name) {
-        return h.first(HeaderNames.create(name)).orElse(null);
     }
 }
