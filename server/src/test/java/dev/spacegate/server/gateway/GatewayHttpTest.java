@@ -91,6 +91,7 @@ class GatewayHttpTest {
                       - {name: up-half429, alias: half429}
                       - {name: up-slow, alias: slow}
                       - {name: up-waiting, alias: waiting}
+                      - {name: up-redirect, alias: redirect}
                   - name: dead
                     base-url: http://127.0.0.1:1/v1
                     api-key-entries: [{api-key: upstream-key-dead}]
@@ -142,6 +143,9 @@ class GatewayHttpTest {
             case "up-slow" -> FakeUpstream.endless("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}"
                     + "\n\n", 20, SLOW_CANCELLED);
             case "up-waiting" -> FakeUpstream.delayed(2300, FakeUpstream.sse(Wire.chatStream("up-waiting"), 0));
+            case "up-redirect" -> s.path().equals("/v1/chat/completions")
+                    ? FakeUpstream.json(307, "{}", Map.of("Location", "/elsewhere/chat/completions"))
+                    : FakeUpstream.json(200, Wire.chatCompletion("up-redirect", "followed"));
             case "claude-up" -> stream ? FakeUpstream.sse(Wire.claudeStream("claude-up"), 2)
                     : FakeUpstream.json(200, "{\"input_tokens\":12}");
             case "gemini-up" -> FakeUpstream.sse(Wire.geminiStream("gemini-up"), 2);
@@ -161,6 +165,7 @@ class GatewayHttpTest {
         assertEquals("/v1/chat/completions", seen.path());
         assertTrue(seen.key().startsWith("upstream-key-"), "the upstream key replaces the client key");
         assertFalse(seen.headers().toString().contains(CLIENT_KEY), "the client key never goes upstream");
+        assertFalse(seen.headers().containsKey("expect"), "no Expect: 100-continue upstream");
         ObjectNode u = h.usageFor("chat").stream().filter(r -> !r.path("failed").asBoolean()).findFirst()
                 .orElseThrow();
         assertEquals(11, u.path("tokens").path("input_tokens").asInt());
@@ -317,6 +322,15 @@ class GatewayHttpTest {
         assertFalse(r.body().contains("127.0.0.1:1"), "no upstream address in the client's error: " + r.body());
         assertTrue(h.gateway.pool().snapshot().stream().anyMatch(s -> s.model().equals("up-dead")
                 && s.reason().equals("transient")));
+    }
+
+    @Test
+    void redirectsAreNotFollowed() throws Exception {
+        HttpResponse<String> r = h.postWithKey("/v1/chat/completions", "{\"model\":\"redirect\",\"messages\":[]}");
+        assertEquals(502, r.statusCode());
+        assertEquals("upstream_redirect", json(r.body()).path("error").path("code").asText());
+        assertTrue(upstream.seenFor("up-redirect").stream().noneMatch(x -> x.path().startsWith("/elsewhere")),
+                "the gateway never went where the upstream pointed");
     }
 
     @Test

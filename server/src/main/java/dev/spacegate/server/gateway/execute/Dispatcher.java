@@ -258,6 +258,12 @@ public final class Dispatcher {
             CooldownRules.Rule rule = pool.markFailure(c, status, errorCode(eb), retryAfter, cooling(cfg, c),
                     cfg.transientCooldown());
             finish(u, t0, status, true, new String(eb, 0, Math.min(eb.length, 2048), StandardCharsets.UTF_8));
+            if (status < 400) {
+                // redirects are never followed (they could leak the key elsewhere); to the client it is a bad gateway
+                return new Outcome.Failed(502, "application/json", ErrorFamily.of(call.operation().format())
+                        .bytes(502, "upstream_redirect", "the upstream answered with a redirect (" + status + ")"),
+                        null, rule);
+            }
             if (translation != null) {
                 // the client cannot read the upstream's envelope: re-wrap the message in the client's
                 eb = ErrorFamily.of(call.operation().format()).bytes(status, "upstream_error", errorMessage(eb));
