@@ -25,6 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class CredentialPool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CredentialPool.class.getName());
+    /** Bounds per-model maps: clients choose model names, and wildcard credentials accept any of them. */
+    private static final int MAX_KEYS = 4096;
 
     private final Clock clock;
     private final CooldownStore store;
@@ -85,6 +87,9 @@ public final class CredentialPool implements AutoCloseable {
         return switch (strategy) {
             case FILL_FIRST -> tier;
             case ROUND_ROBIN -> {
+                if (cursors.size() > MAX_KEYS) {
+                    cursors.clear();
+                }
                 int start = (int) Math.floorMod(cursors.computeIfAbsent(key, k -> new AtomicLong())
                         .getAndIncrement(), (long) tier.size());
                 List<Candidate> r = new ArrayList<>(tier.size());
@@ -101,6 +106,9 @@ public final class CredentialPool implements AutoCloseable {
     private List<Candidate> weighted(String key, List<Candidate> tier) {
         wrrLock.lock();
         try {
+            if (wrrCredits.size() > MAX_KEYS) {
+                wrrCredits.clear();
+            }
             Map<String, Long> credits = wrrCredits.computeIfAbsent(key, k -> new HashMap<>());
             long total = 0;
             Candidate best = null;
@@ -190,6 +198,10 @@ public final class CredentialPool implements AutoCloseable {
         };
         if (d.isZero() || d.isNegative()) {
             return rule;
+        }
+        if (states.size() > MAX_KEYS) {
+            // expired entries only remember a 429 backoff level; dropping them just restarts it at 1 s
+            states.values().removeIf(x -> !x.nextRetryAt().isAfter(now));
         }
         states.put(c.stateKey(), new CooldownState(c.credential().authIndex(), c.upstreamModel(), now.plus(d),
                 rule.reason(), status, level));

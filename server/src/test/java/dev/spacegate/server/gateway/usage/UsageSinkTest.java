@@ -101,6 +101,31 @@ class UsageSinkTest {
     }
 
     @Test
+    void recordHasCliProxyApiFields() {
+        UsageRecord u = new UsageRecord();
+        u.tokens.observe(dev.spacegate.server.gateway.translate.ApiFormat.OPENAI_CHAT,
+                JsonNodeFactory.instance.objectNode().set("usage", JsonNodeFactory.instance.objectNode()
+                        .put("prompt_tokens", 10).put("completion_tokens", 5)));
+        u.failed = true;
+        u.statusCode = 429;
+        ObjectNode o = u.toJson();
+        for (String f : List.of("timestamp", "latency_ms", "ttft_ms", "source", "auth_index", "client_ip",
+                "x_forwarded_for", "user_agent", "tokens", "failed", "generate", "fail", "accounting_version",
+                "token_breakdown", "provider", "executor_type", "model", "alias", "endpoint", "auth_type", "api_key",
+                "request_id")) {
+            assertTrue(o.has(f), f);
+        }
+        for (String f : List.of("input_tokens", "output_tokens", "reasoning_tokens", "cached_tokens",
+                "cache_read_tokens", "cache_read_tokens_present", "cache_creation_tokens", "total_tokens")) {
+            assertTrue(o.path("tokens").has(f), f);
+        }
+        assertEquals(15, o.path("tokens").path("total_tokens").asInt(), "total from input + output when absent");
+        assertEquals(429, o.path("fail").path("status_code").asInt());
+        assertEquals("unknown", o.path("model").asText(), "CLIProxyAPI's default for an empty model");
+        assertEquals("unknown", o.path("alias").asText(), "alias defaults to the model");
+    }
+
+    @Test
     void usageQueuePopsOldestFirstAndDropsExpired() {
         java.time.Instant[] now = {java.time.Instant.parse("2026-01-01T00:00:00Z")};
         java.time.Clock clock = new java.time.Clock() {
