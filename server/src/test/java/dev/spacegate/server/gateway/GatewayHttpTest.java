@@ -418,34 +418,67 @@ class GatewayHttpTest {
         assertTrue(r.body().endsWith("data: [DONE]\n\n"), r.body());
     }
 
+    /** A WebSocket client that collects text frames and lets the test wait for one containing a marker. */
+    static final class WsFrames implements WebSocket.Listener {
+        final List<String> frames = new CopyOnWriteArrayList<>();
+        private final StringBuilder part = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            part.append(data);
+            if (last) {
+                frames.add(part.toString());
+                part.setLength(0);
+            }
+            w.request(1);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        String await(String marker, int after) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                for (int i = after; i < frames.size(); i++) {
+                    if (frames.get(i).contains(marker)) {
+                        return frames.get(i);
+                    }
+                }
+                Thread.sleep(5);
+            }
+            throw new AssertionError("no frame with " + marker + " in " + frames);
+        }
+    }
+
     @Test
     void webSocketResponseCreateIsBridgedToHttpSse() throws Exception {
-        List<String> frames = new CopyOnWriteArrayList<>();
-        CountDownLatch completed = new CountDownLatch(1);
+        WsFrames listener = new WsFrames();
         WebSocket ws = h.http.newWebSocketBuilder().header("Authorization", "Bearer " + CLIENT_KEY)
-                .buildAsync(URI.create("ws://127.0.0.1:" + h.server.port() + "/v1/responses"), new WebSocket.Listener() {
-                    final StringBuilder part = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                        part.append(data);
-                        if (last) {
-                            frames.add(part.toString());
-                            if (part.toString().contains("response.completed")) {
-                                completed.countDown();
-                            }
-                            part.setLength(0);
-                        }
-                        w.request(1);
-                        return CompletableFuture.completedFuture(null);
-                    }
-                }).get(10, TimeUnit.SECONDS);
+                .buildAsync(URI.create("ws://127.0.0.1:" + h.server.port() + "/v1/responses"), listener)
+                .get(10, TimeUnit.SECONDS);
         ws.sendText("{\"type\":\"response.create\",\"model\":\"codex-x\",\"input\":\"hi\"}", true);
-        assertTrue(completed.await(10, TimeUnit.SECONDS), "frames: " + frames);
-        assertEquals(4, frames.size());
-        assertEquals("response.output_text.delta", json(frames.get(1)).path("type").asText());
-        FakeUpstream.Seen seen = upstream.seenFor("gpt-up").get(upstream.seenFor("gpt-up").size() - 1);
-        assertTrue(seen.body().contains("\"stream\":true"));
+        listener.await("response.completed", 0);
+        assertEquals(5, listener.frames.size(), "one frame per upstream event: " + listener.frames);
+        assertEquals("response.output_text.delta", json(listener.frames.get(1)).path("type").asText());
+        FakeUpstream.Seen first = upstream.seenFor("gpt-up").get(upstream.seenFor("gpt-up").size() - 1);
+        assertTrue(first.body().contains("\"stream\":true"));
+
+        // the next turn continues the conversation by id: the HTTP upstream gets the whole conversation
+        int seenBefore = listener.frames.size();
+        ws.sendText("{\"type\":\"response.create\",\"model\":\"codex-x\",\"previous_response_id\":\"resp_1\","
+                + "\"input\":[{\"role\":\"user\",\"content\":\"and again\"}]}", true);
+        listener.await("response.completed", seenBefore);
+        FakeUpstream.Seen second = upstream.seenFor("gpt-up").get(upstream.seenFor("gpt-up").size() - 1);
+        JsonNode input = json(second.body()).path("input");
+        assertEquals(3, input.size(), second.body());
+        assertEquals("hi", input.get(0).path("content").asText());
+        assertEquals("Hi there", input.get(1).path("content").get(0).path("text").asText());
+        assertEquals("and again", input.get(2).path("content").asText());
+        assertFalse(second.body().contains("previous_response_id"));
+
+        int beforeError = listener.frames.size();
+        ws.sendText("{\"type\":\"response.create\",\"model\":\"codex-x\",\"previous_response_id\":\"resp_other\","
+                + "\"input\":[]}", true);
+        String error = listener.await("previous_response_not_found", beforeError);
+        assertEquals("error", json(error).path("type").asText());
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
     }
 

@@ -13,6 +13,7 @@ import java.util.function.BiPredicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.helidon.http.Header;
@@ -56,6 +57,9 @@ public final class ResponsesWebSocket implements WsListener {
     private volatile String keySource;
     private volatile Runnable onGone = () -> { };
     private volatile boolean closed;
+    /** This socket's conversation so far (inputs and outputs), replayed for {@code previous_response_id}. */
+    private ArrayNode history = JSON.createArrayNode();
+    private String lastResponseId;
 
     public ResponsesWebSocket(Runner runner, Operation operation, BiPredicate<String, String> admits) {
         this.runner = runner;
@@ -123,7 +127,28 @@ public final class ResponsesWebSocket implements WsListener {
                     : ((ObjectNode) msg).deepCopy();
             body.remove("type");
             body.put("stream", true);
+            ArrayNode input = inputItems(body.path("input"));
+            String previous = body.path("previous_response_id").asText("");
+            if (!previous.isEmpty()) {
+                // the upstream is plain HTTP and keeps no state: replay this socket's conversation instead
+                if (!previous.equals(lastResponseId)) {
+                    sink.sendError(400, "previous_response_not_found", "previous response " + previous
+                            + " is not known on this connection");
+                    return;
+                }
+                ArrayNode full = history.deepCopy();
+                full.addAll(input);
+                input = full;
+                body.remove("previous_response_id");
+            }
+            body.set("input", input);
             runner.run(new Request(operation, JSON.writeValueAsBytes(body), key, keySource, headers, ""), sink);
+            if (sink.completedId != null) {
+                ArrayNode next = input.deepCopy();
+                next.addAll(sink.outputItems);
+                history = next;
+                lastResponseId = sink.completedId;
+            }
         } catch (IOException | RuntimeException e) {
             if (!closed) {
                 sink.sendError(400, "invalid_json", "the frame is not a valid JSON object");
@@ -131,10 +156,23 @@ public final class ResponsesWebSocket implements WsListener {
         }
     }
 
+    /** The Responses {@code input} as a list of items (a plain string is one user message). */
+    private static ArrayNode inputItems(JsonNode input) {
+        ArrayNode out = JSON.createArrayNode();
+        if (input.isTextual()) {
+            out.addObject().put("role", "user").put("content", input.asText());
+        } else if (input.isArray()) {
+            out.addAll((ArrayNode) input);
+        }
+        return out;
+    }
+
     /** Sends gateway output as WebSocket text frames. */
     private final class WsSink implements ClientSink {
         private final WsSession session;
         private boolean sent;
+        private final ArrayNode outputItems = JSON.createArrayNode();
+        private String completedId;
 
         WsSink(WsSession session) {
             this.session = session;
@@ -194,10 +232,33 @@ public final class ResponsesWebSocket implements WsListener {
             }
             SseEvent ev = SseFramer.parse(buf, off, len);
             if (ev.data() != null && !ev.data().equals("[DONE]")) {
+                remember(ev.data());
                 text(ev.data());
             }
             if (closed) {
                 throw new ClientGoneException();
+            }
+        }
+
+        /** Keeps the output items and the id of a completed response for the next turn. */
+        private void remember(String data) {
+            if (!data.contains("response.output_item.done") && !data.contains("response.completed")) {
+                return;
+            }
+            try {
+                JsonNode n = JSON.readTree(data);
+                switch (n.path("type").asText()) {
+                    case "response.output_item.done" -> {
+                        if (n.path("item").isObject()) {
+                            outputItems.add(n.path("item"));
+                        }
+                    }
+                    case "response.completed" -> completedId = n.path("response").path("id").asText(null);
+                    default -> {
+                    }
+                }
+            } catch (IOException e) {
+                // not JSON: nothing to remember
             }
         }
 

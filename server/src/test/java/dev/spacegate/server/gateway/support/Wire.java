@@ -52,7 +52,11 @@ public final class Wire {
                 "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\","
                         + "\"sequence_number\":2,\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,"
                         + "\"delta\":\" there\",\"logprobs\":[]}\n\n",
-                "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":3,"
+                "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\","
+                        + "\"sequence_number\":3,\"output_index\":0,\"item\":{\"id\":\"msg_1\",\"type\":\"message\","
+                        + "\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\","
+                        + "\"text\":\"Hi there\",\"annotations\":[]}]}}\n\n",
+                "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":4,"
                         + "\"response\":" + resp.formatted("completed", ",\"usage\":{\"input_tokens\":5,"
                         + "\"output_tokens\":2,\"total_tokens\":7,\"input_tokens_details\":{\"cached_tokens\":1},"
                         + "\"output_tokens_details\":{\"reasoning_tokens\":0}}") + "}\n\n");
