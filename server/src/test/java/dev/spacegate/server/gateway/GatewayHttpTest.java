@@ -540,6 +540,34 @@ class GatewayHttpTest {
         }
     }
 
+    @Test
+    void randomAndTruncatedBodiesNeverGive5xx() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        String valid = "{\"model\":\"chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"h\u00e9\"}],"
+                + "\"metadata\":{\"user_id\":\"u\"},\"reasoning\":{\"effort\":\"low\"}}";
+        List<String> paths = List.of("/v1/chat/completions", "/v1/messages", "/v1/responses",
+                "/v1beta/models/gemini-x:generateContent", "/v1/embeddings", "/v1/messages/count_tokens");
+        for (int i = 0; i < 240; i++) {
+            byte[] body;
+            switch (i % 3) {
+                case 0 -> {
+                    body = new byte[random.nextInt(64)];
+                    random.nextBytes(body);
+                }
+                case 1 -> body = valid.substring(0, random.nextInt(valid.length() - 1))
+                        .getBytes(StandardCharsets.UTF_8);
+                default -> body = ("{\"model\":" + List.of("1", "null", "[]", "{}", "\"\"", "\"chat\\u0000\"",
+                        "\"" + "m".repeat(3000) + "\"").get(random.nextInt(7)) + "}").getBytes(StandardCharsets.UTF_8);
+            }
+            String path = paths.get(i % paths.size());
+            HttpResponse<String> r = h.http.send(HttpRequest.newBuilder(URI.create(h.base() + path))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Authorization", "Bearer " + CLIENT_KEY)
+                    .header("x-goog-api-key", CLIENT_KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(r.statusCode() >= 400 && r.statusCode() < 500,
+                    path + " answered " + r.statusCode() + " to case " + i + ": " + r.body());
+        }
+    }
+
     // ---- models, CORS, usage queue, overhead header, reload ----
 
     @Test
