@@ -77,8 +77,11 @@ public record GatewayConfig(
     public record Key(String apiKey, int weight, String proxyUrl) {
     }
 
-    /** One model mapping: {@code name} upstream, {@code alias} as clients see it (alias may equal name). */
-    public record Model(String name, String alias) {
+    /**
+     * One model mapping: {@code name} upstream, {@code alias} as clients see it (alias may equal name);
+     * {@code forceMapping} rewrites the upstream's model name in answers back to the alias.
+     */
+    public record Model(String name, String alias, boolean forceMapping) {
     }
 
     /** The config has errors; each message names the offending entry. */
@@ -265,7 +268,7 @@ public record GatewayConfig(
                 problems.add(label + ": models[" + i + "]: name is required");
                 continue;
             }
-            models.add(new Model(mName, alias.isEmpty() ? mName : alias));
+            models.add(new Model(mName, alias.isEmpty() ? mName : alias, m.path("force-mapping").asBoolean(false)));
         }
         if (kind == ProviderKind.OPENAI_COMPATIBILITY && models.isEmpty()) {
             problems.add(label + ": models is required (openai-compatibility serves only listed models)");

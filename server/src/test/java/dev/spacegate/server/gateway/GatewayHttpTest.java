@@ -92,6 +92,7 @@ class GatewayHttpTest {
                       - {name: up-slow, alias: slow}
                       - {name: up-waiting, alias: waiting}
                       - {name: up-redirect, alias: redirect}
+                      - {name: up-chat, alias: chat-mapped, force-mapping: true}
                   - name: dead
                     base-url: http://127.0.0.1:1/v1
                     api-key-entries: [{api-key: upstream-key-dead}]
@@ -194,6 +195,18 @@ class GatewayHttpTest {
         ObjectNode u = h.usageFor("chat").stream().filter(r -> r.path("tokens").path("input_tokens").asInt() == 11
                 && r.path("tokens").path("output_tokens").asInt() == 2).findFirst().orElseThrow();
         assertFalse(u.path("failed").asBoolean());
+    }
+
+    @Test
+    void forceMappingRewritesTheModelBackToTheAlias() throws Exception {
+        HttpResponse<String> plain = h.postWithKey("/v1/chat/completions", "{\"model\":\"chat-mapped\"}");
+        assertEquals("chat-mapped", json(plain.body()).path("model").asText());
+        HttpResponse<String> stream = h.postWithKey("/v1/chat/completions",
+                "{\"model\":\"chat-mapped\",\"stream\":true}");
+        assertEquals(String.join("", Wire.chatStream("up-chat")).replace("\"model\":\"up-chat\"",
+                "\"model\":\"chat-mapped\""), stream.body());
+        HttpResponse<String> unmapped = h.postWithKey("/v1/chat/completions", "{\"model\":\"chat\"}");
+        assertEquals("up-chat", json(unmapped.body()).path("model").asText(), "without force-mapping: untouched");
     }
 
     @Test

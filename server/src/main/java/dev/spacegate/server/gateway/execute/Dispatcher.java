@@ -297,6 +297,12 @@ public final class Dispatcher {
             if (translation != null && tree instanceof ObjectNode on) {
                 out = JSON.writeValueAsBytes(translation.response(on, tctx));
                 ct = "application/json";
+            } else if (c.forceMapping() && tree instanceof ObjectNode) {
+                try {
+                    out = RequestBody.scan(out).forUpstream(call.model(), false);
+                } catch (RequestBody.MalformedException e) {
+                    // parsed a moment ago; cannot happen
+                }
             }
             pool.markSuccess(c);
             finish(u, t0, status, false, null);
@@ -327,11 +333,16 @@ public final class Dispatcher {
             InputStream in = resp.inputStream();
             SseFramer framer = new SseFramer();
             byte[] buf = new byte[8192];
+            ModelRewrite rewrite = c.forceMapping() && translator == null
+                    ? new ModelRewrite(c.upstreamModel(), call.model()) : null;
             SseFramer.EventHandler handler = (b, off, len) -> {
                 if (SseFramer.contains(b, off, len, USAGE)) {
                     observeEvent(u, upstreamFormat, b, off, len);
                 }
-                if (translator == null) {
+                if (rewrite != null) {
+                    byte[] ob = rewrite.apply(b, off, len);
+                    sink.event(ob, 0, ob.length);
+                } else if (translator == null) {
                     sink.event(b, off, len);
                 } else {
                     SseEvent ev = SseFramer.parse(b, off, len);
@@ -392,6 +403,34 @@ public final class Dispatcher {
             }
         }
         return new Outcome.Done();
+    }
+
+    /** {@code force-mapping} for streams: the upstream's {@code "model":"name"} becomes the client's alias. */
+    private static final class ModelRewrite {
+        private final byte[] from;
+        private final byte[] to;
+
+        ModelRewrite(String upstream, String alias) {
+            this.from = ("\"model\":\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance()
+                    .quoteAsString(upstream)) + "\"").getBytes(StandardCharsets.UTF_8);
+            this.to = ("\"model\":\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance()
+                    .quoteAsString(alias)) + "\"").getBytes(StandardCharsets.UTF_8);
+        }
+
+        byte[] apply(byte[] b, int off, int len) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(len + 16);
+            int i = off;
+            int end = off + len;
+            while (i < end) {
+                if (i + from.length <= end && java.util.Arrays.equals(b, i, i + from.length, from, 0, from.length)) {
+                    out.writeBytes(to);
+                    i += from.length;
+                } else {
+                    out.write(b[i++]);
+                }
+            }
+            return out.toByteArray();
+        }
     }
 
     /** The upstream connection failed mid-stream. */

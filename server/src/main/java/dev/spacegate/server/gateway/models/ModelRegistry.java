@@ -89,7 +89,8 @@ public final class ModelRegistry {
                         ids.add(m.alias());
                     }
                     for (String id : ids) {
-                        byId.computeIfAbsent(id, x -> new ArrayList<>()).add(new Candidate(c, m.name()));
+                        byId.computeIfAbsent(id, x -> new ArrayList<>()).add(new Candidate(c, m.name(),
+                                m.forceMapping() && !m.name().equals(id)));
                         listed.putIfAbsent(id, new ModelInfo(id, provider, p.kind()));
                     }
                 }
