@@ -62,6 +62,7 @@ import dev.spacegate.server.routing.RouteOwner;
  * curl -H "x-api-key: $KEY" -H "anthropic-version: 2023-06-01" -d '{...}' localhost:7860/v1/messages
  * curl -H "x-goog-api-key: $KEY" -d '{...}' "localhost:7860/v1beta/models/m:streamGenerateContent?alt=sse"
  * curl -H "Authorization: Bearer $MANAGEMENT_KEY" "localhost:7860/v0/management/usage-queue?count=100"
+ * curl localhost:7860/healthz
  * </pre>
  */
 public final class GatewayService implements RouteOwner, AutoCloseable {
@@ -125,6 +126,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
                 .post("/backend-api/codex/responses", c -> proxy(c, Operation.CODEX_RESPONSES))
                 .get("/backend-api/codex/responses", this::needsWebSocket)
                 .get(USAGE_QUEUE_PATH, this::usageQueue)
+                .get("/healthz", c -> json(c.req(), c.res(), 200, JSON.createObjectNode().put("status", "ok")))
                 .build();
         warnIfOpen(cfg);
     }
@@ -251,7 +253,15 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
                     "request body is larger than the limit of " + (limit / (1024 * 1024)) + " MiB");
             return;
         }
-        byte[] bytes = readBody(req, limit);
+        byte[] bytes;
+        try {
+            bytes = readBody(req, limit);
+        } catch (UncheckedIOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the router's own body cap (or a body the server could not decode) stops the read: still a 4xx
+            bytes = null;
+        }
         if (bytes == null) {
             error(req, res, start, fam, 413, "request_too_large",
                     "request body is larger than the limit of " + (limit / (1024 * 1024)) + " MiB");

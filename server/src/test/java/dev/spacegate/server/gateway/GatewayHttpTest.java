@@ -599,6 +599,13 @@ class GatewayHttpTest {
     }
 
     @Test
+    void healthzNeedsNoKey() throws Exception {
+        HttpResponse<String> r = h.get("/healthz", Map.of());
+        assertEquals(200, r.statusCode());
+        assertEquals("ok", json(r.body()).path("status").asText());
+    }
+
+    @Test
     void corsPreflight() throws Exception {
         HttpResponse<String> r = h.http.send(HttpRequest.newBuilder(URI.create(h.base() + "/v1/chat/completions"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://app.example")
