@@ -581,6 +581,38 @@ class GatewayHttpTest {
         }
     }
 
+    @Test
+    void aBodyCutByTheRoutersCapIsA413() throws Exception {
+        // the lead's router wraps the body in a capped stream that throws once the cap is passed
+        io.helidon.webserver.WebServer capped = io.helidon.webserver.WebServer.builder().port(0).host("127.0.0.1")
+                .routing(r -> r.any("/*", (req, res) -> {
+                    req.streamFilter(in -> new java.io.FilterInputStream(in) {
+                        private long seen;
+
+                        @Override
+                        public int read(byte[] b, int off, int len) throws java.io.IOException {
+                            int n = super.read(b, off, len);
+                            seen += Math.max(0, n);
+                            if (seen > 1000) {
+                                throw new IllegalStateException("over the router's cap");
+                            }
+                            return n;
+                        }
+                    });
+                    h.gateway.serve(req, res, req.path().path());
+                })).build().start();
+        try {
+            byte[] big = ("{\"model\":\"chat\",\"pad\":\"" + "x".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
+            HttpResponse<String> r = h.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + capped.port()
+                    + "/v1/chat/completions")).header("Authorization", "Bearer " + CLIENT_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, r.statusCode(), r.body());
+        } finally {
+            capped.stop();
+        }
+    }
+
     // ---- models, CORS, usage queue, overhead header, reload ----
 
     @Test
