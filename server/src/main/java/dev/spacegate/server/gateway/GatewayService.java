@@ -165,6 +165,28 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         return sink;
     }
 
+    /**
+     * One credential as the manager shows it: where it points, its masked key, and its current cooldowns.
+     *
+     * @param authIndex  CLIProxyAPI's {@code auth_index}
+     * @param section    config section ({@code openai-compatibility}, {@code claude-api-key}, ...)
+     * @param cooldowns  active cooldowns per upstream model (empty when ready)
+     */
+    public record CredentialStatus(String authIndex, String section, String provider, String label, String baseUrl,
+                                   String maskedKey, int priority, int weight,
+                                   List<dev.spacegate.server.gateway.pool.CooldownState> cooldowns) {
+    }
+
+    /** Every configured credential with its cooldowns, for management views and {@code reset-quota}. */
+    public List<CredentialStatus> credentials() {
+        Instant now = pool.now();
+        List<dev.spacegate.server.gateway.pool.CooldownState> states = pool.snapshot().stream()
+                .filter(x -> x.nextRetryAt().isAfter(now)).toList();
+        return state.registry().credentials().stream().map(c -> new CredentialStatus(c.authIndex(),
+                c.kind().section(), c.provider(), c.label(), c.baseUrl(), c.maskedKey(), c.priority(), c.weight(),
+                states.stream().filter(x -> x.authIndex().equals(c.authIndex())).toList())).toList();
+    }
+
     /** The method + path table this owner serves (for the route documentation). */
     public List<String> routes() {
         return endpoints.describe();

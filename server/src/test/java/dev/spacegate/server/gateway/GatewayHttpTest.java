@@ -322,6 +322,11 @@ class GatewayHttpTest {
         assertEquals(1, triesOnA, "credential a failed once and then cooled");
         assertTrue(h.gateway.pool().snapshot().stream().anyMatch(s -> s.model().equals("up-failover")
                 && s.statusCode() == 503 && s.reason().equals("transient")));
+        GatewayService.CredentialStatus a = h.gateway.credentials().stream()
+                .filter(c -> c.cooldowns().stream().anyMatch(x -> x.model().equals("up-failover"))).findFirst()
+                .orElseThrow();
+        assertEquals("openai-compatibility", a.section());
+        assertFalse(a.maskedKey().contains("upstream-key-a"), "the key is masked: " + a.maskedKey());
         List<ObjectNode> usage = h.usageFor("failover");
         assertEquals(1, usage.stream().filter(u -> u.path("failed").asBoolean()
                 && u.path("fail").path("status_code").asInt() == 503).count());
