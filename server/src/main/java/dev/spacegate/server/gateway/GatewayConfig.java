@@ -35,6 +35,8 @@ import dev.spacegate.server.gateway.pool.Strategy;
  * @param upstreamReadTimeout      {@code upstream-read-timeout-seconds} (Spacegate): idle read limit on upstream sockets
  * @param sessionAffinity          {@code routing.session-affinity}
  * @param sessionAffinityTtl       {@code routing.session-affinity-ttl} (Go duration, default 1h)
+ * @param nonStreamKeepAlive       {@code nonstream-keepalive-interval}: blank lines while a non-stream answer is
+ *                                 awaited (0 = off, the default)
  */
 public record GatewayConfig(
         List<String> apiKeys,
@@ -54,7 +56,8 @@ public record GatewayConfig(
         List<String> corsOrigins,
         Duration upstreamReadTimeout,
         boolean sessionAffinity,
-        Duration sessionAffinityTtl) {
+        Duration sessionAffinityTtl,
+        Duration nonStreamKeepAlive) {
 
     /** One entry of a provider section (one base URL with one or more keys). */
     public record Provider(
@@ -180,6 +183,7 @@ public record GatewayConfig(
             readTimeout = 600;
         }
 
+        int nonStreamKeepAlive = intAt(r, "nonstream-keepalive-interval", 0, problems);
         Duration affinityTtl = Duration.ofHours(1);
         String ttlText = r.path("routing").path("session-affinity-ttl").asText("");
         if (!ttlText.isBlank()) {
@@ -199,7 +203,8 @@ public record GatewayConfig(
                 Duration.ofSeconds(Math.max(0, keepAlive)), proxy, r.path("force-model-prefix").asBoolean(false),
                 r.path("usage-statistics-enabled").asBoolean(false), Duration.ofSeconds(retention),
                 bodyMb * 1024L * 1024L, List.copyOf(origins), Duration.ofSeconds(readTimeout),
-                r.path("routing").path("session-affinity").asBoolean(false), affinityTtl);
+                r.path("routing").path("session-affinity").asBoolean(false), affinityTtl,
+                Duration.ofSeconds(Math.max(0, nonStreamKeepAlive)));
     }
 
     private static Provider provider(ProviderKind kind, int index, JsonNode e, List<String> problems) {

@@ -304,7 +304,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         boolean stream = op.alwaysStreams() || (!op.modelInPath() && body.stream());
         ClientCall call = clientCall(req, op, body, model, stream, alt, v.key(), start);
         res.header("X-Request-Id", call.requestId());
-        HttpSink out = new HttpSink(res, st.config().keepAlive(), timer, r -> cors(req, r));
+        HttpSink out = new HttpSink(res, timer, r -> cors(req, r));
         try {
             dispatcher.dispatch(st.config(), st.registry(), call, out);
         } finally {

@@ -76,6 +76,7 @@ class GatewayHttpTest {
                 usage-statistics-enabled: true
                 request-retry: 1
                 streaming: { keepalive-seconds: 1 }
+                nonstream-keepalive-interval: 1
                 request-body-limit-mb: 1
                 openai-compatibility:
                   - name: fake-openai
@@ -92,6 +93,7 @@ class GatewayHttpTest {
                       - {name: up-slow, alias: slow}
                       - {name: up-waiting, alias: waiting}
                       - {name: up-redirect, alias: redirect}
+                      - {name: up-waiting-plain, alias: waiting-plain}
                       - {name: up-chat, alias: chat-mapped, force-mapping: true}
                   - name: dead
                     base-url: http://127.0.0.1:1/v1
@@ -144,6 +146,8 @@ class GatewayHttpTest {
             case "up-slow" -> FakeUpstream.endless("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}"
                     + "\n\n", 20, SLOW_CANCELLED);
             case "up-waiting" -> FakeUpstream.delayed(2300, FakeUpstream.sse(Wire.chatStream("up-waiting"), 0));
+            case "up-waiting-plain" -> FakeUpstream.delayed(2300,
+                    FakeUpstream.json(200, Wire.chatCompletion("up-waiting-plain", "worth the wait")));
             case "up-redirect" -> s.path().equals("/v1/chat/completions")
                     ? FakeUpstream.json(307, "{}", Map.of("Location", "/elsewhere/chat/completions"))
                     : FakeUpstream.json(200, Wire.chatCompletion("up-redirect", "followed"));
@@ -498,6 +502,16 @@ class GatewayHttpTest {
         String error = listener.await("previous_response_not_found", beforeError);
         assertEquals("error", json(error).path("type").asText());
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void blankLinesKeepASlowNonStreamAnswerAlive() throws Exception {
+        HttpResponse<String> r = h.postWithKey("/v1/chat/completions", "{\"model\":\"waiting-plain\"}");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().startsWith("\n"), "blank lines went out while waiting: " + r.body());
+        assertEquals("worth the wait", json(r.body()).path("choices").get(0).path("message").path("content")
+                .asText(), "the JSON answer follows the blank lines");
+        assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
     }
 
     @Test

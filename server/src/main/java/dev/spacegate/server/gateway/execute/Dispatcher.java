@@ -114,9 +114,7 @@ public final class Dispatcher {
                     + " requests (" + call.operation().endpoint() + ") to it is not available", Map.of());
             return;
         }
-        if (call.stream()) {
-            sink.keepAlive();
-        }
+        sink.keepAlive(call.stream(), call.stream() ? cfg.keepAlive() : cfg.nonStreamKeepAlive());
 
         Outcome.Failed last = null;
         int maxRounds = 1 + cfg.requestRetry();
@@ -541,7 +539,7 @@ public final class Dispatcher {
     private void sendFailure(ClientCall call, ClientSink sink, Outcome.Failed f) throws IOException {
         Map<String, String> headers = f.retryAfter() == null ? Map.of()
                 : Map.of("Retry-After", Long.toString(Math.max(1, f.retryAfter().toSeconds())));
-        if (sink.committed()) {
+        if (sink.committed() && call.stream()) {
             byte[] ev = ErrorFamily.streamError(call.operation().format(), f.status(), errorMessage(f.body()));
             sink.event(ev, 0, ev.length);
             sink.close();
@@ -552,7 +550,7 @@ public final class Dispatcher {
 
     private void sendError(ClientCall call, ClientSink sink, ErrorFamily family, int status, String code,
                            String message, Map<String, String> headers) throws IOException {
-        if (sink.committed()) {
+        if (sink.committed() && call.stream()) {
             byte[] ev = ErrorFamily.streamError(call.operation().format(), status, message);
             sink.event(ev, 0, ev.length);
             sink.close();
@@ -571,7 +569,7 @@ public final class Dispatcher {
                     .put("reset_seconds", seconds).put("provider", provider);
         }
         Map<String, String> headers = Map.of("Retry-After", Long.toString(seconds));
-        if (sink.committed()) {
+        if (sink.committed() && call.stream()) {
             byte[] ev = ErrorFamily.streamError(call.operation().format(), 429, message);
             sink.event(ev, 0, ev.length);
             sink.close();

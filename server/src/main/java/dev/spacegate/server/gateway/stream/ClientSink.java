@@ -1,6 +1,7 @@
 package dev.spacegate.server.gateway.stream;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -41,6 +42,9 @@ public interface ClientSink {
     /** Called when the client is found gone by a keep-alive (so the upstream call can be cancelled). */
     void onGone(Runnable action);
 
-    /** Starts keep-alive comments while the gateway waits (stream requests only). */
-    void keepAlive();
+    /**
+     * Keeps a quiet connection alive while the gateway waits: SSE comments for streams, blank lines before
+     * a JSON answer otherwise (JSON parsers skip leading whitespace); a zero interval does nothing.
+     */
+    void keepAlive(boolean sse, Duration interval);
 }

@@ -18,14 +18,17 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The HTTP client side of one request: a plain response, or an SSE stream flushed event by event with
- * {@code : keep-alive} comments whenever it has been quiet for the keep-alive interval.
+ * {@code : keep-alive} comments whenever it has been quiet for the keep-alive interval (blank lines ahead of
+ * a JSON answer for non-stream requests, when that keep-alive is on).
  */
 public final class HttpSink implements ClientSink {
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BLANK_LINE = "\n".getBytes(StandardCharsets.US_ASCII);
     public static final String OVERHEAD_HEADER = "x-spacegate-overhead-ms";
 
     private final ServerResponse res;
-    private final Duration interval;
+    private volatile Duration interval = Duration.ZERO;
+    private volatile boolean sse = true;
     private final ScheduledExecutorService timer;
     private final Consumer<ServerResponse> commonHeaders;
     private final ReentrantLock lock = new ReentrantLock();
@@ -40,10 +43,8 @@ public final class HttpSink implements ClientSink {
     /**
      * @param commonHeaders applied to every response before it is committed (CORS, request id)
      */
-    public HttpSink(ServerResponse res, Duration interval, ScheduledExecutorService timer,
-                    Consumer<ServerResponse> commonHeaders) {
+    public HttpSink(ServerResponse res, ScheduledExecutorService timer, Consumer<ServerResponse> commonHeaders) {
         this.res = res;
-        this.interval = interval;
         this.timer = timer;
         this.commonHeaders = commonHeaders;
     }
@@ -56,8 +57,9 @@ public final class HttpSink implements ClientSink {
             stopKeepAlive();
             finished = out == null;
             if (out != null) {
-                // a keep-alive already committed a stream: the answer can only go out as stream bytes
+                // a keep-alive already sent the headers: the answer can only follow as body bytes
                 write(body, 0, body.length);
+                close();
                 return;
             }
             commonHeaders.accept(res);
@@ -82,17 +84,17 @@ public final class HttpSink implements ClientSink {
         lock.lock();
         try {
             if (out == null) {
-                commitStream(overheadMs);
+                commitStream(true, overheadMs);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private void commitStream(long overheadMs) throws IOException {
+    private void commitStream(boolean eventStream, long overheadMs) throws IOException {
         commonHeaders.accept(res);
         res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderNames.CONTENT_TYPE, eventStream ? "text/event-stream" : "application/json");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header("X-Accel-Buffering", "no");
         res.header(OVERHEAD_HEADER, Long.toString(overheadMs));
@@ -179,10 +181,12 @@ public final class HttpSink implements ClientSink {
     }
 
     @Override
-    public void keepAlive() {
+    public void keepAlive(boolean sse, Duration interval) {
         if (interval.isZero() || tick != null) {
             return;
         }
+        this.sse = sse;
+        this.interval = interval;
         long period = Math.max(50, interval.toMillis() / 3);
         tick = timer.scheduleAtFixedRate(() -> {
             if (System.nanoTime() - lastWrite >= interval.toNanos() && !gone) {
@@ -202,9 +206,10 @@ public final class HttpSink implements ClientSink {
                 return;
             }
             if (out == null) {
-                commitStream(-1);
+                commitStream(sse, -1);
             }
-            write(KEEP_ALIVE, 0, KEEP_ALIVE.length);
+            byte[] ping = sse ? KEEP_ALIVE : BLANK_LINE;
+            write(ping, 0, ping.length);
         } catch (IOException | RuntimeException e) {
             stopKeepAlive();
             onGone.run();

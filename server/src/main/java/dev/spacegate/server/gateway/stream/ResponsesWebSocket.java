@@ -280,7 +280,8 @@ public final class ResponsesWebSocket implements WsListener {
         }
 
         @Override
-        public void keepAlive() {
+        public void keepAlive(boolean sse, java.time.Duration interval) {
+            // WebSocket has its own pings
         }
     }
 }
