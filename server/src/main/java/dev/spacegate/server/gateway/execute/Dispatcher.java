@@ -173,6 +173,11 @@ public final class Dispatcher {
             }
             round++;
         }
+        if (last == null) {
+            sendError(call, sink, family, 503, "auth_unavailable", "no credential is available for model "
+                    + call.model(), Map.of());
+            return;
+        }
         sendFailure(call, sink, last);
     }
 
