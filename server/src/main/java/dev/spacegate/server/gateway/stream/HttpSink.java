@@ -36,7 +36,7 @@ public final class HttpSink implements ClientSink {
     private volatile boolean gone;
     private volatile long lastWrite = System.nanoTime();
     private volatile Runnable onGone = () -> { };
-    private ScheduledFuture<?> tick;
+    private volatile ScheduledFuture<?> tick;
     private volatile boolean sent;
     private volatile boolean finished;
 

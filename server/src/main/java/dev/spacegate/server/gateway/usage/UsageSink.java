@@ -35,7 +35,7 @@ public final class UsageSink implements AutoCloseable {
     private final AtomicLong spilled = new AtomicLong();
     private volatile boolean running = true;
     private long retryAfterNanos;
-    private boolean journalMayHaveData = true;
+    private volatile boolean journalMayHaveData = true;
 
     /** A flush request travelling through the queue behind the records submitted before it. */
     private record Flush(CountDownLatch done) {
