@@ -1,0 +1,380 @@
+package dev.spacegate.server.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.spacegate.server.gateway.execute.ProviderKind;
+import dev.spacegate.server.gateway.pool.Strategy;
+
+/**
+ * The gateway's part of the server config document, read once with CLIProxyAPI's key names and validated.
+ *
+ * @param apiKeys                  client keys ({@code api-keys}); empty means every request is admitted
+ * @param providers                upstream entries of all four API-key sections, in file order
+ * @param strategy                 {@code routing.strategy}
+ * @param requestRetry             {@code request-retry}: extra rounds over the credentials
+ * @param maxRetryCredentials      {@code max-retry-credentials}: credentials per round, 0 = all
+ * @param maxRetryInterval         {@code max-retry-interval}: longest wait for a cooling credential before a new round
+ * @param disableCooling           {@code disable-cooling}
+ * @param transientCooldown        {@code transient-error-cooldown-seconds} (0 -> 60 s, negative -> none)
+ * @param keepAlive                {@code streaming.keepalive-seconds} (Spacegate default 15 s; 0 disables)
+ * @param proxyUrl                 {@code proxy-url}, global upstream proxy, or null
+ * @param forceModelPrefix         {@code force-model-prefix}
+ * @param usageQueueEnabled        {@code usage-statistics-enabled}: publish records to the usage queue
+ * @param usageQueueRetention      {@code redis-usage-queue-retention-seconds} (60 s default, at most 3600 s)
+ * @param maxBodyBytes             {@code request-body-limit-mb} (Spacegate): largest accepted request body
+ * @param corsOrigins              {@code cors-allowed-origins} (Spacegate): {@code ["*"]} by default
+ * @param upstreamReadTimeout      {@code upstream-read-timeout-seconds} (Spacegate): idle read limit on upstream sockets
+ * @param sessionAffinity          {@code routing.session-affinity}
+ * @param sessionAffinityTtl       {@code routing.session-affinity-ttl} (Go duration, default 1h)
+ * @param nonStreamKeepAlive       {@code nonstream-keepalive-interval}: blank lines while a non-stream answer is
+ *                                 awaited (0 = off, the default)
+ */
+public record GatewayConfig(
+        List<String> apiKeys,
+        List<Provider> providers,
+        Strategy strategy,
+        int requestRetry,
+        int maxRetryCredentials,
+        Duration maxRetryInterval,
+        boolean disableCooling,
+        Duration transientCooldown,
+        Duration keepAlive,
+        String proxyUrl,
+        boolean forceModelPrefix,
+        boolean usageQueueEnabled,
+        Duration usageQueueRetention,
+        long maxBodyBytes,
+        List<String> corsOrigins,
+        Duration upstreamReadTimeout,
+        boolean sessionAffinity,
+        Duration sessionAffinityTtl,
+        Duration nonStreamKeepAlive) {
+
+    /** One entry of a provider section (one base URL with one or more keys). */
+    public record Provider(
+            ProviderKind kind,
+            String label,
+            String name,
+            String baseUrl,
+            List<Key> keys,
+            List<Model> models,
+            List<String> excludedModels,
+            String prefix,
+            Map<String, String> headers,
+            String proxyUrl,
+            int priority,
+            Boolean disableCooling,
+            Integer requestRetry) {
+    }
+
+    /** One upstream key with its weight and optional own proxy. */
+    public record Key(String apiKey, int weight, String proxyUrl) {
+    }
+
+    /**
+     * One model mapping: {@code name} upstream, {@code alias} as clients see it (alias may equal name);
+     * {@code forceMapping} rewrites the upstream's model name in answers back to the alias.
+     */
+    public record Model(String name, String alias, boolean forceMapping) {
+    }
+
+    /** The config has errors; each message names the offending entry. */
+    public static final class InvalidConfigException extends IllegalArgumentException {
+        private final List<String> problems;
+
+        public InvalidConfigException(List<String> problems) {
+            super("invalid gateway config: " + String.join("; ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    /** An empty config: no keys, no providers, defaults everywhere. */
+    public static GatewayConfig empty() {
+        return from(null);
+    }
+
+    /** Reads and validates the gateway keys of the config document (a YAML tree with CLIProxyAPI's names). */
+    public static GatewayConfig from(JsonNode root) {
+        List<String> problems = new ArrayList<>();
+        JsonNode r = root == null || root.isMissingNode() || root.isNull()
+                ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : root;
+
+        LinkedHashSet<String> keys = new LinkedHashSet<>();
+        JsonNode ak = r.path("api-keys");
+        if (ak.isArray()) {
+            for (int i = 0; i < ak.size(); i++) {
+                String k = ak.get(i).asText("").trim();
+                if (k.isEmpty()) {
+                    problems.add("api-keys[" + i + "]: empty key");
+                } else {
+                    keys.add(k);
+                }
+            }
+        } else if (!ak.isMissingNode() && !ak.isNull()) {
+            problems.add("api-keys: must be a list of strings");
+        }
+
+        List<Provider> providers = new ArrayList<>();
+        for (ProviderKind kind : ProviderKind.values()) {
+            JsonNode section = r.path(kind.section());
+            if (section.isMissingNode() || section.isNull()) {
+                continue;
+            }
+            if (!section.isArray()) {
+                problems.add(kind.section() + ": must be a list");
+                continue;
+            }
+            for (int i = 0; i < section.size(); i++) {
+                Provider p = provider(kind, i, section.get(i), problems);
+                if (p != null) {
+                    providers.add(p);
+                }
+            }
+        }
+
+        String strategyText = r.path("routing").path("strategy").asText("");
+        Strategy strategy = Strategy.parse(strategyText);
+        if (strategy == null) {
+            problems.add("routing.strategy: unknown strategy '" + strategyText
+                    + "' (round-robin, weighted-round-robin or fill-first)");
+            strategy = Strategy.ROUND_ROBIN;
+        }
+        int requestRetry = Math.max(0, intAt(r, "request-retry", 0, problems));
+        int maxRetryCredentials = Math.max(0, intAt(r, "max-retry-credentials", 0, problems));
+        int maxRetryInterval = intAt(r, "max-retry-interval", 0, problems);
+        int transientSeconds = intAt(r, "transient-error-cooldown-seconds", 0, problems);
+        Duration transientCooldown = transientSeconds == 0 ? Duration.ofSeconds(60)
+                : transientSeconds < 0 ? Duration.ZERO : Duration.ofSeconds(transientSeconds);
+        int keepAlive = intAt(r.path("streaming"), "keepalive-seconds", 15, problems);
+        String proxy = proxyUrl(r.path("proxy-url"), "proxy-url", problems);
+        int retention = intAt(r, "redis-usage-queue-retention-seconds", 60, problems);
+        retention = retention <= 0 ? 60 : Math.min(retention, 3600);
+        int bodyMb = intAt(r, "request-body-limit-mb", 32, problems);
+        if (bodyMb <= 0) {
+            problems.add("request-body-limit-mb: must be positive");
+            bodyMb = 32;
+        }
+        List<String> origins = new ArrayList<>();
+        JsonNode co = r.path("cors-allowed-origins");
+        if (co.isArray()) {
+            co.forEach(o -> origins.add(o.asText()));
+        } else if (co.isTextual()) {
+            origins.add(co.asText());
+        }
+        if (origins.isEmpty()) {
+            origins.add("*");
+        }
+        int readTimeout = intAt(r, "upstream-read-timeout-seconds", 600, problems);
+        if (readTimeout <= 0) {
+            problems.add("upstream-read-timeout-seconds: must be positive");
+            readTimeout = 600;
+        }
+
+        int nonStreamKeepAlive = intAt(r, "nonstream-keepalive-interval", 0, problems);
+        Duration affinityTtl = Duration.ofHours(1);
+        String ttlText = r.path("routing").path("session-affinity-ttl").asText("");
+        if (!ttlText.isBlank()) {
+            affinityTtl = goDuration(ttlText.trim());
+            if (affinityTtl == null || affinityTtl.isZero()) {
+                problems.add("routing.session-affinity-ttl: not a duration like 30m or 1h");
+                affinityTtl = Duration.ofHours(1);
+            }
+        }
+
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+        return new GatewayConfig(List.copyOf(keys), List.copyOf(providers), strategy, requestRetry,
+                maxRetryCredentials, Duration.ofSeconds(Math.max(0, maxRetryInterval)),
+                r.path("disable-cooling").asBoolean(false), transientCooldown,
+                Duration.ofSeconds(Math.max(0, keepAlive)), proxy, r.path("force-model-prefix").asBoolean(false),
+                r.path("usage-statistics-enabled").asBoolean(false), Duration.ofSeconds(retention),
+                bodyMb * 1024L * 1024L, List.copyOf(origins), Duration.ofSeconds(readTimeout),
+                r.path("routing").path("session-affinity").asBoolean(false), affinityTtl,
+                Duration.ofSeconds(Math.max(0, nonStreamKeepAlive)));
+    }
+
+    private static Provider provider(ProviderKind kind, int index, JsonNode e, List<String> problems) {
+        String name = e.path("name").asText("");
+        String label = kind.section() + "[" + index + "]" + (name.isEmpty() ? "" : " (name \"" + name + "\")");
+        if (!e.isObject()) {
+            problems.add(label + ": must be a mapping");
+            return null;
+        }
+        int before = problems.size();
+        if (e.path("disabled").asBoolean(false)) {
+            return null;
+        }
+        String baseUrl = e.path("base-url").asText("").trim();
+        if (baseUrl.isEmpty()) {
+            baseUrl = kind.defaultBaseUrl() == null ? "" : kind.defaultBaseUrl();
+        }
+        if (baseUrl.isEmpty()) {
+            problems.add(label + ": base-url is required");
+        } else {
+            checkHttpUrl(baseUrl, label + ": base-url", problems);
+            while (baseUrl.endsWith("/")) {
+                baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+            }
+        }
+        if (kind == ProviderKind.OPENAI_COMPATIBILITY && name.isEmpty()) {
+            problems.add(label + ": name is required");
+        }
+        String proxy = proxyUrl(e.path("proxy-url"), label + ": proxy-url", problems);
+
+        List<Key> keys = new ArrayList<>();
+        if (kind == ProviderKind.OPENAI_COMPATIBILITY) {
+            JsonNode entries = e.path("api-key-entries");
+            for (int i = 0; i < entries.size(); i++) {
+                JsonNode k = entries.get(i);
+                String key = k.path("api-key").asText("").trim();
+                if (key.isEmpty()) {
+                    problems.add(label + ": api-key-entries[" + i + "]: api-key is empty");
+                    continue;
+                }
+                keys.add(new Key(key, weight(k, label + ": api-key-entries[" + i + "]", problems),
+                        proxyUrl(k.path("proxy-url"), label + ": api-key-entries[" + i + "]: proxy-url", problems)));
+            }
+            if (keys.isEmpty() && !e.path("api-key").asText("").isBlank()) {
+                keys.add(new Key(e.path("api-key").asText().trim(), weight(e, label, problems), null));
+            }
+        } else {
+            String key = e.path("api-key").asText("").trim();
+            if (key.isEmpty()) {
+                problems.add(label + ": api-key is required");
+            } else {
+                keys.add(new Key(key, weight(e, label, problems), null));
+            }
+        }
+        if (kind == ProviderKind.OPENAI_COMPATIBILITY && keys.isEmpty()) {
+            problems.add(label + ": at least one api-key-entries item is required");
+        }
+
+        List<Model> models = new ArrayList<>();
+        JsonNode ms = e.path("models");
+        for (int i = 0; i < ms.size(); i++) {
+            JsonNode m = ms.get(i);
+            String mName = m.isTextual() ? m.asText() : m.path("name").asText("").trim();
+            String alias = m.isTextual() ? "" : m.path("alias").asText("").trim();
+            if (mName.isEmpty()) {
+                problems.add(label + ": models[" + i + "]: name is required");
+                continue;
+            }
+            models.add(new Model(mName, alias.isEmpty() ? mName : alias, m.path("force-mapping").asBoolean(false)));
+        }
+        if (kind == ProviderKind.OPENAI_COMPATIBILITY && models.isEmpty()) {
+            problems.add(label + ": models is required (openai-compatibility serves only listed models)");
+        }
+        List<String> excluded = new ArrayList<>();
+        e.path("excluded-models").forEach(x -> excluded.add(x.asText().trim().toLowerCase(Locale.ROOT)));
+
+        String prefix = e.path("prefix").asText("").trim();
+        if (prefix.contains("/")) {
+            problems.add(label + ": prefix must be a single path segment");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        e.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+        int priority = intAt(e, "priority", 0, problems, label);
+        Boolean disableCooling = e.has("disable-cooling") ? e.path("disable-cooling").asBoolean() : null;
+        Integer retry = e.has("request-retry") && e.path("request-retry").asInt(-1) >= 0
+                ? e.path("request-retry").asInt() : null;
+        if (problems.size() > before) {
+            return null;
+        }
+        return new Provider(kind, label, name, baseUrl, List.copyOf(keys), List.copyOf(models), List.copyOf(excluded),
+                prefix, Map.copyOf(headers), proxy, priority, disableCooling, retry);
+    }
+
+    /** Parses a Go duration ({@code 90s}, {@code 30m}, {@code 1h30m}); null when malformed. */
+    static Duration goDuration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|h|m|s)").matcher(text);
+        Duration d = Duration.ZERO;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end) {
+                return null;
+            }
+            long n = Long.parseLong(m.group(1));
+            d = d.plus(switch (m.group(2)) {
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMillis(n);
+            });
+            end = m.end();
+        }
+        return end == text.length() && end > 0 ? d : null;
+    }
+
+    private static int weight(JsonNode e, String label, List<String> problems) {
+        if (!e.has("weight")) {
+            return 1;
+        }
+        JsonNode w = e.path("weight");
+        if (!w.canConvertToInt() || w.asInt() < 0 || w.asInt() > 1_000_000) {
+            problems.add(label + ": weight must be an integer between 0 and 1000000");
+            return 1;
+        }
+        return w.asInt();
+    }
+
+    private static String proxyUrl(JsonNode n, String label, List<String> problems) {
+        String v = n.asText("").trim();
+        if (v.isEmpty() || v.equalsIgnoreCase("direct") || v.equalsIgnoreCase("none")) {
+            return v.isEmpty() ? null : "direct";
+        }
+        try {
+            URI u = URI.create(v);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (scheme.startsWith("socks")) {
+                problems.add(label + ": socks proxies are not supported yet; use an http:// proxy");
+            } else if (!scheme.equals("http") || u.getHost() == null) {
+                problems.add(label + ": must be http://host:port, 'direct' or 'none'");
+            }
+        } catch (IllegalArgumentException ex) {
+            problems.add(label + ": not a URL");
+        }
+        return v;
+    }
+
+    private static void checkHttpUrl(String v, String label, List<String> problems) {
+        try {
+            URI u = URI.create(v);
+            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+                    || u.getHost() == null) {
+                problems.add(label + ": must be an http(s) URL");
+            }
+        } catch (IllegalArgumentException ex) {
+            problems.add(label + ": not a URL");
+        }
+    }
+
+    private static int intAt(JsonNode n, String key, int dflt, List<String> problems) {
+        return intAt(n, key, dflt, problems, null);
+    }
+
+    private static int intAt(JsonNode n, String key, int dflt, List<String> problems, String label) {
+        JsonNode v = n.path(key);
+        if (v.isMissingNode() || v.isNull()) {
+            return dflt;
+        }
+        if (v.canConvertToInt() || (v.isTextual() && v.asText().matches("-?\\d{1,9}"))) {
+            return v.asInt();
+        }
+        problems.add((label == null ? "" : label + ": ") + key + ": must be an integer");
+        return dflt;
+    }
+}

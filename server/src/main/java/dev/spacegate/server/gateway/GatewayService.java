@@ -1,0 +1,590 @@
+package dev.spacegate.server.gateway;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.websocket.WsListener;
+
+import dev.spacegate.server.gateway.auth.ClientKeys;
+import dev.spacegate.server.gateway.execute.ClientCall;
+import dev.spacegate.server.gateway.execute.Dispatcher;
+import dev.spacegate.server.gateway.execute.Operation;
+import dev.spacegate.server.gateway.execute.RequestBody;
+import dev.spacegate.server.gateway.execute.TranslationLookup;
+import dev.spacegate.server.gateway.execute.UpstreamClients;
+import dev.spacegate.server.gateway.models.ModelRegistry;
+import dev.spacegate.server.gateway.pool.CooldownStore;
+import dev.spacegate.server.gateway.pool.CredentialPool;
+import dev.spacegate.server.gateway.pool.SessionAffinity;
+import dev.spacegate.server.gateway.stream.ClientSink;
+import dev.spacegate.server.gateway.stream.HttpSink;
+import dev.spacegate.server.gateway.stream.ResponsesWebSocket;
+import dev.spacegate.server.gateway.usage.UsageQueue;
+import dev.spacegate.server.gateway.usage.UsageRecord;
+import dev.spacegate.server.gateway.usage.UsageSink;
+import dev.spacegate.server.gateway.usage.UsageWriter;
+import dev.spacegate.server.routing.Endpoints;
+import dev.spacegate.server.routing.RouteOwner;
+
+/**
+ * The gateway: OpenAI, Claude, Gemini and Codex compatible API over pooled upstream credentials.
+ *
+ * <pre>
+ * curl -H "Authorization: Bearer $KEY" localhost:7860/v1/models
+ * curl -H "Authorization: Bearer $KEY" -d '{"model":"m","messages":[...]}' localhost:7860/v1/chat/completions
+ * curl -H "x-api-key: $KEY" -H "anthropic-version: 2023-06-01" -d '{...}' localhost:7860/v1/messages
+ * curl -H "x-goog-api-key: $KEY" -d '{...}' "localhost:7860/v1beta/models/m:streamGenerateContent?alt=sse"
+ * curl -H "Authorization: Bearer $MANAGEMENT_KEY" "localhost:7860/v0/management/usage-queue?count=100"
+ * curl localhost:7860/healthz
+ * </pre>
+ */
+public final class GatewayService implements RouteOwner, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(GatewayService.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String USAGE_QUEUE_PATH = "/v0/management/usage-queue";
+    private static final String EXPOSED_HEADERS = "Retry-After, X-Request-Id, " + HttpSink.OVERHEAD_HEADER;
+
+    /** What a reload swaps in at once. */
+    private record State(GatewayConfig config, ModelRegistry registry, ClientKeys keys) {
+    }
+
+    private final ManagementGuard guard;
+    private final CredentialPool pool;
+    private final SessionAffinity affinity;
+    private final UsageSink sink;
+    private final UsageQueue queue;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("gateway-keepalive").factory());
+    private final Endpoints endpoints;
+    private volatile State state;
+    private volatile TranslationLookup translations = TranslationLookup.none();
+    private volatile UpstreamClients clients;
+    private volatile Dispatcher dispatcher;
+
+    /**
+     * @param config     the server's config document (CLIProxyAPI key names)
+     * @param guard      management authentication for the usage queue
+     * @param writer     where usage records are stored (the UsageStore)
+     * @param cooldowns  where cooldown state survives restarts
+     * @param journalDir local directory for usage records the store could not take yet
+     */
+    public GatewayService(JsonNode config, ManagementGuard guard, UsageWriter writer, CooldownStore cooldowns,
+                          Path journalDir) throws IOException {
+        this(config, guard, writer, cooldowns, journalDir, Clock.systemUTC());
+    }
+
+    public GatewayService(JsonNode config, ManagementGuard guard, UsageWriter writer, CooldownStore cooldowns,
+                          Path journalDir, Clock clock) throws IOException {
+        GatewayConfig cfg = GatewayConfig.from(config);
+        this.guard = guard;
+        this.pool = new CredentialPool(cooldowns, clock);
+        this.affinity = new SessionAffinity(clock);
+        this.sink = new UsageSink(writer, journalDir);
+        this.queue = new UsageQueue(clock, cfg.usageQueueRetention());
+        this.state = new State(cfg, ModelRegistry.build(cfg), new ClientKeys(cfg.apiKeys()));
+        this.clients = new UpstreamClients(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
+        this.dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity);
+        this.endpoints = Endpoints.builder()
+                .post("/v1/chat/completions", c -> proxy(c, Operation.CHAT))
+                .post("/v1/completions", c -> proxy(c, Operation.COMPLETIONS))
+                .post("/v1/embeddings", c -> proxy(c, Operation.EMBEDDINGS))
+                .post("/v1/responses", c -> proxy(c, Operation.RESPONSES))
+                .get("/v1/responses", this::needsWebSocket)
+                .post("/v1/messages", c -> proxy(c, Operation.MESSAGES))
+                .post("/v1/messages/count_tokens", c -> proxy(c, Operation.COUNT_TOKENS))
+                .get("/v1/models", this::listModels)
+                .get("/v1beta/models", this::listGeminiModels)
+                .get("/v1beta/models/{model}", this::geminiModel)
+                .post("/v1beta/models/{model}", this::geminiAction)
+                .post("/backend-api/codex/responses", c -> proxy(c, Operation.CODEX_RESPONSES))
+                .get("/backend-api/codex/responses", this::needsWebSocket)
+                .get(USAGE_QUEUE_PATH, this::usageQueue)
+                .get("/healthz", c -> json(c.req(), c.res(), 200, JSON.createObjectNode().put("status", "ok")))
+                .build();
+        warnIfOpen(cfg);
+    }
+
+    /** Swaps in a new config; in-flight requests finish on the old one. Throws (and keeps the old) when invalid. */
+    public void reload(JsonNode config) {
+        GatewayConfig cfg = GatewayConfig.from(config);
+        GatewayConfig old = state.config();
+        if (!old.upstreamReadTimeout().equals(cfg.upstreamReadTimeout())) {
+            clients = new UpstreamClients(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
+            dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity);
+        }
+        queue.retention(cfg.usageQueueRetention());
+        if (!cfg.usageQueueEnabled()) {
+            queue.clear();
+        }
+        state = new State(cfg, ModelRegistry.build(cfg), new ClientKeys(cfg.apiKeys()));
+        warnIfOpen(cfg);
+    }
+
+    /** Plugs in the translators (until then, cross-format requests get a 400 {@code unsupported_translation}). */
+    public void translations(TranslationLookup lookup) {
+        this.translations = lookup;
+        this.dispatcher = new Dispatcher(clients, pool, this::record, lookup, affinity);
+    }
+
+    public GatewayConfig config() {
+        return state.config();
+    }
+
+    public CredentialPool pool() {
+        return pool;
+    }
+
+    public UsageSink usageSink() {
+        return sink;
+    }
+
+    /**
+     * One credential as the manager shows it: where it points, its masked key, and its current cooldowns.
+     *
+     * @param authIndex  CLIProxyAPI's {@code auth_index}
+     * @param section    config section ({@code openai-compatibility}, {@code claude-api-key}, ...)
+     * @param cooldowns  active cooldowns per upstream model (empty when ready)
+     */
+    public record CredentialStatus(String authIndex, String section, String provider, String label, String baseUrl,
+                                   String maskedKey, int priority, int weight,
+                                   List<dev.spacegate.server.gateway.pool.CooldownState> cooldowns) {
+    }
+
+    /** Every configured credential with its cooldowns, for management views and {@code reset-quota}. */
+    public List<CredentialStatus> credentials() {
+        Instant now = pool.now();
+        List<dev.spacegate.server.gateway.pool.CooldownState> states = pool.snapshot().stream()
+                .filter(x -> x.nextRetryAt().isAfter(now)).toList();
+        return state.registry().credentials().stream().map(c -> new CredentialStatus(c.authIndex(),
+                c.kind().section(), c.provider(), c.label(), c.baseUrl(), c.maskedKey(), c.priority(), c.weight(),
+                states.stream().filter(x -> x.authIndex().equals(c.authIndex())).toList())).toList();
+    }
+
+    /** The method + path table this owner serves (for the route documentation). */
+    public List<String> routes() {
+        return endpoints.describe();
+    }
+
+    /**
+     * WebSocket endpoints for the lead's {@code WsRouting}: Responses over WebSocket, bridged to HTTP + SSE
+     * upstream ({@code GET /v1/responses}, {@code GET /backend-api/codex/responses}).
+     */
+    public Map<String, Supplier<WsListener>> webSocketEndpoints() {
+        return Map.of(
+                "/v1/responses", () -> new ResponsesWebSocket(this::webSocketCall, Operation.RESPONSES,
+                        this::admitsWebSocket),
+                "/backend-api/codex/responses", () -> new ResponsesWebSocket(this::webSocketCall,
+                        Operation.CODEX_RESPONSES, this::admitsWebSocket));
+    }
+
+    /**
+     * The listener for one WebSocket upgrade on a normalised path, or empty when the gateway has no socket
+     * there (the shape of the router's {@code WsOwner}); the listener checks the client key on upgrade.
+     */
+    public Optional<WsListener> websocket(String path, String rawQuery, Headers upgradeHeaders) {
+        Supplier<WsListener> s = webSocketEndpoints().get(path);
+        return s == null ? Optional.empty() : Optional.of(s.get());
+    }
+
+    @Override
+    public void serve(ServerRequest req, ServerResponse res, String path) throws Exception {
+        long start = System.nanoTime();
+        Method method = req.prologue().method();
+        if (method == Method.OPTIONS) {
+            cors(req, res);
+            res.header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+            res.header("Access-Control-Allow-Headers",
+                    req.headers().first(HeaderNames.create("Access-Control-Request-Headers")).orElse("*"));
+            res.header("Access-Control-Max-Age", "86400");
+            res.status(Status.NO_CONTENT_204).send();
+            return;
+        }
+        switch (endpoints.lookup(method, path)) {
+            case Endpoints.Lookup.Found f -> {
+                try {
+                    f.handler().handle(new Endpoints.Call(req, res, path, f.params()));
+                } catch (ClientSink.ClientGoneException | UncheckedIOException e) {
+                    // the client went away; nothing left to answer
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.ERROR, "gateway error on " + method.text() + " " + path + ": "
+                            + e.getClass().getName());
+                    if (!res.isSent()) {
+                        error(req, res, start, family(req, path), 500, "internal_error", "internal gateway error");
+                    }
+                }
+            }
+            case Endpoints.Lookup.WrongMethod w -> {
+                res.header(HeaderNames.ALLOW, String.join(", ", w.allowed().stream().map(Method::text).toList()));
+                error(req, res, start, family(req, path), 405, "method_not_allowed",
+                        "method " + method.text() + " is not allowed on " + path);
+            }
+            case Endpoints.Lookup.NotFound n -> error(req, res, start, family(req, path), 404, "not_found",
+                    "no route for " + method.text() + " " + path);
+        }
+    }
+
+    // ---- handlers ----
+
+    private void proxy(Endpoints.Call c, Operation op) throws IOException {
+        proxy(c, op, null, null);
+    }
+
+    private void proxy(Endpoints.Call c, Operation op, String pathModel, String alt) throws IOException {
+        long start = System.nanoTime();
+        ServerRequest req = c.req();
+        ServerResponse res = c.res();
+        State st = state;
+        ErrorFamily fam = ErrorFamily.of(op.format());
+        ClientKeys.Verdict v = st.keys().check(req);
+        if (!v.admitted()) {
+            drain(req);
+            error(req, res, start, fam, 401, "invalid_api_key", v.problem());
+            return;
+        }
+        long limit = st.config().maxBodyBytes();
+        Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
+        if (declared.isPresent() && declared.get() > limit) {
+            error(req, res, start, fam, 413, "request_too_large",
+                    "request body is larger than the limit of " + (limit / (1024 * 1024)) + " MiB");
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = readBody(req, limit);
+        } catch (UncheckedIOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the router's own body cap (or a body the server could not decode) stops the read: still a 4xx
+            bytes = null;
+        }
+        if (bytes == null) {
+            error(req, res, start, fam, 413, "request_too_large",
+                    "request body is larger than the limit of " + (limit / (1024 * 1024)) + " MiB");
+            return;
+        }
+        RequestBody body;
+        try {
+            body = RequestBody.scan(bytes);
+        } catch (RequestBody.MalformedException e) {
+            error(req, res, start, fam, 400, "invalid_json", e.getMessage());
+            return;
+        }
+        String model = pathModel != null ? pathModel : body.model();
+        if (model == null || model.isBlank()) {
+            error(req, res, start, fam, 400, "missing_model", "the request has no model");
+            return;
+        }
+        boolean stream = op.alwaysStreams() || (!op.modelInPath() && body.stream());
+        ClientCall call = clientCall(req, op, body, model, stream, alt, v.key(), start);
+        res.header("X-Request-Id", call.requestId());
+        HttpSink out = new HttpSink(res, timer, r -> cors(req, r));
+        try {
+            dispatcher.dispatch(st.config(), st.registry(), call, out);
+        } finally {
+            out.release();
+        }
+    }
+
+    private void geminiAction(Endpoints.Call c) throws IOException {
+        String raw = c.param("model");
+        int colon = raw.lastIndexOf(':');
+        String action = colon < 0 ? "" : raw.substring(colon + 1);
+        Operation op = switch (action) {
+            case "generateContent" -> Operation.GEMINI_GENERATE;
+            case "streamGenerateContent" -> Operation.GEMINI_STREAM;
+            case "countTokens" -> Operation.GEMINI_COUNT;
+            default -> null;
+        };
+        if (op == null) {
+            drain(c.req());
+            error(c.req(), c.res(), System.nanoTime(), ErrorFamily.GEMINI, 404, "not_found",
+                    "unknown model action '" + action + "' (generateContent, streamGenerateContent, countTokens)");
+            return;
+        }
+        String alt = c.req().query().first("alt").asOptional()
+                .or(() -> c.req().query().first("$alt").asOptional()).orElse("sse");
+        proxy(c, op, raw.substring(0, colon), alt);
+    }
+
+    private void needsWebSocket(Endpoints.Call c) {
+        if (!admitted(c, ErrorFamily.OPENAI)) {
+            return;
+        }
+        error(c.req(), c.res(), System.nanoTime(), ErrorFamily.OPENAI, 426, "websocket_required",
+                "GET on this path is the Responses WebSocket; send a WebSocket upgrade or POST instead");
+    }
+
+    private void listModels(Endpoints.Call c) throws IOException {
+        ServerRequest req = c.req();
+        boolean claude = req.headers().contains(HeaderNames.create("anthropic-version"))
+                || req.headers().first(HeaderNames.USER_AGENT).orElse("").startsWith("claude-cli");
+        if (!admitted(c, claude ? ErrorFamily.CLAUDE : ErrorFamily.OPENAI)) {
+            return;
+        }
+        List<ModelRegistry.ModelInfo> models = state.registry().models();
+        ObjectNode root = JSON.createObjectNode();
+        long created = 1_700_000_000L;
+        if (claude) {
+            ArrayNode data = root.putArray("data");
+            for (ModelRegistry.ModelInfo m : models) {
+                data.addObject().put("id", m.id()).put("object", "model").put("owned_by", m.ownedBy())
+                        .put("type", "model").put("display_name", m.id()).put("max_input_tokens", 200000)
+                        .put("max_tokens", 64000).put("created_at", Instant.ofEpochSecond(created).toString());
+            }
+            root.put("has_more", false);
+            root.put("first_id", models.isEmpty() ? null : models.get(0).id());
+            root.put("last_id", models.isEmpty() ? null : models.get(models.size() - 1).id());
+        } else {
+            root.put("object", "list");
+            ArrayNode data = root.putArray("data");
+            for (ModelRegistry.ModelInfo m : models) {
+                data.addObject().put("id", m.id()).put("object", "model").put("created", created)
+                        .put("owned_by", m.ownedBy());
+            }
+        }
+        json(req, c.res(), 200, root);
+    }
+
+    private void listGeminiModels(Endpoints.Call c) throws IOException {
+        if (!admitted(c, ErrorFamily.GEMINI)) {
+            return;
+        }
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode arr = root.putArray("models");
+        state.registry().models().forEach(m -> arr.add(geminiInfo(m.id())));
+        json(c.req(), c.res(), 200, root);
+    }
+
+    private void geminiModel(Endpoints.Call c) throws IOException {
+        if (!admitted(c, ErrorFamily.GEMINI)) {
+            return;
+        }
+        String id = c.param("model");
+        if (state.registry().models().stream().noneMatch(m -> m.id().equals(id))) {
+            error(c.req(), c.res(), System.nanoTime(), ErrorFamily.GEMINI, 404, "model_not_found",
+                    "model " + id + " is not served here");
+            return;
+        }
+        json(c.req(), c.res(), 200, geminiInfo(id));
+    }
+
+    private static ObjectNode geminiInfo(String id) {
+        ObjectNode o = JSON.createObjectNode().put("name", "models/" + id).put("displayName", id)
+                .put("description", id);
+        o.putArray("supportedGenerationMethods").add("generateContent").add("streamGenerateContent")
+                .add("countTokens");
+        return o;
+    }
+
+    private void usageQueue(Endpoints.Call c) throws IOException {
+        if (!guard.admit(c.req(), c.res())) {
+            return;
+        }
+        String countText = c.req().query().first("count").orElse("1");
+        int count;
+        try {
+            count = Integer.parseInt(countText.trim());
+        } catch (NumberFormatException e) {
+            count = -1;
+        }
+        if (count <= 0) {
+            c.res().status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .send("{\"error\":\"count must be a positive integer\"}");
+            return;
+        }
+        ArrayNode arr = JSON.createArrayNode();
+        queue.pop(count).forEach(arr::add);
+        c.res().status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, "application/json")
+                .send(JSON.writeValueAsBytes(arr));
+    }
+
+    // ---- WebSocket bridge ----
+
+    /** Runs one {@code response.create} from a WebSocket as a streamed Responses call. */
+    private void webSocketCall(ResponsesWebSocket.Request r, ClientSink out) throws IOException {
+        long start = System.nanoTime();
+        State st = state;
+        ClientKeys.Verdict v = st.keys().check(r.key(), r.keySource());
+        RequestBody body;
+        try {
+            body = RequestBody.scan(r.body());
+        } catch (RequestBody.MalformedException e) {
+            out.full(400, "application/json", ErrorFamily.OPENAI.bytes(400, "invalid_json", e.getMessage()),
+                    Map.of(), 0);
+            return;
+        }
+        if (!v.admitted()) {
+            out.full(401, "application/json", ErrorFamily.OPENAI.bytes(401, "invalid_api_key", v.problem()),
+                    Map.of(), 0);
+            return;
+        }
+        if (body.model() == null || body.model().isBlank()) {
+            out.full(400, "application/json", ErrorFamily.OPENAI.bytes(400, "missing_model", "the request has no model"),
+                    Map.of(), 0);
+            return;
+        }
+        ClientCall call = new ClientCall(r.operation(), body, body.model(), true, null, v.key(), r.headers(),
+                requestId(), start, r.clientIp(), r.headers().getOrDefault("x-forwarded-for", ""),
+                r.headers().getOrDefault("user-agent", ""), session(r.headers(), body), new ClientCall.Timing());
+        dispatcher.dispatch(st.config(), st.registry(), call, out);
+    }
+
+    /** The admitted-or-not decision for a WebSocket upgrade. */
+    public boolean admitsWebSocket(String key, String source) {
+        return state.keys().check(key, source).admitted();
+    }
+
+    // ---- helpers ----
+
+    private ClientCall clientCall(ServerRequest req, Operation op, RequestBody body, String model, boolean stream,
+                                  String alt, String key, long start) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header h : req.headers()) {
+            headers.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h.get());
+        }
+        return new ClientCall(op, body, model, stream, alt, key, headers, requestId(), start,
+                req.remotePeer().host(), headers.getOrDefault("x-forwarded-for", ""),
+                headers.getOrDefault("user-agent", ""), session(headers, body), new ClientCall.Timing());
+    }
+
+    /** Headers that name a client session, in CLIProxyAPI's order; the body's hints come after them. */
+    private static final List<String> SESSION_HEADERS = List.of("x-claude-code-session-id", "session-id",
+            "session_id", "x-session-id", "x-session-affinity", "x-client-request-id");
+
+    private String session(Map<String, String> headers, RequestBody body) {
+        if (!state.config().sessionAffinity()) {
+            return null;
+        }
+        for (String h : SESSION_HEADERS) {
+            String v = headers.get(h);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return body.sessionHint();
+    }
+
+    private void record(UsageRecord u) {
+        ObjectNode json = u.toJson();
+        sink.submit(json);
+        if (state.config().usageQueueEnabled()) {
+            queue.add(json);
+        }
+    }
+
+    private boolean admitted(Endpoints.Call c, ErrorFamily fam) {
+        ClientKeys.Verdict v = state.keys().check(c.req());
+        if (!v.admitted()) {
+            error(c.req(), c.res(), System.nanoTime(), fam, 401, "invalid_api_key", v.problem());
+        }
+        return v.admitted();
+    }
+
+    private static String requestId() {
+        return String.format("%08x", ThreadLocalRandom.current().nextInt());
+    }
+
+    private static byte[] readBody(ServerRequest req, long limit) throws IOException {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+            byte[] buf = new byte[16384];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                if (out.size() + n > limit) {
+                    return null;
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private static void drain(ServerRequest req) {
+        try {
+            if (req.content().hasEntity()) {
+                req.content().consume();
+            }
+        } catch (RuntimeException e) {
+            // nothing to drain
+        }
+    }
+
+    private ErrorFamily family(ServerRequest req, String path) {
+        if (path.startsWith("/v1/messages") || req.headers().contains(HeaderNames.create("anthropic-version"))) {
+            return ErrorFamily.CLAUDE;
+        }
+        return path.startsWith("/v1beta") ? ErrorFamily.GEMINI : ErrorFamily.OPENAI;
+    }
+
+    private void cors(ServerRequest req, ServerResponse res) {
+        List<String> origins = state.config().corsOrigins();
+        String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
+        if (origins.contains("*")) {
+            res.header("Access-Control-Allow-Origin", "*");
+        } else if (origin != null && origins.contains(origin)) {
+            res.header("Access-Control-Allow-Origin", origin);
+            res.header("Vary", "Origin");
+        }
+        res.header("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+    }
+
+    private void error(ServerRequest req, ServerResponse res, long start, ErrorFamily fam, int status, String code,
+                       String message) {
+        cors(req, res);
+        res.status(Status.create(status));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.header(HttpSink.OVERHEAD_HEADER, Long.toString((System.nanoTime() - start) / 1_000_000));
+        res.send(fam.bytes(status, code, message));
+    }
+
+    private void json(ServerRequest req, ServerResponse res, int status, JsonNode body) throws IOException {
+        cors(req, res);
+        res.status(Status.create(status));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(JSON.writeValueAsBytes(body));
+    }
+
+    private static void warnIfOpen(GatewayConfig cfg) {
+        if (cfg.apiKeys().isEmpty() && !cfg.providers().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "api-keys is empty: every client is admitted to the gateway");
+        }
+    }
+
+    /** Stops timers, saves cooldowns and writes (or journals) the usage records still queued. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        pool.close();
+        sink.close();
+    }
+}

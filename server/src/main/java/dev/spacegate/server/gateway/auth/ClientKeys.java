@@ -1,0 +1,84 @@
+package dev.spacegate.server.gateway.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Optional;
+
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Checks client API keys ({@code api-keys}) in CLIProxyAPI's order of sources, comparing in constant time.
+ *
+ * <p>With no keys configured every request is admitted, as CLIProxyAPI does.
+ */
+public final class ClientKeys {
+
+    /** The result of a check: admitted (with the key, if any, and where it came from) or rejected. */
+    public record Verdict(boolean admitted, String key, String source, String problem) {
+    }
+
+    private final List<byte[]> keys;
+
+    public ClientKeys(List<String> keys) {
+        this.keys = keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    public boolean open() {
+        return keys.isEmpty();
+    }
+
+    /** Reads the presented key from headers or query and checks it. */
+    public Verdict check(ServerRequest req) {
+        return check(req.headers(), req.query());
+    }
+
+    /** Reads the presented key from headers or query (also used for WebSocket upgrades) and checks it. */
+    public Verdict check(Headers headers, UriQuery query) {
+        String key = null;
+        String source = null;
+        Optional<String> auth = headers.first(HeaderNames.AUTHORIZATION);
+        if (auth.isPresent() && !auth.get().isBlank()) {
+            String a = auth.get().trim();
+            key = a.regionMatches(true, 0, "Bearer ", 0, 7) ? a.substring(7).trim() : a;
+            source = "authorization";
+        } else if (nonBlank(headers.first(HeaderNames.create("x-goog-api-key")))) {
+            key = headers.first(HeaderNames.create("x-goog-api-key")).get().trim();
+            source = "x-goog-api-key";
+        } else if (nonBlank(headers.first(HeaderNames.create("x-api-key")))) {
+            key = headers.first(HeaderNames.create("x-api-key")).get().trim();
+            source = "x-api-key";
+        } else if (nonBlank(query.first("key").asOptional())) {
+            key = query.first("key").get().trim();
+            source = "query-key";
+        } else if (nonBlank(query.first("auth_token").asOptional())) {
+            key = query.first("auth_token").get().trim();
+            source = "query-auth-token";
+        }
+        return check(key, source);
+    }
+
+    /** Checks a presented key (null when none was presented). */
+    public Verdict check(String key, String source) {
+        if (keys.isEmpty()) {
+            return new Verdict(true, key == null ? "" : key, source, null);
+        }
+        if (key == null || key.isEmpty()) {
+            return new Verdict(false, null, null, "Missing API key");
+        }
+        byte[] presented = key.getBytes(StandardCharsets.UTF_8);
+        boolean match = false;
+        for (byte[] k : keys) {
+            // every key is compared so timing does not reveal which one matched
+            match |= MessageDigest.isEqual(k, presented);
+        }
+        return match ? new Verdict(true, key, source, null) : new Verdict(false, null, null, "Invalid API key");
+    }
+
+    private static boolean nonBlank(Optional<String> v) {
+        return v.isPresent() && !v.get().isBlank();
+    }
+}

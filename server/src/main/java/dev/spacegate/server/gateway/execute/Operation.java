@@ -1,0 +1,72 @@
+package dev.spacegate.server.gateway.execute;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+import dev.spacegate.server.gateway.pool.Candidate;
+import dev.spacegate.server.gateway.translate.ApiFormat;
+
+/**
+ * What a client asked for, as data: the client's wire format, the usage {@code endpoint} name and the upstream
+ * path for a same-format credential.
+ */
+public enum Operation {
+    CHAT(ApiFormat.OPENAI_CHAT, "POST /v1/chat/completions", "/chat/completions", true),
+    COMPLETIONS(ApiFormat.OPENAI_CHAT, "POST /v1/completions", "/completions", false),
+    EMBEDDINGS(ApiFormat.OPENAI_CHAT, "POST /v1/embeddings", "/embeddings", false),
+    RESPONSES(ApiFormat.OPENAI_RESPONSES, "POST /v1/responses", "/responses", true),
+    CODEX_RESPONSES(ApiFormat.OPENAI_RESPONSES, "POST /backend-api/codex/responses", "/responses", true),
+    MESSAGES(ApiFormat.CLAUDE, "POST /v1/messages", "/v1/messages", true),
+    COUNT_TOKENS(ApiFormat.CLAUDE, "POST /v1/messages/count_tokens", "/v1/messages/count_tokens", false),
+    GEMINI_GENERATE(ApiFormat.GEMINI, "POST /v1beta/models/*action", ":generateContent", true),
+    GEMINI_STREAM(ApiFormat.GEMINI, "POST /v1beta/models/*action", ":streamGenerateContent", true),
+    GEMINI_COUNT(ApiFormat.GEMINI, "POST /v1beta/models/*action", ":countTokens", false);
+
+    private final ApiFormat format;
+    private final String endpoint;
+    private final String upstreamPath;
+    private final boolean translatable;
+
+    Operation(ApiFormat format, String endpoint, String upstreamPath, boolean translatable) {
+        this.format = format;
+        this.endpoint = endpoint;
+        this.upstreamPath = upstreamPath;
+        this.translatable = translatable;
+    }
+
+    /** The client's wire format. */
+    public ApiFormat format() {
+        return format;
+    }
+
+    /** The {@code endpoint} field of usage records (method + route as CLIProxyAPI names it). */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Whether a translator may serve this operation from an upstream of another format. */
+    public boolean translatable() {
+        return translatable;
+    }
+
+    /** Whether the model travels in the URL (Gemini) rather than in the body. */
+    public boolean modelInPath() {
+        return format == ApiFormat.GEMINI;
+    }
+
+    /** Whether an operation always streams (as opposed to the body's {@code stream} flag). */
+    public boolean alwaysStreams() {
+        return this == GEMINI_STREAM;
+    }
+
+    /** The upstream URL for a same-format candidate; {@code alt} is Gemini's stream encoding. */
+    public String upstreamUrl(Candidate c, String alt) {
+        String base = c.credential().baseUrl();
+        if (format == ApiFormat.GEMINI) {
+            String url = base + "/v1beta/models/" + URLEncoder.encode(c.upstreamModel(), StandardCharsets.UTF_8)
+                    .replace("+", "%20") + upstreamPath;
+            return this == GEMINI_STREAM ? url + "?alt=" + (alt == null ? "sse" : alt) : url;
+        }
+        return base + upstreamPath;
+    }
+}

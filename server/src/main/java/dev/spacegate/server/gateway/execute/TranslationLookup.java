@@ -1,0 +1,17 @@
+package dev.spacegate.server.gateway.execute;
+
+import java.util.Optional;
+
+import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.gateway.translate.Translation;
+
+/** Finds a translation between a client format and an upstream format (the lead plugs in {@code Translators::find}). */
+@FunctionalInterface
+public interface TranslationLookup {
+    Optional<Translation> find(ApiFormat client, ApiFormat upstream);
+
+    /** No translations: requests whose format differs from the upstream's get a 400. */
+    static TranslationLookup none() {
+        return (c, u) -> Optional.empty();
+    }
+}

@@ -1,0 +1,2 @@
+/** Running a client call upstream: provider kinds, operations, request bodies, the dispatcher with failover. */
+package dev.spacegate.server.gateway.execute;

@@ -1,0 +1,2 @@
+/** Which credentials serve which client-visible model names. */
+package dev.spacegate.server.gateway.models;

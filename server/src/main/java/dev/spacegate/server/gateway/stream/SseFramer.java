@@ -1,0 +1,98 @@
+package dev.spacegate.server.gateway.stream;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import dev.spacegate.server.gateway.translate.SseEvent;
+
+/**
+ * Cuts a byte stream into complete server-sent events (each ending with a blank line), without decoding
+ * them, so passthrough forwards the upstream's exact bytes.
+ */
+public final class SseFramer {
+
+    /** Receives each complete event as a slice of the framer's buffer (valid only during the call). */
+    @FunctionalInterface
+    public interface EventHandler {
+        void onEvent(byte[] buf, int off, int len) throws java.io.IOException;
+    }
+
+    private byte[] buf = new byte[16 * 1024];
+    private int len;
+    private int scan;
+
+    /** Appends bytes and hands every event that is now complete to the handler. */
+    public void feed(byte[] data, int off, int n, EventHandler handler) throws java.io.IOException {
+        if (len + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        }
+        System.arraycopy(data, off, buf, len, n);
+        len += n;
+        int start = 0;
+        int i = Math.max(scan, 1);
+        while (i < len) {
+            if (buf[i] == '\n' && (buf[i - 1] == '\n' || (buf[i - 1] == '\r' && i >= 2 && buf[i - 2] == '\n'))) {
+                handler.onEvent(buf, start, i + 1 - start);
+                start = i + 1;
+                i = start + 1;
+                continue;
+            }
+            i++;
+        }
+        if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, len - start);
+            len -= start;
+        }
+        scan = Math.max(len, 1);
+    }
+
+    /** Bytes of an unfinished event at the end of the stream (usually none). */
+    public int pending() {
+        return len;
+    }
+
+    /** Parses one raw event into its name and joined data lines (comments and ids dropped). */
+    public static SseEvent parse(byte[] b, int off, int n) {
+        String text = new String(b, off, n, StandardCharsets.UTF_8);
+        String event = null;
+        StringBuilder data = null;
+        for (String line : text.split("\r?\n")) {
+            if (line.startsWith("event:")) {
+                event = line.substring(6).trim();
+            } else if (line.startsWith("data:")) {
+                String d = line.substring(5);
+                if (d.startsWith(" ")) {
+                    d = d.substring(1);
+                }
+                data = data == null ? new StringBuilder(d) : data.append('\n').append(d);
+            }
+        }
+        return new SseEvent(event, data == null ? null : data.toString());
+    }
+
+    /** Serialises an event in the SSE wire format. */
+    public static byte[] format(SseEvent e) {
+        StringBuilder sb = new StringBuilder();
+        if (e.event() != null) {
+            sb.append("event: ").append(e.event()).append('\n');
+        }
+        for (String line : (e.data() == null ? "" : e.data()).split("\n", -1)) {
+            sb.append("data: ").append(line).append('\n');
+        }
+        return sb.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether the slice contains the ASCII needle (cheap pre-check before parsing JSON). */
+    public static boolean contains(byte[] b, int off, int n, byte[] needle) {
+        outer:
+        for (int i = off; i <= off + n - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (b[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.spacegate.server.gateway.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.spacegate.server.gateway.translate.ApiFormat;
+
+/**
+ * Token counts read from an upstream's usage fields; fed every usage-bearing body or stream event, keeping
+ * the largest value seen per field (streams repeat or grow their counts).
+ */
+public final class TokenCounts {
+    private long input;
+    private long output;
+    private long reasoning;
+    private long cacheRead;
+    private long cacheCreation;
+    private long total;
+    private boolean cachePresent;
+
+    /** Reads the usage of a response body or one stream event's data in the given upstream format. */
+    public void observe(ApiFormat format, JsonNode n) {
+        if (n == null || !n.isObject()) {
+            return;
+        }
+        switch (format) {
+            case OPENAI_CHAT -> {
+                JsonNode u = n.path("usage");
+                if (u.isObject()) {
+                    input = Math.max(input, u.path("prompt_tokens").asLong());
+                    output = Math.max(output, u.path("completion_tokens").asLong());
+                    total = Math.max(total, u.path("total_tokens").asLong());
+                    cached(u.path("prompt_tokens_details").path("cached_tokens"));
+                    reasoning = Math.max(reasoning, u.path("completion_tokens_details").path("reasoning_tokens")
+                            .asLong());
+                }
+            }
+            case OPENAI_RESPONSES -> {
+                JsonNode u = n.path("usage").isObject() ? n.path("usage") : n.path("response").path("usage");
+                if (u.isObject()) {
+                    input = Math.max(input, u.path("input_tokens").asLong());
+                    output = Math.max(output, u.path("output_tokens").asLong());
+                    total = Math.max(total, u.path("total_tokens").asLong());
+                    cached(u.path("input_tokens_details").path("cached_tokens"));
+                    reasoning = Math.max(reasoning, u.path("output_tokens_details").path("reasoning_tokens")
+                            .asLong());
+                }
+            }
+            case CLAUDE -> {
+                JsonNode u = n.path("usage").isObject() ? n.path("usage") : n.path("message").path("usage");
+                if (u.isObject()) {
+                    input = Math.max(input, u.path("input_tokens").asLong());
+                    output = Math.max(output, u.path("output_tokens").asLong());
+                    cached(u.path("cache_read_input_tokens"));
+                    cacheCreation = Math.max(cacheCreation, u.path("cache_creation_input_tokens").asLong());
+                } else if (n.has("input_tokens")) {
+                    input = Math.max(input, n.path("input_tokens").asLong());
+                }
+            }
+            case GEMINI -> {
+                JsonNode u = n.path("usageMetadata");
+                if (u.isObject()) {
+                    input = Math.max(input, u.path("promptTokenCount").asLong());
+                    output = Math.max(output, u.path("candidatesTokenCount").asLong());
+                    reasoning = Math.max(reasoning, u.path("thoughtsTokenCount").asLong());
+                    total = Math.max(total, u.path("totalTokenCount").asLong());
+                    cached(u.path("cachedContentTokenCount"));
+                } else if (n.has("totalTokens")) {
+                    input = Math.max(input, n.path("totalTokens").asLong());
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void cached(JsonNode v) {
+        if (v.isNumber()) {
+            cachePresent = true;
+            cacheRead = Math.max(cacheRead, v.asLong());
+        }
+    }
+
+    public long input() {
+        return input;
+    }
+
+    public long output() {
+        return output;
+    }
+
+    public long total() {
+        if (total > 0) {
+            return total;
+        }
+        return input + output + cacheCreation + (cacheRead > 0 && input < cacheRead ? cacheRead : 0);
+    }
+
+    /** The {@code tokens} object of a usage record. */
+    public void writeTo(ObjectNode tokens) {
+        tokens.put("input_tokens", input).put("output_tokens", output).put("reasoning_tokens", reasoning)
+                .put("cached_tokens", cacheRead).put("cache_read_tokens", cacheRead)
+                .put("cache_read_tokens_present", cachePresent).put("cache_creation_tokens", cacheCreation)
+                .put("total_tokens", total());
+    }
+
+    /** The {@code token_breakdown} object (schema 2). */
+    public void writeBreakdown(ObjectNode b) {
+        b.put("schema_version", 2).put("quality", "complete").put("total_tokens", total());
+        b.putObject("input").put("total_tokens", input).put("uncached_tokens", Math.max(0, input - cacheRead))
+                .put("cache_read_tokens", cacheRead).put("cache_write_tokens", cacheCreation);
+        b.putObject("output").put("total_tokens", output).put("non_reasoning_tokens", Math.max(0, output - reasoning))
+                .put("reasoning_tokens", reasoning);
+        b.put("unclassified_tokens", 0);
+    }
+}

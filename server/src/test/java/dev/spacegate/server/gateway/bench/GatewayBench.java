@@ -1,0 +1,317 @@
+package dev.spacegate.server.gateway.bench;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+
+import dev.spacegate.server.gateway.GatewayService;
+import dev.spacegate.server.gateway.pool.CooldownStore;
+import dev.spacegate.server.gateway.support.Yaml;
+
+/**
+ * Gateway benchmark: added latency at concurrency 1, throughput at concurrency 64 and 512 concurrent SSE streams,
+ * against a fixed-latency fake upstream, for the upstream directly, Spacegate, and nginx (when installed).
+ *
+ * <p>Run: {@code ./mvnw -q -pl server -am test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=dev.spacegate.server.gateway.bench.GatewayBench [-Dexec.args="requests=3000"]}
+ */
+public final class GatewayBench {
+    private static final String KEY = "bench-key-not-secret";
+    private static final byte[] CHAT = ("{\"model\":\"bench\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] STREAM = ("{\"model\":\"bench\",\"stream\":true,\"messages\":[]}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    private GatewayBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } finally {
+            System.exit(0);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
+        int requests = intArg(args, "requests", 3000);
+        int latencyMs = intArg(args, "latency-ms", 5);
+        int seconds = intArg(args, "seconds", 5);
+        int streams = intArg(args, "streams", 512);
+        byte[] answer = ("{\"id\":\"chatcmpl-b\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"up\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + "word ".repeat(40)
+                + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":40,"
+                + "\"total_tokens\":50}}").getBytes(StandardCharsets.UTF_8);
+
+        WebServer upstream = WebServer.builder().port(0).host("127.0.0.1").routing(r -> r.post("/v1/chat/completions",
+                (req, res) -> {
+                    boolean stream = new String(req.content().as(byte[].class), StandardCharsets.UTF_8)
+                            .contains("\"stream\":true");
+                    if (!stream) {
+                        Thread.sleep(latencyMs);
+                        res.header(HeaderNames.CONTENT_TYPE, "application/json").send(answer);
+                        return;
+                    }
+                    res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+                    try (OutputStream out = res.outputStream()) {
+                        for (int i = 0; i < 20; i++) {
+                            Thread.sleep(100);
+                            out.write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t" + i
+                                    + "\"}}]}\n\n").getBytes(StandardCharsets.UTF_8));
+                            out.flush();
+                        }
+                        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                    }
+                })).build().start();
+
+        Path dir = Files.createTempDirectory("gateway-bench");
+        GatewayService gateway = new GatewayService(Yaml.tree("""
+                api-keys: ["%s"]
+                openai-compatibility:
+                  - name: bench
+                    base-url: http://127.0.0.1:%d/v1
+                    api-key-entries: [{api-key: upstream-bench-key}]
+                    models: [{name: up, alias: bench}]
+                """.formatted(KEY, upstream.port())), (req, res) -> false, records -> { },
+                CooldownStore.none(), dir.resolve("journal"));
+        WebServer spacegate = WebServer.builder().port(0).host("127.0.0.1")
+                .routing(r -> r.any("/*", (req, res) -> gateway.serve(req, res, req.path().path()))).build().start();
+        Nginx nginx = Nginx.start(upstream.port(), dir);
+
+        System.out.printf(Locale.ROOT, "fake upstream latency %d ms, %d requests at concurrency 1, %d s at 64%n",
+                latencyMs, requests, seconds);
+        List<String[]> targets = new ArrayList<>();
+        targets.add(new String[]{"upstream", Integer.toString(upstream.port())});
+        targets.add(new String[]{"spacegate", Integer.toString(spacegate.port())});
+        if (nginx != null) {
+            targets.add(new String[]{"nginx", Integer.toString(nginx.port())});
+        }
+        int[] ports = targets.stream().mapToInt(t -> Integer.parseInt(t[1])).toArray();
+        interleaved(ports, requests / 3); // warm-up
+        for (int port : ports) {
+            throughput(port, 64, 2);
+        }
+        // requests to the targets alternate, so machine noise hits all of them alike
+        long[][] lat = interleaved(ports, requests);
+        double[] rps = new double[ports.length];
+        for (int i = 0; i < ports.length; i++) {
+            rps[i] = throughput(ports[i], 64, seconds);
+        }
+        double b50 = pct(lat[0], 50);
+        double b99 = pct(lat[0], 99);
+        System.out.printf(Locale.ROOT, "%-10s p50 %.3f ms  p99 %.3f ms  c64 %.0f req/s (baseline)%n", targets.get(0)[0],
+                b50, b99, rps[0]);
+        for (int i = 1; i < ports.length; i++) {
+            double p50 = pct(lat[i], 50);
+            double p99 = pct(lat[i], 99);
+            System.out.printf(Locale.ROOT, "%-10s p50 %.3f ms  p99 %.3f ms  c64 %.0f req/s  added p50 %+.3f ms"
+                            + "  added p99 %+.3f ms  throughput %.2fx of upstream%n", targets.get(i)[0], p50, p99,
+                    rps[i], p50 - b50, p99 - b99, rps[i] / rps[0]);
+        }
+        streams(spacegate.port(), streams);
+
+        if (nginx != null) {
+            nginx.close();
+        }
+        spacegate.stop();
+        gateway.close();
+        upstream.stop();
+    }
+
+    /** Sequential requests, one keep-alive connection per target, taking turns; latencies in nanoseconds. */
+    private static long[][] interleaved(int[] ports, int n) throws IOException {
+        long[][] out = new long[ports.length][n];
+        RawHttp[] cs = new RawHttp[ports.length];
+        try {
+            for (int t = 0; t < ports.length; t++) {
+                cs[t] = new RawHttp(ports[t]);
+            }
+            for (int i = 0; i < n; i++) {
+                for (int t = 0; t < ports.length; t++) {
+                    long t0 = System.nanoTime();
+                    int code = cs[t].post("/v1/chat/completions", KEY, CHAT, null);
+                    out[t][i] = System.nanoTime() - t0;
+                    if (code != 200) {
+                        throw new IllegalStateException("status " + code);
+                    }
+                }
+            }
+        } finally {
+            for (RawHttp c : cs) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Requests per second with {@code conc} clients, each on its own connection, for {@code seconds}. */
+    private static double throughput(int port, int conc, int seconds) throws Exception {
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < conc; i++) {
+                fs.add(ex.submit(() -> {
+                    try (RawHttp c = new RawHttp(port)) {
+                        while (System.nanoTime() < end) {
+                            if (c.post("/v1/chat/completions", KEY, CHAT, null) == 200) {
+                                done.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        }
+        return done.get() / (double) seconds;
+    }
+
+    /** Opens {@code n} SSE streams at once and checks every event arrives without stalls. */
+    private static void streams(int port, int n) throws Exception {
+        long[] maxGap = new long[n];
+        int[] events = new int[n];
+        long t0 = System.nanoTime();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                fs.add(ex.submit(() -> {
+                    long[] last = {0};
+                    try (RawHttp c = new RawHttp(port)) {
+                        c.post("/v1/chat/completions", KEY, STREAM, chunk -> {
+                            long now = System.nanoTime();
+                            String s = new String(chunk, StandardCharsets.UTF_8);
+                            int count = s.split("data: ", -1).length - 1;
+                            if (count > 0) {
+                                if (last[0] != 0) {
+                                    maxGap[k] = Math.max(maxGap[k], now - last[0]);
+                                }
+                                last[0] = now;
+                                events[k] += count;
+                            }
+                        });
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        long complete = Arrays.stream(events).filter(e -> e == 21).count();
+        long[] gaps = Arrays.stream(maxGap).sorted().toArray();
+        System.out.printf(Locale.ROOT, "%d concurrent SSE streams (20 events, 100 ms apart): %d complete, wall %.2f s,"
+                        + " worst inter-event gap p50 %.0f ms, max %.0f ms (upstream gap 100 ms)%n", n, complete, wall,
+                gaps[gaps.length / 2] / 1e6, gaps[gaps.length - 1] / 1e6);
+    }
+
+    private static double pct(long[] v, int p) {
+        long[] s = v.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1e6;
+    }
+
+    private static int intArg(String[] args, String name, int dflt) {
+        for (String a : args) {
+            if (a.startsWith(name + "=")) {
+                return Integer.parseInt(a.substring(name.length() + 1));
+            }
+        }
+        return dflt;
+    }
+
+    /** nginx as a plain reverse proxy in front of the same upstream, when the binary is installed. */
+    private static final class Nginx implements AutoCloseable {
+        private final Process process;
+        private final int port;
+
+        private Nginx(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        static Nginx start(int upstreamPort, Path dir) throws Exception {
+            Path bin = Path.of("/usr/sbin/nginx");
+            if (!Files.isExecutable(bin)) {
+                System.out.println("nginx not installed: skipping the nginx comparison");
+                return null;
+            }
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Path prefix = Files.createDirectories(dir.resolve("nginx"));
+            Path conf = prefix.resolve("nginx.conf");
+            Files.writeString(conf, """
+                    worker_processes 1;
+                    daemon off;
+                    pid %1$s/nginx.pid;
+                    error_log %1$s/error.log warn;
+                    events { worker_connections 4096; }
+                    http {
+                      access_log off;
+                      client_body_temp_path %1$s/body;
+                      proxy_temp_path %1$s/proxy;
+                      fastcgi_temp_path %1$s/fastcgi;
+                      uwsgi_temp_path %1$s/uwsgi;
+                      scgi_temp_path %1$s/scgi;
+                      upstream up { server 127.0.0.1:%2$d; keepalive 128; }
+                      server {
+                        listen 127.0.0.1:%3$d;
+                        keepalive_requests 1000000;
+                        location / {
+                          proxy_pass http://up;
+                          proxy_http_version 1.1;
+                          proxy_set_header Connection "";
+                          proxy_buffering off;
+                        }
+                      }
+                    }
+                    """.formatted(prefix, upstreamPort, port));
+            Process p = new ProcessBuilder(bin.toString(), "-p", prefix.toString(), "-c", conf.toString())
+                    .redirectErrorStream(true).redirectOutput(prefix.resolve("out.log").toFile()).start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                    s.shutdownOutput();
+                    return new Nginx(p, port);
+                } catch (IOException e) {
+                    Thread.sleep(50);
+                }
+            }
+            p.destroy();
+            System.out.println("nginx did not start: skipping the nginx comparison");
+            return null;
+        }
+
+        int port() {
+            return port;
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+        }
+    }
+}

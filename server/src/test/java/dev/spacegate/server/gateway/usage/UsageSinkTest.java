@@ -1,0 +1,161 @@
+package dev.spacegate.server.gateway.usage;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UsageSinkTest {
+
+    private static ObjectNode record(int i) {
+        return JsonNodeFactory.instance.objectNode().put("request_id", "r" + i);
+    }
+
+    private static Set<String> ids(ConcurrentLinkedQueue<ObjectNode> q) {
+        Set<String> s = new HashSet<>();
+        q.forEach(r -> s.add(r.path("request_id").asText()));
+        return s;
+    }
+
+    @Test
+    void spillsWhileTheStoreIsDownAndReplaysLater(@TempDir Path dir) throws Exception {
+        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+        boolean[] down = {true};
+        UsageWriter writer = records -> {
+            if (down[0]) {
+                throw new java.sql.SQLException("database unreachable");
+            }
+            stored.addAll(records);
+        };
+        try (UsageSink sink = new UsageSink(writer, dir, 100, 10, Duration.ofMillis(20))) {
+            for (int i = 0; i < 35; i++) {
+                sink.submit(record(i));
+            }
+            assertTrue(sink.flush(Duration.ofSeconds(10)));
+            assertTrue(stored.isEmpty());
+            assertEquals(35, sink.spilled());
+            assertTrue(sink.journalFiles() > 0, "batches went to the journal");
+
+            down[0] = false;
+            sink.submit(record(35));
+            assertTrue(sink.flush(Duration.ofSeconds(10)));
+            assertEquals(36, stored.size(), "replayed once the store is back, nothing twice");
+            assertEquals(36, ids(stored).size());
+            assertEquals(0, sink.journalFiles());
+        }
+    }
+
+    @Test
+    void journalSurvivesARestart(@TempDir Path dir) throws Exception {
+        try (UsageSink sink = new UsageSink(r -> {
+            throw new IllegalStateException("down");
+        }, dir, 100, 10, Duration.ofMillis(20))) {
+            for (int i = 0; i < 5; i++) {
+                sink.submit(record(i));
+            }
+            assertTrue(sink.flush(Duration.ofSeconds(10)));
+        }
+        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+        try (UsageSink sink = new UsageSink(stored::addAll, dir, 100, 10, Duration.ofMillis(20))) {
+            assertTrue(sink.flush(Duration.ofSeconds(10)));
+            assertEquals(Set.of("r0", "r1", "r2", "r3", "r4"), ids(stored));
+        }
+    }
+
+    @Test
+    void aFullQueueOverflowsToTheJournalWithoutBlocking(@TempDir Path dir) throws Exception {
+        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch writing = new CountDownLatch(1);
+        UsageWriter slow = records -> {
+            writing.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            stored.addAll(records);
+        };
+        try (UsageSink sink = new UsageSink(slow, dir, 4, 2, Duration.ofMillis(20))) {
+            sink.submit(record(0));
+            assertTrue(writing.await(5, TimeUnit.SECONDS));
+            long t0 = System.nanoTime();
+            for (int i = 1; i < 50; i++) {
+                sink.submit(record(i));
+            }
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "submit never waits on the writer");
+            assertTrue(sink.spilled() > 0);
+            release.countDown();
+            assertTrue(sink.flush(Duration.ofSeconds(10)));
+            assertEquals(50, ids(stored).size());
+        }
+    }
+
+    @Test
+    void recordHasCliProxyApiFields() {
+        UsageRecord u = new UsageRecord();
+        u.tokens.observe(dev.spacegate.server.gateway.translate.ApiFormat.OPENAI_CHAT,
+                JsonNodeFactory.instance.objectNode().set("usage", JsonNodeFactory.instance.objectNode()
+                        .put("prompt_tokens", 10).put("completion_tokens", 5)));
+        u.failed = true;
+        u.statusCode = 429;
+        ObjectNode o = u.toJson();
+        for (String f : List.of("timestamp", "latency_ms", "ttft_ms", "source", "auth_index", "client_ip",
+                "x_forwarded_for", "user_agent", "tokens", "failed", "generate", "fail", "accounting_version",
+                "token_breakdown", "provider", "executor_type", "model", "alias", "endpoint", "auth_type", "api_key",
+                "request_id")) {
+            assertTrue(o.has(f), f);
+        }
+        for (String f : List.of("input_tokens", "output_tokens", "reasoning_tokens", "cached_tokens",
+                "cache_read_tokens", "cache_read_tokens_present", "cache_creation_tokens", "total_tokens")) {
+            assertTrue(o.path("tokens").has(f), f);
+        }
+        assertEquals(15, o.path("tokens").path("total_tokens").asInt(), "total from input + output when absent");
+        assertEquals(429, o.path("fail").path("status_code").asInt());
+        assertEquals("unknown", o.path("model").asText(), "CLIProxyAPI's default for an empty model");
+        assertEquals("unknown", o.path("alias").asText(), "alias defaults to the model");
+    }
+
+    @Test
+    void usageQueuePopsOldestFirstAndDropsExpired() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-01-01T00:00:00Z")};
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId z) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now[0];
+            }
+        };
+        UsageQueue q = new UsageQueue(clock, Duration.ofSeconds(60));
+        q.add(record(0));
+        now[0] = now[0].plusSeconds(30);
+        q.add(record(1));
+        q.add(record(2));
+        assertEquals(List.of("r0"), q.pop(1).stream().map(r -> r.path("request_id").asText()).toList());
+        now[0] = now[0].plusSeconds(45);
+        q.add(record(3));
+        assertEquals(List.of("r1", "r2", "r3"), q.pop(10).stream().map(r -> r.path("request_id").asText()).toList());
+        now[0] = now[0].plusSeconds(61);
+        q.add(record(4));
+        now[0] = now[0].plusSeconds(61);
+        assertTrue(q.pop(10).isEmpty(), "records older than the retention are dropped");
+    }
+}
