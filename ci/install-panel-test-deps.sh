@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the panel's browser tests need on a clean Debian 12 machine, idempotently:
 #   apt: chromium chromium-driver (headless Chromium driven by Selenium from the tests)
+#        fonts-wqy-zenhei (CJK glyphs, so the Chinese screenshots are readable)
 # apt-get update runs only when a package is missing.
 set -euo pipefail
 
-APT_PACKAGES=(chromium chromium-driver)
+APT_PACKAGES=(chromium chromium-driver fonts-wqy-zenhei)
 SUDO=""
 if [[ "$(id -u)" != 0 ]]; then
     SUDO="sudo"

@@ -42,7 +42,7 @@ export function has(name) { return caps.apis[name] !== false; }
  * offer throws NotAvailable without a request. 401 signs the operator out.
  */
 export async function call(need, path, { method = 'GET', json, body, headers = {}, raw = false, key } = {}) {
-  if (need && !has(need)) throw new NotAvailable(path);
+  if (need && !has(need)) throw new NotAvailable(path.split('?')[0]);
   const h = { ...headers };
   const k = key ?? storedKey();
   if (k) h.Authorization = `Bearer ${k}`;
@@ -52,7 +52,7 @@ export async function call(need, path, { method = 'GET', json, body, headers = {
   if (res.status === 401 && key === undefined) {
     listeners.unauthorized.forEach((fn) => fn());
   }
-  if (res.status === 404 && need) throw new NotAvailable(path);
+  if (res.status === 404 && need) throw new NotAvailable(path.split('?')[0]);
   if (!res.ok) {
     let code = '', message = `HTTP ${res.status}`;
     try { const e = await res.json(); code = e.code || ''; message = e.error || e.message || message; } catch (_) { /* not JSON */ }

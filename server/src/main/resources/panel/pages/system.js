@@ -14,7 +14,7 @@ export default function system(root) {
   h('div', { class: 'card' }, h('h2', {}, t('sys.docs')), h('ul', {},
     ['panel', 'routes', 'deploy', 'persistence'].map((d) => h('li', {}, h('code', {}, `docs/${d}.md`), ' '))),
     h('p', { class: 'muted' }, h('a', { href: '/' }, '/'), ' · ', h('a', { href: '/health' }, '/health'))),
-  h('button', { class: 'small', onclick() { api.forgetKey(); location.reload(); } }, t('sys.clear'))));
+  h('button', { class: 'small', onclick() { api.forgetKey(); location.reload(); } }, t('sys.clear')));
 
   section(status, async () => {
     const s = await api.get('status', '/status');
