@@ -84,7 +84,8 @@ public final class PanelService implements RouteOwner {
             "codexAuthUrl", "GET /v0/management/codex-auth-url",
             "anthropicAuthUrl", "GET /v0/management/anthropic-auth-url",
             "antigravityAuthUrl", "GET /v0/management/antigravity-auth-url",
-            "models", "GET /v1/models");
+            "models", "GET /v1/models",
+            "chat", "POST /v1/chat/completions");
 
     private final PanelAssets assets;
     private final RouteTable table;
