@@ -57,7 +57,7 @@ const STRINGS = {
   'keys.create': ['Create key', '创建密钥'], 'keys.shown': ['Copy this key now; it is shown only once:', '请立即复制此密钥，它只显示一次：'],
   'keys.revoke': ['Revoke', '吊销'], 'keys.alias': ['Alias', '别名'], 'keys.hash': ['Key', '密钥'],
   'prices.sync': ['Sync prices', '同步价格'], 'prices.input': ['Input / 1M', '输入 / 1M'], 'prices.output': ['Output / 1M', '输出 / 1M'],
-  'prices.cacheRead': ['Cache read / 1M', '缓存读取 / 1M'], 'prices.synced': ['Prices synced: {0}', '价格已同步：{0}'], 'prices.override': ['Override', '覆盖'],
+  'prices.cacheRead': ['Cache read / 1M', '缓存读取 / 1M'], 'prices.cacheWrite': ['Cache write / 1M', '缓存写入 / 1M'], 'prices.source': ['Source', '来源'], 'prices.synced': ['Prices synced: {0}', '价格已同步：{0}'], 'prices.override': ['Override', '覆盖'],
   'cfg.yaml': ['config.yaml', 'config.yaml'], 'cfg.validate': ['Check', '校验'], 'cfg.review': ['Review changes', '查看更改'],
   'cfg.valid': ['The YAML parses.', 'YAML 格式正确。'], 'cfg.invalid': ['YAML problem: {0}', 'YAML 问题：{0}'],
   'cfg.nochange': ['No changes.', '没有更改。'], 'cfg.strategy': ['Routing strategy', '路由策略'], 'cfg.retry': ['Request retries', '请求重试次数'],

@@ -4,7 +4,8 @@ import * as api from '../api.js';
 import { h, table, section, toast, notice } from '../ui.js';
 
 const BASE = '/v0/management/model-prices';
-const FIELDS = [['input', 'prices.input'], ['output', 'prices.output'], ['cacheRead', 'prices.cacheRead']];
+// Field names of the CPA-Manager-Plus price table (USD per million tokens).
+const FIELDS = [['prompt', 'prices.input'], ['completion', 'prices.output'], ['cacheRead', 'prices.cacheRead'], ['cacheCreation', 'prices.cacheWrite']];
 
 export default function prices(root) {
   const status = h('div', {});
@@ -15,7 +16,7 @@ export default function prices(root) {
       ev.target.disabled = true;
       try {
         const r = await api.post('pricesSync', `${BASE}/sync`, {});
-        status.replaceChildren(notice(t('prices.synced', r.source || r.updated || r.count || 'ok'), 'ok')); load();
+        status.replaceChildren(notice(t('prices.synced', `${r.imported ?? '?'} (${r.source || '–'})`), 'ok')); load();
       } catch (e) { status.replaceChildren(notice(t('common.error', e.message), 'error')); }
       ev.target.disabled = false;
     } }, t('prices.sync'))), status, override(), body);
@@ -28,8 +29,8 @@ export default function prices(root) {
       const rows = Object.entries(table0).filter(([m]) => !q || m.toLowerCase().includes(q)).sort(([a], [b]) => a.localeCompare(b));
       return h('div', { class: 'card' }, table([
         { title: t('col.model'), get: ([m]) => m },
-        ...FIELDS.map(([f, label]) => ({ title: t(label), get: ([, p]) => (p[f] ?? p[`${f}_per_million`] ?? '–'), num: true })),
-        { title: 'source', get: ([, p]) => p.source || '–' },
+        ...FIELDS.map(([f, label]) => ({ title: t(label), get: ([, p]) => (p[f] ?? '–'), num: true })),
+        { title: t('prices.source'), get: ([, p]) => p.source || '–' },
       ], rows));
     });
   }

@@ -275,6 +275,16 @@ class PanelBrowserTest {
             assertFalse(text.contains("Request failed"), page + ": " + text);
             shot(page);
         }
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-system")));
+        settle();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> loaded = (List<Map<String, Object>>) js("return performance.getEntriesByType('resource')"
+                + ".filter(e => e.name.includes('/panel/')).map(e => ({name: e.name, status: e.responseStatus}))");
+        assertTrue(loaded.size() >= 12, "the page and its modules were loaded: " + loaded);
+        for (Map<String, Object> entry : loaded) {
+            assertEquals(200L, ((Number) entry.get("status")).longValue(), String.valueOf(entry.get("name")));
+        }
         open("system");
         String system = driver.findElement(By.id("page")).getText();
         assertTrue(system.contains("/v0/management/usage-queue"), "the route table is shown");
