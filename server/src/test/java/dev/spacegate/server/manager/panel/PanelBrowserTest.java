@@ -11,10 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,24 +30,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The panel in real headless Chromium against a real Spacegate (and a fake OpenAI-compatible upstream on
@@ -63,7 +52,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class PanelBrowserTest {
     static final String KEY = "test-management-key-not-secret";
     private static final String DATA_KEY = "dGVzdC1rZXktbm90LXNlY3JldC10ZXN0LWtleS1ub3Q=";
-    private static final Path SHOTS = Path.of("target/panel-screenshots");
     private static final List<String> PAGES = List.of("dashboard", "monitoring", "usage", "accounts", "providers",
             "keys", "prices", "config", "system");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,6 +59,7 @@ class PanelBrowserTest {
 
     private static Spacegate spacegate;
     private static HttpServer upstream;
+    private static PanelBrowser browser;
     private static ChromeDriver driver;
     private static WebDriverWait wait;
     private static String base;
@@ -81,17 +70,9 @@ class PanelBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Optional<String> chromium = executable("CHROME_BIN", "/usr/bin/chromium", "/usr/bin/chromium-browser");
-        Optional<String> chromedriver = executable("CHROMEDRIVER", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-        if (chromium.isEmpty() || chromedriver.isEmpty()) {
-            String reason = "Panel browser tests skipped: " + (chromium.isEmpty() ? "chromium" : "chromedriver")
-                    + " is not installed (run ci/install-panel-test-deps.sh)";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(reason + "; CI=true requires it");
-            }
-            System.out.println(reason);
-            Assumptions.abort(reason);
-        }
+        browser = PanelBrowser.start();
+        driver = browser.driver;
+        wait = browser.wait;
         upstream = fakeOpenAi();
         dataDir = Files.createTempDirectory("spacegate-panel-test");
         String yaml = """
@@ -109,28 +90,12 @@ class PanelBrowserTest {
         apis = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/panel/api/capabilities")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).path("apis");
 
-        System.setProperty("webdriver.chrome.driver", chromedriver.get());
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.get());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=en-US",
-                "--user-data-dir=" + Files.createTempDirectory("spacegate-chromium"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        options.setAcceptInsecureCerts(false);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(chromedriver.get()).toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        wait = new WebDriverWait(driver, Duration.ofSeconds(15));
-        Files.createDirectories(SHOTS);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (driver != null) {
-            driver.quit();
+        if (browser != null) {
+            browser.close();
         }
         if (spacegate != null) {
             spacegate.stop();
@@ -148,15 +113,10 @@ class PanelBrowserTest {
     /** Every test ends with a clean browser console: no errors, no CSP violations, no failed loads. */
     @AfterEach
     void noConsoleErrors() {
-        if (driver == null) {
+        if (browser == null) {
             return;
         }
-        List<String> errors = new ArrayList<>();
-        for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
-            if (e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-                errors.add(e.getLevel() + " " + e.getMessage());
-            }
-        }
+        List<String> errors = browser.consoleProblems();
         assertEquals(List.of(), errors, "browser console");
     }
 
@@ -386,7 +346,7 @@ class PanelBrowserTest {
      * takes the environment for its settings and storage; the foundation only has {@code start(config)}. Looking
      * the wider form up keeps this test the same on both sides of that merge.
      */
-    private static Spacegate startWithEnv(String yaml, Map<String, String> env) throws Exception {
+    static Spacegate startWithEnv(String yaml, Map<String, String> env) throws Exception {
         var config = Servers.config(yaml, env);
         for (java.lang.reflect.Method m : Spacegate.class.getMethods()) {
             Class<?>[] p = m.getParameterTypes();
@@ -398,27 +358,15 @@ class PanelBrowserTest {
     }
 
     private static void signIn(String key, boolean remember) {
-        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-key")));
-        input.clear();
-        input.sendKeys(key);
-        if (remember) {
-            driver.findElement(By.id("login-remember")).click();
-        }
-        driver.findElement(By.id("login-submit")).click();
+        browser.signIn(key, remember);
     }
 
     private static void open(String page) {
-        driver.findElement(By.id("nav-" + page)).click();
-        wait.until(d -> page.equals(d.findElement(By.id("page")).getAttribute("data-page")));
-        settle();
+        browser.open(page);
     }
 
-    /** Waits until no section on the page still shows its loading line. */
     private static void settle() {
-        wait.until(d -> {
-            String text = d.findElement(By.tagName("body")).getText();
-            return !text.contains("Loading…") && !text.contains("加载中…");
-        });
+        browser.settle();
     }
 
     private static boolean isInViewport(String id) {
@@ -427,22 +375,11 @@ class PanelBrowserTest {
     }
 
     private static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
+        return browser.js(script, args);
     }
 
     private static void shot(String name) {
-        try {
-            Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static Optional<String> executable(String env, String... candidates) {
-        List<String> all = new ArrayList<>();
-        Optional.ofNullable(System.getenv(env)).filter(s -> !s.isBlank()).ifPresent(all::add);
-        all.addAll(List.of(candidates));
-        return all.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst();
+        browser.shot(name);
     }
 
     private static String authFile(String email) {
