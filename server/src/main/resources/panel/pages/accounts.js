@@ -95,7 +95,7 @@ export default function accounts(root) {
         const r = await api.get(offered.find(([p]) => p === provider.value)[1], `${BASE}/${provider.value}-auth-url?is_webui=true`);
         const pasted = h('input', { type: 'url', placeholder: 'http://localhost:…/callback?code=…' });
         const state = h('div', {});
-        flow.replaceChildren(h('p', {}, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer' }, short(r.url, 80))),
+        flow.replaceChildren(...[h('p', {}, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer' }, short(r.url, 80))),
           r.user_code ? h('p', {}, h('code', {}, r.user_code)) : null,
           h('p', { class: 'muted' }, t('acc.oauthHelp')),
           h('label', { class: 'field' }, h('span', {}, t('acc.oauthPaste')), pasted),
@@ -105,7 +105,7 @@ export default function accounts(root) {
               state.replaceChildren(t('acc.oauthWait'));
               await poll(r.state, state);
             } catch (e) { state.replaceChildren(notice(t('common.error', e.message), 'error')); }
-          } }, t('acc.oauthSubmit')), state);
+          } }, t('acc.oauthSubmit')), state].filter(Boolean));
         if (api.has('authStatusPoll')) poll(r.state, state);
       } catch (e) { flow.replaceChildren(notice(t('common.error', e.message), 'error')); }
     } }, t('acc.oauthStart'))), flow);

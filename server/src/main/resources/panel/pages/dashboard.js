@@ -3,6 +3,17 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { h, stat, num, compact, money, pct, ms, time, short, table, section, barChart, hbars, hourLabel, startOfToday } from '../ui.js';
 
+/** 24 hourly points for today (hours without traffic at zero), so one busy hour does not fill the chart. */
+function todayByHour(timeline) {
+  const start = startOfToday();
+  const points = Array.from({ length: 24 }, (_, i) => ({ x: hourLabel(start + i * 3600e3), a: 0, b: 0 }));
+  for (const p of timeline) {
+    const i = Math.floor((Number(p.bucket_ms) - start) / 3600e3);
+    if (i >= 0 && i < 24) { points[i].a += p.success ?? p.calls ?? 0; points[i].b += p.failure ?? 0; }
+  }
+  return points;
+}
+
 export default function dashboard(root) {
   const body = h('div', { id: 'dashboard' });
   root.append(h('div', { class: 'row end' }, h('button', { class: 'small', onclick: load }, t('common.refresh'))), body);
@@ -23,7 +34,7 @@ export default function dashboard(root) {
           stat(t('dash.rpm'), `${num(r30.total_calls)} · ${num(r30.rpm)} rpm`, `${compact(r30.tpm)} tpm`)),
         h('div', { class: 'grid2' },
           h('div', { class: 'card' }, h('h2', {}, t('dash.traffic')),
-            barChart((d.traffic_timeline || []).map((p) => ({ x: hourLabel(p.bucket_ms), a: p.success ?? p.calls, b: p.failure })))),
+            barChart(todayByHour(d.traffic_timeline || []))),
           h('div', { class: 'card' }, h('h2', {}, t('dash.top')),
             hbars((d.top_models_today || []).map((m) => ({ name: m.model, value: m.calls, label: `${num(m.calls)} · ${money(m.cost)}` }))))),
         h('div', { class: 'card' }, h('h2', {}, t('dash.channels')), table([

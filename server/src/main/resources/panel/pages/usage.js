@@ -93,8 +93,8 @@ export default function usage(root) {
       xhr.onerror = () => { progress.classList.add('hidden'); status.replaceChildren(notice(t('common.error', 'network'), 'error')); };
       xhr.send(f);
     }
-    transfer.replaceChildren(h('div', { class: 'row' }, exportBtn, importBtn, file), progress, status,
-      !api.has('usageExport') && !api.has('usageImport') ? h('p', { class: 'muted' }, t('common.na')) : null);
+    transfer.replaceChildren(h('h2', {}, `${t('usage.export')} / ${t('usage.import')}`), h('div', { class: 'row' }, exportBtn, importBtn, file),
+      progress, status, ...(!api.has('usageExport') && !api.has('usageImport') ? [h('p', { class: 'muted' }, t('common.na'))] : []));
   }
   renderTransfer();
   load();

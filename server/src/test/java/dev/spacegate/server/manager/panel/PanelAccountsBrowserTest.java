@@ -87,7 +87,7 @@ class PanelAccountsBrowserTest {
         String list = browser.driver.findElement(By.id("accounts-list")).getText();
         assertTrue(list.contains("codex-panel-a@example.com.json") && list.contains("panel-b@example.com"), list);
         assertEquals(2, cpa.files.size());
-        browser.shot("accounts");
+        browser.shot("accounts-uploaded");
     }
 
     @Test
