@@ -128,6 +128,9 @@ class PanelBrowserTest {
         assertTrue(hint.getText().contains("Spacegate management key generated"), hint.getText());
         assertTrue(hint.getText().contains("MANAGEMENT_PASSWORD"), hint.getText());
         assertTrue(driver.getCurrentUrl().endsWith("/management.html"), "the key never goes into a URL");
+        long firstScreenMs = ((Number) js("return Math.round(performance.now())")).longValue();
+        System.out.println("Panel first screen (login form) after " + firstScreenMs + " ms on loopback");
+        assertTrue(firstScreenMs < 1500, "the first screen loads fast: " + firstScreenMs + " ms");
         shot("login");
     }
 
@@ -337,6 +340,23 @@ class PanelBrowserTest {
         shot("landing");
         link.click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-key")));
+    }
+
+    @Test
+    @Order(14)
+    void a401AnywhereReturnsToTheLoginPage() {
+        Assumptions.assumeTrue(apis.path("status").asBoolean(), "no key check on this server (GET /status)");
+        driver.get(base + "/management.html");
+        signIn(KEY, false);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-system")));
+        settle();
+        js("sessionStorage.setItem('spacegate.managementKey', 'rotated-away-key-not-secret')");
+        driver.findElement(By.id("nav-system")).click();
+        WebElement msg = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#login-message .error")));
+        assertTrue(msg.getText().contains("401"), msg.getText());
+        assertEquals(null, js("return sessionStorage.getItem('spacegate.managementKey')"), "the stale key is dropped");
+        // The refused call itself is reported by the browser as a failed load; that one is expected here.
+        browser.consoleProblems();
     }
 
     // --- helpers -------------------------------------------------------------------------------------------
