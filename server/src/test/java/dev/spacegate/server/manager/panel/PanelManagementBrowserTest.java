@@ -236,7 +236,7 @@ class PanelManagementBrowserTest {
         inputs.get(0).sendKeys("panel-model");
         inputs.get(1).sendKeys("1.5");
         inputs.get(2).sendKeys("6");
-        browser.driver.findElement(By.xpath("//div[@id='page']//button[text()='Save']")).click();
+        browser.driver.findElement(By.xpath("//*[@id='page']//button[text()='Save']")).click();
         browser.wait.until(d -> d.findElement(By.id("prices")).getText().contains("panel-model"));
         JsonNode price = api("/v0/management/model-prices").path("prices").path("panel-model");
         assertEquals(1.5, price.path("prompt").asDouble(), price.toString());
