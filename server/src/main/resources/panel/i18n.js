@@ -38,7 +38,7 @@ const STRINGS = {
   'usage.group': ['Group by', '分组'], 'usage.export': ['Export usage (JSONL)', '导出用量（JSONL）'], 'usage.import': ['Import usage…', '导入用量…'],
   'usage.imported': ['Imported: {0} added, {1} skipped, {2} failed.', '导入完成：新增 {0}，跳过 {1}，失败 {2}。'],
   'usage.uploading': ['Uploading {0}…', '正在上传 {0}…'], 'usage.downloading': ['Downloading… {0}', '正在下载… {0}'],
-  'usage.summary': ['Summary', '汇总'], 'usage.timeline': ['Over time', '趋势'],
+  'usage.summary': ['Summary', '汇总'], 'usage.transfer': ['Export and import', '导出与导入'], 'usage.timeline': ['Over time', '趋势'],
   'group.model': ['Model', '模型'], 'group.provider': ['Provider', '供应商'], 'group.credential': ['Credential', '凭据'],
   'group.key': ['Client key', '客户端密钥'], 'group.hour': ['Hour', '小时'], 'group.day': ['Day', '天'],
   'acc.upload': ['Drop auth files here (many at once) or choose files', '将认证文件拖到这里（可多个）或选择文件'],

@@ -93,7 +93,7 @@ export default function usage(root) {
       xhr.onerror = () => { progress.classList.add('hidden'); status.replaceChildren(notice(t('common.error', 'network'), 'error')); };
       xhr.send(f);
     }
-    transfer.replaceChildren(h('h2', {}, `${t('usage.export')} / ${t('usage.import')}`), h('div', { class: 'row' }, exportBtn, importBtn, file),
+    transfer.replaceChildren(h('h2', {}, t('usage.transfer')), h('div', { class: 'row' }, exportBtn, importBtn, file),
       progress, status, ...(!api.has('usageExport') && !api.has('usageImport') ? [h('p', { class: 'muted' }, t('common.na'))] : []));
   }
   renderTransfer();

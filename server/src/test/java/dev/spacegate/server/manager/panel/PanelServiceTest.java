@@ -123,6 +123,33 @@ class PanelServiceTest {
     }
 
     @Test
+    void everyStringThePagesAskForHasEnglishAndChinese() {
+        PanelAssets a = assets();
+        String table = new String(a.get("i18n.js").orElseThrow().bytes(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Pattern use = java.util.regex.Pattern.compile("\\bt\\('([A-Za-z0-9.]+)'");
+        java.util.regex.Pattern entry = java.util.regex.Pattern.compile(
+                "'([A-Za-z0-9.]+)':\\s*\\[\\s*'(?:[^'\\\\]|\\\\.)*',\\s*'((?:[^'\\\\]|\\\\.)*)'\\s*]");
+        Set<String> defined = new TreeSet<>();
+        var m = entry.matcher(table);
+        while (m.find()) {
+            assertFalse(m.group(2).isBlank(), "Chinese text for " + m.group(1));
+            defined.add(m.group(1));
+        }
+        for (String name : a.names()) {
+            if (name.endsWith(".js")) {
+                var u = use.matcher(new String(a.get(name).orElseThrow().bytes(), java.nio.charset.StandardCharsets.UTF_8));
+                while (u.find()) {
+                    assertTrue(defined.contains(u.group(1)), name + " uses the string '" + u.group(1) + "' that i18n.js lacks");
+                }
+            }
+        }
+        for (String page : List.of("dashboard", "monitoring", "usage", "accounts", "providers", "keys", "prices",
+                "config", "system")) {
+            assertTrue(defined.contains("nav." + page), "menu entry for " + page);
+        }
+    }
+
+    @Test
     void unknownVersionsAndAssetsAre404AndNotCached() throws Exception {
         for (String path : List.of("/panel/0.0.0-old/app.js", assets().base() + "nope.js", "/panel/")) {
             HttpResponse<String> r = get(path);
