@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import dev.spacegate.server.config.ServerConfig;
+import dev.spacegate.server.manager.panel.PanelService;
 import dev.spacegate.server.routing.Drain;
 import dev.spacegate.server.routing.EndpointOwner;
 import dev.spacegate.server.routing.Endpoints;
 import dev.spacegate.server.routing.ErrorReply;
 import dev.spacegate.server.routing.Forwarder;
+import dev.spacegate.server.routing.PathAware;
 import dev.spacegate.server.routing.RequestLog;
 import dev.spacegate.server.routing.RouteOwner;
 import dev.spacegate.server.routing.RouteTable;
@@ -18,7 +20,6 @@ import dev.spacegate.server.routing.Router;
 import dev.spacegate.server.routing.WsDispatch;
 import dev.spacegate.server.routing.WsOwner;
 import dev.spacegate.server.web.Json;
-import dev.spacegate.server.web.LandingPage;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsRouting;
 import sun.misc.Signal;
@@ -81,7 +82,11 @@ public final class Spacegate {
             owners.put(RouteTable.MANAGER, config.managerUpstream()
                     .<RouteOwner>map(u -> forwarder(RouteTable.MANAGER, u, config))
                     .orElseGet(Spacegate::builtinManager));
-            owners.put(RouteTable.PANEL, builtinPanel());
+            owners.put(RouteTable.PANEL, new PanelService(table, (method, path) -> {
+                // Filled before the server starts; owners that cannot tell (forwarders) count as serving.
+                RouteTable.Decision d = table.decide(path);
+                return !(owners.get(d.owner()) instanceof PathAware known) || known.serves(method, d.targetPath());
+            }));
         } else {
             owners.put(RouteTable.GATEWAY, forwarder(RouteTable.GATEWAY,
                     config.gatewayUpstream().orElse(DEFAULT_GATEWAY_UPSTREAM), config));
@@ -108,14 +113,6 @@ public final class Spacegate {
         return new EndpointOwner(Endpoints.builder()
                 .get("/health", c -> Json.send(c.res(), 200, Json.MAPPER.createObjectNode()
                         .put("ok", true).put("service", "spacegate").put("version", Version.current())))
-                .build(),
-                (res, status, msg) -> Json.send(res, status, Json.MAPPER.createObjectNode()
-                        .put("error", msg).put("code", status == 404 ? "not_found" : "method_not_allowed")));
-    }
-
-    private static RouteOwner builtinPanel() {
-        return new EndpointOwner(Endpoints.builder()
-                .get("/", c -> LandingPage.send(c.res()))
                 .build(),
                 (res, status, msg) -> Json.send(res, status, Json.MAPPER.createObjectNode()
                         .put("error", msg).put("code", status == 404 ? "not_found" : "method_not_allowed")));

@@ -8,7 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /** A built-in owner made of an {@link Endpoints} table and the owner's own "not found" answer. */
-public final class EndpointOwner implements RouteOwner {
+public final class EndpointOwner implements RouteOwner, PathAware {
 
     /** Answers a path the owner does not serve (or a method it does not allow) in the owner's error format. */
     @FunctionalInterface
@@ -22,6 +22,11 @@ public final class EndpointOwner implements RouteOwner {
     public EndpointOwner(Endpoints endpoints, Refusal refusal) {
         this.endpoints = endpoints;
         this.refusal = refusal;
+    }
+
+    @Override
+    public boolean serves(Method method, String path) {
+        return endpoints.lookup(method, path) instanceof Endpoints.Lookup.Found;
     }
 
     @Override
