@@ -5,7 +5,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import dev.spacegate.persistence.Persistence;
+import dev.spacegate.persistence.PersistenceSettings;
 import dev.spacegate.server.config.ServerConfig;
+import dev.spacegate.server.manager.ManagerService;
+import dev.spacegate.server.manager.ManagerSettings;
 import dev.spacegate.server.routing.Drain;
 import dev.spacegate.server.routing.EndpointOwner;
 import dev.spacegate.server.routing.Endpoints;
@@ -33,18 +37,43 @@ public final class Spacegate {
     private final ServerConfig config;
     private final Drain drain;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Parts parts;
 
-    private Spacegate(WebServer server, ServerConfig config, Drain drain) {
+    /** What start-up built besides the web server: the built-in manager and storage it opened (may be null). */
+    private record Parts(ManagerService manager, Persistence ownedPersistence) {
+    }
+
+    private Spacegate(WebServer server, ServerConfig config, Drain drain, Parts parts) {
         this.server = server;
         this.config = config;
         this.drain = drain;
+        this.parts = parts;
     }
 
-    /** Starts the server and prints the one start-up line. */
+    /** Starts the server with storage and manager settings from the process environment. */
     public static Spacegate start(ServerConfig config) {
+        return start(config, null, System.getenv());
+    }
+
+    /**
+     * Starts the server and prints the one start-up line.
+     *
+     * @param persistence open stores to use (tests); null opens them from {@code env} when the built-in manager
+     *                    needs them, and closes them on {@link #stop()}
+     * @param env         environment for the manager's settings and, when opened here, storage
+     */
+    public static Spacegate start(ServerConfig config, Persistence persistence, Map<String, String> env) {
         long t0 = System.nanoTime();
         RouteTable table = RouteTable.profile(config.routeProfile());
-        Map<String, RouteOwner> owners = owners(table, config);
+        Parts parts = new Parts(null, null);
+        if (builtinManager(table, config)) {
+            Persistence p = persistence != null ? persistence : Persistence.open(PersistenceSettings.fromEnv(env));
+            boolean externalGateway = !table.name().equals("bundled") || config.gatewayUpstream().isPresent();
+            ManagerService manager = new ManagerService(p, ManagerSettings.fromEnv(env), config.document(),
+                    doc -> java.util.List.of(), externalGateway);
+            parts = new Parts(manager, persistence == null ? p : null);
+        }
+        Map<String, RouteOwner> owners = owners(table, config, parts.manager());
         Map<String, WsOwner> wsOwners = new HashMap<>();
         owners.forEach((name, owner) -> {
             if (owner instanceof WsOwner ws) {
@@ -68,24 +97,34 @@ public final class Spacegate {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("Spacegate API gateway listening on " + config.listenUrl(server.port())
                 + " (profile " + table.name() + ", started in " + ms + " ms)");
-        return new Spacegate(server, config, drain);
+        return new Spacegate(server, config, drain, parts);
     }
 
-    static Map<String, RouteOwner> owners(RouteTable table, ServerConfig config) {
+    /** The built-in manager serves the bundled and CPA-Manager profiles unless MANAGER_UPSTREAM points elsewhere. */
+    static boolean builtinManager(RouteTable table, ServerConfig config) {
+        return config.managerUpstream().isEmpty()
+                && (table.name().equals("bundled") || table.name().equals("cpa-manager"));
+    }
+
+    /** The built-in manager of this server, when it has one. */
+    public java.util.Optional<ManagerService> manager() {
+        return java.util.Optional.ofNullable(parts.manager());
+    }
+
+    static Map<String, RouteOwner> owners(RouteTable table, ServerConfig config, ManagerService manager) {
         Map<String, RouteOwner> owners = new HashMap<>();
         boolean bundled = table.name().equals("bundled");
         if (bundled) {
             owners.put(RouteTable.GATEWAY, config.gatewayUpstream()
                     .<RouteOwner>map(u -> forwarder(RouteTable.GATEWAY, u, config))
-                    .orElseGet(Spacegate::builtinGateway));
-            owners.put(RouteTable.MANAGER, config.managerUpstream()
-                    .<RouteOwner>map(u -> forwarder(RouteTable.MANAGER, u, config))
-                    .orElseGet(Spacegate::builtinManager));
+                    .orElseGet(() -> builtinGateway(manager)));
+            owners.put(RouteTable.MANAGER, manager != null ? manager
+                    : forwarder(RouteTable.MANAGER, config.managerUpstream().orElse(DEFAULT_MANAGER_UPSTREAM), config));
             owners.put(RouteTable.PANEL, builtinPanel());
         } else {
             owners.put(RouteTable.GATEWAY, forwarder(RouteTable.GATEWAY,
                     config.gatewayUpstream().orElse(DEFAULT_GATEWAY_UPSTREAM), config));
-            owners.put(RouteTable.MANAGER, forwarder(RouteTable.MANAGER,
+            owners.put(RouteTable.MANAGER, manager != null ? manager : forwarder(RouteTable.MANAGER,
                     config.managerUpstream().orElse(DEFAULT_MANAGER_UPSTREAM), config));
         }
         return owners;
@@ -96,21 +135,21 @@ public final class Spacegate {
         return new Forwarder(owner, url, config.upstreamReadTimeout());
     }
 
-    private static RouteOwner builtinGateway() {
-        return new EndpointOwner(Endpoints.builder()
+    private static RouteOwner builtinGateway(ManagerService manager) {
+        RouteOwner endpoints = new EndpointOwner(Endpoints.builder()
                 .get("/healthz", c -> Json.send(c.res(), 200, Json.MAPPER.createObjectNode().put("status", "ok")))
                 .build(),
                 (res, status, msg) -> ErrorReply.send(res, status, "invalid_request_error",
                         status == 404 ? "not_found" : "method_not_allowed", msg, null));
-    }
-
-    private static RouteOwner builtinManager() {
-        return new EndpointOwner(Endpoints.builder()
-                .get("/health", c -> Json.send(c.res(), 200, Json.MAPPER.createObjectNode()
-                        .put("ok", true).put("service", "spacegate").put("version", Version.current())))
-                .build(),
-                (res, status, msg) -> Json.send(res, status, Json.MAPPER.createObjectNode()
-                        .put("error", msg).put("code", status == 404 ? "not_found" : "method_not_allowed")));
+        if (manager == null) {
+            return endpoints;
+        }
+        // The CLIProxyAPI config subset of the management API belongs to the gateway owner's paths.
+        return (req, res, path) -> {
+            if (!(path.startsWith("/v0/management/") && manager.configApi().serve(req, res, path))) {
+                endpoints.serve(req, res, path);
+            }
+        };
     }
 
     private static RouteOwner builtinPanel() {
@@ -137,6 +176,12 @@ public final class Spacegate {
                         + config.shutdownGrace().toSeconds() + " s grace period; stopping anyway");
             }
             server.stop();
+            if (parts.manager() != null) {
+                parts.manager().close();
+            }
+            if (parts.ownedPersistence() != null) {
+                parts.ownedPersistence().close();
+            }
         }
         stopped.countDown();
     }
