@@ -157,7 +157,9 @@ public final class UsageTransfer {
         JsonNode whole = null;
         if (text.startsWith("[") || text.startsWith("{")) {
             try {
-                whole = Json.MAPPER.readTree(text);
+                whole = Json.MAPPER.readerFor(JsonNode.class)
+                        .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                        .readValue(text);
             } catch (IOException e) {
                 whole = null; // several JSON lines
             }
