@@ -278,6 +278,21 @@ abstract class StoreSuite {
         assertEquals(events.stream().filter(UsageEvent::failed).count(), failed429);
         assertTrue(usage.aggregate(UsageFilter.between(Instant.ofEpochMilli(base - HOUR), Instant.ofEpochMilli(base)),
                 Set.of(), List.of()).isEmpty());
+
+        long mark = usage.maxEventId();
+        assertTrue(mark > 0);
+        assertEquals(List.of(), usage.hoursWithEventsAfter(mark));
+        List<UsageEvent> later = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ObjectNode o = (ObjectNode) event(i).toJson();
+            o.remove("event_hash");
+            o.put("timestamp", base + (2 + i) * HOUR + 5);
+            o.put("request_id", "agg-later-" + i);
+            later.add(UsageEvent.fromJson(o));
+        }
+        usage.appendBatch(later);
+        assertEquals(List.of(base + 2 * HOUR, base + 3 * HOUR, base + 4 * HOUR), usage.hoursWithEventsAfter(mark));
+        assertTrue(usage.maxEventId() > mark);
     }
 
     @Test

@@ -250,6 +250,18 @@ public final class DbUsageStore implements UsageStore {
     }
 
     @Override
+    public long maxEventId() {
+        return db.read(exec -> Database.one(exec, db.sql("SELECT COALESCE(MAX(id), 0) AS n FROM ${p}usage_events"),
+                r -> Database.longValue(r, "n"))).orElse(0L);
+    }
+
+    @Override
+    public List<Long> hoursWithEventsAfter(long afterId) {
+        return db.read(exec -> Database.list(exec, db.sql("SELECT DISTINCT (timestamp_ms / " + HOUR_MS + ") * " + HOUR_MS
+                + " AS h FROM ${p}usage_events WHERE id > ? ORDER BY h"), r -> Database.longValue(r, "h"), afterId));
+    }
+
+    @Override
     public long count() {
         return db.read(exec -> Database.one(exec, db.sql("SELECT COUNT(*) AS n FROM ${p}usage_events"),
                 r -> Database.longValue(r, "n"))).orElse(0L);

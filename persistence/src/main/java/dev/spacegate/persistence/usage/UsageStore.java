@@ -38,6 +38,12 @@ public interface UsageStore {
     List<EventGroup> aggregate(UsageFilter filter, java.util.Set<EventDimension> dimensions,
                                List<Long> inputThresholds);
 
+    /** The highest raw event id stored (0 when none): a cursor for derived data kept beside the store. */
+    long maxEventId();
+
+    /** Start (epoch ms, UTC) of every hour holding a raw event with an id greater than {@code afterId}, ascending. */
+    List<Long> hoursWithEventsAfter(long afterId);
+
     /** Number of raw events stored. */
     long count();
 
