@@ -35,6 +35,7 @@ import dev.spacegate.server.manager.prices.PriceTable;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import dev.spacegate.server.manager.usage.Aliases;
 import dev.spacegate.server.manager.usage.Analytics;
+import dev.spacegate.server.manager.usage.HourlyGroups;
 import dev.spacegate.server.manager.usage.UsageTransfer;
 import dev.spacegate.server.routing.EndpointOwner;
 import dev.spacegate.server.routing.Endpoints;
@@ -63,6 +64,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
     private final PriceTable prices;
     private final PriceSync priceSync;
     private final Aliases aliases;
+    private final HourlyGroups hourly;
     private final Analytics analytics;
     private final UsageTransfer transfer;
     private final ExecutorService pool = Analytics.newPool();
@@ -90,11 +92,20 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         this.priceSync = new PriceSync(prices, settings.modelsDevUrl(), settings.litellmUrl(),
                 settings.openRouterUrl(), settings.syncTimeout());
         this.aliases = new Aliases(persistence.settings());
-        this.analytics = new Analytics(persistence.usage(), prices, aliases);
+        this.hourly = new HourlyGroups(persistence.usage(), persistence.database(), persistence.settings());
+        this.analytics = new Analytics(persistence.usage(), hourly, prices, aliases);
         this.transfer = new UsageTransfer(persistence.usage());
         this.owner = new EndpointOwner(routes(), (res, status, msg) -> ApiError.send(res, status,
                 status == 404 ? "not_found" : "method_not_allowed", msg));
         connection().ifPresent(this::startCollector);
+        // bring the analytics hourly groups up to date in the background, so the first dashboard is fast
+        pool.submit(() -> {
+            try {
+                hourly.catchUp(PriceTable.thresholds(prices.effective()));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Analytics warm-up failed: " + e.getClass().getSimpleName());
+            }
+        });
     }
 
     private Endpoints routes() {

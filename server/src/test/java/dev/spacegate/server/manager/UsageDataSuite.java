@@ -183,6 +183,14 @@ abstract class UsageDataSuite {
                 + "[\"auth-e1\",\"auth-e3\"]},\"include\":{\"summary\":true}}");
         assertEquals(2, two.get("summary").get("total_calls").asLong());
         assertEquals(0.0084 + 0.0224, two.get("summary").get("total_cost").asDouble(), 1e-9);
+
+        // an event arriving after the hourly groups were built is counted on the next read
+        h.ok("POST", "/v0/management/usage/import", event("e6", T0 + 5 * HOUR + 60_000, "codex", "gpt-test", KEY_B,
+                1000, 1000, 0, 0, 0, 0, 2000, 500, 100L, null).toString());
+        JsonNode later = h.ok("POST", "/v0/management/monitoring/analytics", "{\"from_ms\":" + T0 + ",\"to_ms\":"
+                + (T0 + 24 * HOUR) + ",\"include\":{\"summary\":true}}");
+        assertEquals(6, later.get("summary").get("total_calls").asLong());
+        assertEquals(1.0113 + 0.009, later.get("summary").get("total_cost").asDouble(), 1e-9);
     }
 
     @Test

@@ -45,11 +45,13 @@ public final class Analytics {
             EventDimension.PROVIDER);
 
     private final UsageStore usage;
+    private final HourlyGroups hourly;
     private final PriceTable prices;
     private final Aliases aliases;
 
-    public Analytics(UsageStore usage, PriceTable prices, Aliases aliases) {
+    public Analytics(UsageStore usage, HourlyGroups hourly, PriceTable prices, Aliases aliases) {
         this.usage = usage;
+        this.hourly = hourly;
         this.prices = prices;
         this.aliases = aliases;
     }
@@ -78,7 +80,7 @@ public final class Analytics {
         Set<EventDimension> dims = EnumSet.copyOf(PRICING);
         dims.addAll(extra);
         List<Priced> out = new ArrayList<>();
-        for (EventGroup g : usage.aggregate(filter, dims, pricing.thresholds)) {
+        for (EventGroup g : hourly.groups(filter, dims, pricing.thresholds)) {
             if (keep.test(g)) {
                 out.add(new Priced(g, pricing.cost(g)));
             }
@@ -118,8 +120,8 @@ public final class Analytics {
                 g -> true);
         List<EventGroup> rolling = usage.aggregate(UsageFilter.between(Instant.ofEpochMilli(nowMs - 30 * 60_000L),
                 Instant.ofEpochMilli(nowMs + 1)), Set.of(), List.of());
-        List<EventGroup> hourly = usage.aggregate(today, Set.of(EventDimension.HOUR, EventDimension.FAIL_STATUS),
-                List.of());
+        List<EventGroup> byHour = hourly.groups(today, EnumSet.of(EventDimension.HOUR, EventDimension.FAIL_STATUS),
+                pricing.thresholds);
 
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("generated_at_ms", System.currentTimeMillis());
@@ -156,7 +158,7 @@ public final class Analytics {
 
         ArrayNode timeline = out.putArray("traffic_timeline");
         Map<Long, long[]> hours = new TreeMap<>();
-        for (EventGroup g : hourly) {
+        for (EventGroup g : byHour) {
             long[] h = hours.computeIfAbsent(Long.parseLong(g.key(EventDimension.HOUR)), k -> new long[3]);
             h[0] += g.calls();
             h[1] += g.totalTokens();
