@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Manager benchmark: dashboard summary and analytics over EVENTS usage events (default 1,000,000 spread over DAYS=30
 # days) on SQLite and, when PG_BENCH_URL or PG_TEST_URL is set, PostgreSQL; through the real HTTP API.
-# Baseline in the same run: COUNT(*) of the events table. Prints p50/p99 and ratios to the baseline.
+# Baseline in the same run: the store's own hour-rollup summary of the window (in-process). Prints p50/p99 and ratios to the baseline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${JAVA_HOME:?set JAVA_HOME to a JDK >= 21}"
