@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +63,8 @@ public final class Analytics {
     private final class Pricing {
         final Map<String, ModelPrice> table = prices.effective();
         final List<Long> thresholds = PriceTable.thresholds(table);
-        final Map<String, Optional<ModelPrice>> memo = new HashMap<>();
+        /** Concurrent: the blocks of one analytics request are aggregated in parallel. */
+        final Map<String, Optional<ModelPrice>> memo = new java.util.concurrent.ConcurrentHashMap<>();
 
         double cost(EventGroup g) {
             String resolved = g.key(EventDimension.RESOLVED_MODEL);
@@ -188,7 +188,8 @@ public final class Analytics {
                 .put("average_latency_ms", s.latencyCount == 0 ? 0 : Stats.round((double) s.latencySum / s.latencyCount))
                 .put("tone", s.calls == 0 ? "idle" : s.failures * 10 > s.calls ? "bad" : s.failures > 0 ? "warn" : "good"));
         out.set("failure_sources", failuresByStatus(groups));
-        out.set("recent_failures", recentFailures(today, recentFailures));
+        // raw events are read only when the window has failures at all
+        out.set("recent_failures", recentFailures(today, all.failures == 0 ? 0 : recentFailures));
         return out;
     }
 
@@ -211,8 +212,8 @@ public final class Analytics {
         if (limit <= 0) {
             return arr;
         }
-        UsageQuery q = UsageQuery.first(window, 1000);
-        for (int page = 0; page < 20 && arr.size() < limit; page++) {
+        UsageQuery q = UsageQuery.first(window, 250);
+        for (int page = 0; page < 40 && arr.size() < limit; page++) {
             UsagePage p = usage.query(q);
             for (UsageEvent e : p.events()) {
                 if (e.failed() && arr.size() < limit) {

@@ -73,7 +73,7 @@ public final class ManagerBenchmark {
             try {
                 HttpClient client = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + sg.port();
-                long todayStart = now - now % DAY_MS;
+                long todayStart = now - DAY_MS; // a full day of traffic whatever the clock says
                 Supplier<Integer> dashboard = () -> get(client, base + "/v0/management/dashboard/summary?today_start_ms="
                         + todayStart + "&now_ms=" + now);
                 Supplier<Integer> dashboardAll = () -> get(client, base + "/v0/management/dashboard/summary?today_start_ms="
@@ -95,7 +95,7 @@ public final class ManagerBenchmark {
                 System.out.printf("%s: first dashboard (builds the hourly groups) %.1f s%n", engine,
                         (System.nanoTime() - w0) / 1e9);
                 double base50 = measure(engine, "baseline: store rollup summary, all events", baseline, 20, 0);
-                measure(engine, "dashboard summary, today (~1/" + days + " of events)", dashboard, 30, base50);
+                measure(engine, "dashboard summary, last 24 h (1/" + days + " of events)", dashboard, 30, base50);
                 measure(engine, "dashboard summary, window = all events", dashboardAll, 10, base50);
                 measure(engine, "analytics, last 24 h, all blocks", analyticsDay, 20, base50);
                 measure(engine, "analytics summary only, all events", summaryAll, 10, base50);
