@@ -421,7 +421,8 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         long now = Requests.longParam(c.req(), "now_ms").orElse(System.currentTimeMillis());
         int top = Requests.longParam(c.req(), "top_models").orElse(5L).intValue();
         int failures = Requests.longParam(c.req(), "recent_failures").orElse(5L).intValue();
-        Json.send(c.res(), 200, analytics.dashboard(todayStart, now, Math.max(0, top), Math.min(100, failures)));
+        Json.send(c.res(), 200, analytics.dashboard(todayStart, now, Math.max(0, top), Math.min(100, failures),
+                pool));
     }
 
     /**

@@ -106,7 +106,8 @@ public final class Analytics {
     // --- dashboard -----------------------------------------------------------------------------------------
 
     /** {@code GET /v0/management/dashboard/summary}: today's figures, the last 30 minutes and recent failures. */
-    public ObjectNode dashboard(long todayStartMs, long nowMs, int topModels, int recentFailures) {
+    public ObjectNode dashboard(long todayStartMs, long nowMs, int topModels, int recentFailures,
+                                ExecutorService pool) {
         if (todayStartMs <= 0) {
             throw new ApiError.Failure(400, "invalid_request", "today_start_ms is required (epoch ms of local midnight)");
         }
@@ -116,12 +117,18 @@ public final class Analytics {
         Pricing pricing = new Pricing();
         UsageFilter today = UsageFilter.between(Instant.ofEpochMilli(todayStartMs), Instant.ofEpochMilli(nowMs + 1));
         long rollingFrom = Math.max(todayStartMs, nowMs - 30 * 60_000L);
-        List<Priced> groups = priced(pricing, today, EnumSet.of(EventDimension.AUTH_INDEX, EventDimension.FAIL_STATUS),
-                g -> true);
-        List<EventGroup> rolling = usage.aggregate(UsageFilter.between(Instant.ofEpochMilli(nowMs - 30 * 60_000L),
-                Instant.ofEpochMilli(nowMs + 1)), Set.of(), List.of());
-        List<EventGroup> byHour = hourly.groups(today, EnumSet.of(EventDimension.HOUR, EventDimension.FAIL_STATUS),
-                pricing.thresholds);
+        // the four reads are independent: run them side by side
+        Future<List<Priced>> groupsF = pool.submit(() -> priced(pricing, today,
+                EnumSet.of(EventDimension.AUTH_INDEX, EventDimension.FAIL_STATUS), g -> true));
+        Future<List<EventGroup>> rollingF = pool.submit(() -> usage.aggregate(UsageFilter.between(
+                Instant.ofEpochMilli(nowMs - 30 * 60_000L), Instant.ofEpochMilli(nowMs + 1)), Set.of(), List.of()));
+        Future<List<EventGroup>> byHourF = pool.submit(() -> hourly.groups(today,
+                EnumSet.of(EventDimension.HOUR, EventDimension.FAIL_STATUS), pricing.thresholds));
+        java.util.concurrent.atomic.AtomicBoolean noFailures = new java.util.concurrent.atomic.AtomicBoolean();
+        Future<ArrayNode> failuresF = pool.submit(() -> recentFailures(today, recentFailures, noFailures::get));
+        List<Priced> groups = await(groupsF);
+        List<EventGroup> rolling = await(rollingF);
+        List<EventGroup> byHour = await(byHourF);
 
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("generated_at_ms", System.currentTimeMillis());
@@ -188,8 +195,12 @@ public final class Analytics {
                 .put("average_latency_ms", s.latencyCount == 0 ? 0 : Stats.round((double) s.latencySum / s.latencyCount))
                 .put("tone", s.calls == 0 ? "idle" : s.failures * 10 > s.calls ? "bad" : s.failures > 0 ? "warn" : "good"));
         out.set("failure_sources", failuresByStatus(groups));
-        // raw events are read only when the window has failures at all
-        out.set("recent_failures", recentFailures(today, all.failures == 0 ? 0 : recentFailures));
+        if (all.failures == 0) {
+            noFailures.set(true); // nothing to find: stop paging through raw events
+            out.putArray("recent_failures");
+        } else {
+            out.set("recent_failures", await(failuresF));
+        }
         return out;
     }
 
@@ -207,13 +218,13 @@ public final class Analytics {
     }
 
     /** The latest failed events (newest first), reading at most a few pages of raw events. */
-    private ArrayNode recentFailures(UsageFilter window, int limit) {
+    private ArrayNode recentFailures(UsageFilter window, int limit, java.util.function.BooleanSupplier stop) {
         ArrayNode arr = Json.MAPPER.createArrayNode();
         if (limit <= 0) {
             return arr;
         }
         UsageQuery q = UsageQuery.first(window, 250);
-        for (int page = 0; page < 40 && arr.size() < limit; page++) {
+        for (int page = 0; page < 40 && arr.size() < limit && !stop.getAsBoolean(); page++) {
             UsagePage p = usage.query(q);
             for (UsageEvent e : p.events()) {
                 if (e.failed() && arr.size() < limit) {
