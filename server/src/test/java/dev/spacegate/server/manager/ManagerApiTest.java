@@ -81,6 +81,16 @@ class ManagerApiTest {
                      "acme/acme-small":{"input_cost_per_token":0.0000005,"output_cost_per_token":0.000001},
                      "reseller/acme-small":{"input_cost_per_token":0.0000007,"output_cost_per_token":0.000001}}
                     """);
+        }).get("/catalog.json", (req, res) -> {
+            res.header(HeaderValues.CONTENT_TYPE_JSON);
+            res.send("""
+                    {"providers":{
+                      "openai":{"models":{"gpt-x":{"cost":{"input":1.5,"output":12,"cache_read":0.15}}}},
+                      "reseller":{"models":{"gpt-x":{"cost":{"input":2,"output":14}}}},
+                      "anthropic":{"models":{"claude-x":{"cost":{"input":3,"output":15,"cache_read":0.3,
+                        "cache_write":3.75,"tiers":[{"tier":{"type":"context","size":200000},
+                        "input":6,"output":22.5}]}}}}}}
+                    """);
         })).build().start();
         String dead = "http://127.0.0.1:" + closedPort;
         h = ManagerHarness.start(ManagerHarness.Engine.SQLITE, "debug: false\napi-keys:\n  - sk-seeded-not-secret\n",
@@ -266,6 +276,28 @@ class ManagerApiTest {
         assertTrue(r.get("sourceResults").get(0).get("error").isTextual(), "models.dev failure reported");
         JsonNode table = h.ok("GET", "/v0/management/model-prices", null).get("prices");
         assertEquals("litellm", table.get("acme-large").get("source").asText());
+    }
+
+    @Test
+    void priceSyncFromModelsDevPrefersFirstPartyEntriesAndKeepsContextTiers() throws Exception {
+        String up = "http://127.0.0.1:" + litellm.port();
+        try (ManagerHarness other = ManagerHarness.start(ManagerHarness.Engine.SQLITE, Map.of(
+                "PRICE_SYNC_MODELS_DEV_URL", up + "/catalog.json", "PRICE_SYNC_LITELLM_URL", up + "/prices.json",
+                "PRICE_SYNC_OPENROUTER_URL", "http://127.0.0.1:" + closedPort + "/models"))) {
+            JsonNode r = other.ok("POST", "/v0/management/model-prices/sync",
+                    "{\"models\":[\"gpt-x\",\"claude-x\",\"acme-large\"]}");
+            assertEquals("multi", r.get("source").asText());
+            assertEquals(3, r.get("imported").asInt());
+            assertEquals("openai/gpt-x", r.get("matched").get("gpt-x").asText(), "first-party entry wins");
+            JsonNode prices = other.ok("GET", "/v0/management/model-prices", null).get("prices");
+            assertEquals(1.5, prices.get("gpt-x").get("prompt").asDouble());
+            assertEquals("models.dev", prices.get("gpt-x").get("source").asText());
+            JsonNode tier = prices.get("claude-x").get("contextTiers").get(0);
+            assertEquals(200_000, tier.get("thresholdTokens").asLong());
+            assertEquals(6.0, tier.get("prompt").asDouble());
+            assertEquals(3.75, prices.get("claude-x").get("cacheCreation").asDouble());
+            assertEquals("litellm", prices.get("acme-large").get("source").asText(), "next source for the rest");
+        }
     }
 
     @Test
