@@ -235,6 +235,67 @@ abstract class StoreSuite {
     }
 
     @Test
+    void aggregateSumsRawEventsByDimensionAndInputBand() {
+        UsageStore usage = persistence.usage();
+        long base = T0 + 600L * 24 * HOUR; // a separate day, away from the other tests
+        List<UsageEvent> events = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ObjectNode o = (ObjectNode) event(i).toJson();
+            o.remove("event_hash");
+            o.put("timestamp", base + i * 60_000L);
+            o.put("request_id", "agg-" + i);
+            o.put("input_tokens", i % 4 == 0 ? 300_000 : 1000 + i);
+            o.put("cached_tokens", 50);
+            o.put("cache_read_tokens", i % 2 == 0 ? 20 : 0);
+            o.put("cache_creation_tokens", i % 5 == 0 ? 40 : 0);
+            o.put("ttft_ms", 30 + i);
+            events.add(UsageEvent.fromJson(o));
+        }
+        assertEquals(40, usage.appendBatch(events));
+        UsageFilter range = UsageFilter.between(Instant.ofEpochMilli(base), Instant.ofEpochMilli(base + HOUR));
+        List<dev.spacegate.persistence.usage.EventGroup> groups = usage.aggregate(range,
+                Set.of(dev.spacegate.persistence.usage.EventDimension.MODEL,
+                        dev.spacegate.persistence.usage.EventDimension.FAIL_STATUS), List.of(200_000L, 1_000_000L));
+        assertEquals(40, groups.stream().mapToLong(dev.spacegate.persistence.usage.EventGroup::calls).sum());
+        var gptLongOk = groups.stream().filter(g -> g.key(dev.spacegate.persistence.usage.EventDimension.MODEL)
+                .equals("gpt-5") && g.inputBand() == 1 && g.key(
+                        dev.spacegate.persistence.usage.EventDimension.FAIL_STATUS).isEmpty()).findFirst().orElseThrow();
+        List<UsageEvent> expected = events.stream().filter(e -> e.model().equals("gpt-5") && e.inputTokens() > 200_000
+                && !e.failed()).toList();
+        assertEquals(expected.size(), gptLongOk.calls());
+        assertEquals(expected.stream().mapToLong(UsageEvent::inputTokens).sum(), gptLongOk.inputTokens());
+        long extra = expected.stream().mapToLong(e -> Math.max(e.cachedTokens() - e.cacheReadTokens()
+                - e.cacheCreationTokens(), 0)).sum();
+        assertEquals(extra, gptLongOk.extraCachedTokens());
+        long uncached = expected.stream().mapToLong(e -> Math.max(e.inputTokens() - Math.max(e.cachedTokens()
+                - e.cacheReadTokens() - e.cacheCreationTokens(), 0) - e.cacheReadTokens() - e.cacheCreationTokens(), 0))
+                .sum();
+        assertEquals(uncached, gptLongOk.uncachedInputTokens());
+        assertEquals(expected.size(), gptLongOk.ttftCount());
+        assertEquals(expected.stream().mapToLong(UsageEvent::ttftMs).sum(), gptLongOk.ttftSumMs());
+        long failed429 = groups.stream().filter(g -> g.key(dev.spacegate.persistence.usage.EventDimension.FAIL_STATUS)
+                .equals("429")).mapToLong(dev.spacegate.persistence.usage.EventGroup::calls).sum();
+        assertEquals(events.stream().filter(UsageEvent::failed).count(), failed429);
+        assertTrue(usage.aggregate(UsageFilter.between(Instant.ofEpochMilli(base - HOUR), Instant.ofEpochMilli(base)),
+                Set.of(), List.of()).isEmpty());
+
+        long mark = usage.maxEventId();
+        assertTrue(mark > 0);
+        assertEquals(List.of(), usage.hoursWithEventsAfter(mark));
+        List<UsageEvent> later = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ObjectNode o = (ObjectNode) event(i).toJson();
+            o.remove("event_hash");
+            o.put("timestamp", base + (2 + i) * HOUR + 5);
+            o.put("request_id", "agg-later-" + i);
+            later.add(UsageEvent.fromJson(o));
+        }
+        usage.appendBatch(later);
+        assertEquals(List.of(base + 2 * HOUR, base + 3 * HOUR, base + 4 * HOUR), usage.hoursWithEventsAfter(mark));
+        assertTrue(usage.maxEventId() > mark);
+    }
+
+    @Test
     void pruningDropsRawEventsKeepsRollupsAndRefusesOldEvents() {
         UsageStore usage = persistence.usage();
         long base = T0 - 1000L * 24 * HOUR; // long before everything else

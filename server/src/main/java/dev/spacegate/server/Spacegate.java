@@ -3,119 +3,85 @@ package dev.spacegate.server;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
+import dev.spacegate.persistence.Persistence;
 import dev.spacegate.server.config.ServerConfig;
-import dev.spacegate.server.manager.panel.PanelService;
+import dev.spacegate.server.gateway.GatewayService;
+import dev.spacegate.server.manager.ManagerService;
 import dev.spacegate.server.routing.Drain;
-import dev.spacegate.server.routing.EndpointOwner;
-import dev.spacegate.server.routing.Endpoints;
-import dev.spacegate.server.routing.ErrorReply;
-import dev.spacegate.server.routing.Forwarder;
-import dev.spacegate.server.routing.PathAware;
 import dev.spacegate.server.routing.RequestLog;
-import dev.spacegate.server.routing.RouteOwner;
 import dev.spacegate.server.routing.RouteTable;
 import dev.spacegate.server.routing.Router;
 import dev.spacegate.server.routing.WsDispatch;
 import dev.spacegate.server.routing.WsOwner;
-import dev.spacegate.server.web.Json;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsRouting;
 import sun.misc.Signal;
 
-/** One running Spacegate: the owners wired to the route table on one listening socket. */
+/** One running Spacegate: the parts of a route profile on one listening socket, stopped gracefully. */
 public final class Spacegate {
     private static final System.Logger LOG = System.getLogger(Spacegate.class.getName());
-    static final String DEFAULT_GATEWAY_UPSTREAM = "http://127.0.0.1:8317";
-    static final String DEFAULT_MANAGER_UPSTREAM = "http://127.0.0.1:18317";
 
     private final WebServer server;
     private final ServerConfig config;
     private final Drain drain;
+    private final Assembly parts;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Spacegate(WebServer server, ServerConfig config, Drain drain) {
+    private Spacegate(WebServer server, ServerConfig config, Drain drain, Assembly parts) {
         this.server = server;
         this.config = config;
         this.drain = drain;
+        this.parts = parts;
     }
 
-    /** Starts the server and prints the one start-up line. */
+    /** Starts the server with storage and settings from the process environment. */
     public static Spacegate start(ServerConfig config) {
+        return start(config, null, System.getenv());
+    }
+
+    /**
+     * Starts the server and prints the one start-up line.
+     *
+     * @param persistence open stores to use (tests); null opens them from {@code env} when a built-in part needs
+     *                    them, and closes them on {@link #stop()}
+     * @param env         environment for storage and the manager's settings
+     */
+    public static Spacegate start(ServerConfig config, Persistence persistence, Map<String, String> env) {
         long t0 = System.nanoTime();
         RouteTable table = RouteTable.profile(config.routeProfile());
-        Map<String, RouteOwner> owners = owners(table, config);
-        Map<String, WsOwner> wsOwners = new HashMap<>();
-        owners.forEach((name, owner) -> {
-            if (owner instanceof WsOwner ws) {
-                wsOwners.put(name, ws);
-            }
-        });
-        Router router = new Router(table, owners, config.maxBodyBytes());
-        Drain drain = new Drain();
-        WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
-                .shutdownHook(false)
-                // Requests in flight are awaited by Drain; this only bounds closing idle connections and sockets.
-                .shutdownGracePeriod(Duration.ofSeconds(1))
-                // The router enforces the body limit itself (413 in JSON); this is only a backstop.
-                .maxPayloadSize(config.maxBodyBytes() + 1024 * 1024)
-                .routing(r -> r.addFilter(drain).addFilter(new RequestLog()).any(router))
-                .addRouting(WsRouting.builder().endpoint("/*", () -> new WsDispatch(table, wsOwners)))
-                .build()
-                .start();
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println("Spacegate API gateway listening on " + config.listenUrl(server.port())
-                + " (profile " + table.name() + ", started in " + ms + " ms)");
-        return new Spacegate(server, config, drain);
-    }
-
-    static Map<String, RouteOwner> owners(RouteTable table, ServerConfig config) {
-        Map<String, RouteOwner> owners = new HashMap<>();
-        boolean bundled = table.name().equals("bundled");
-        if (bundled) {
-            owners.put(RouteTable.GATEWAY, config.gatewayUpstream()
-                    .<RouteOwner>map(u -> forwarder(RouteTable.GATEWAY, u, config))
-                    .orElseGet(Spacegate::builtinGateway));
-            owners.put(RouteTable.MANAGER, config.managerUpstream()
-                    .<RouteOwner>map(u -> forwarder(RouteTable.MANAGER, u, config))
-                    .orElseGet(Spacegate::builtinManager));
-            owners.put(RouteTable.PANEL, new PanelService(table, (method, path) -> {
-                // Filled before the server starts; owners that cannot tell (forwarders) count as serving.
-                RouteTable.Decision d = table.decide(path);
-                return !(owners.get(d.owner()) instanceof PathAware known) || known.serves(method, d.targetPath());
-            }));
-        } else {
-            owners.put(RouteTable.GATEWAY, forwarder(RouteTable.GATEWAY,
-                    config.gatewayUpstream().orElse(DEFAULT_GATEWAY_UPSTREAM), config));
-            owners.put(RouteTable.MANAGER, forwarder(RouteTable.MANAGER,
-                    config.managerUpstream().orElse(DEFAULT_MANAGER_UPSTREAM), config));
+        Assembly parts = Assembly.build(table, config, persistence, env);
+        try {
+            Map<String, WsOwner> wsOwners = new HashMap<>();
+            parts.owners().forEach((name, owner) -> {
+                if (owner instanceof WsOwner ws) {
+                    wsOwners.put(name, ws);
+                }
+            });
+            Router router = new Router(table, parts.owners(), config.maxBodyBytes());
+            Drain drain = new Drain();
+            WebServer server = WebServer.builder()
+                    .host(config.host())
+                    .port(config.port())
+                    .shutdownHook(false)
+                    // Requests in flight are awaited by Drain; this only bounds closing idle connections.
+                    .shutdownGracePeriod(Duration.ofSeconds(1))
+                    // The router enforces the body limit itself (413 in JSON); this is only a backstop.
+                    .maxPayloadSize(config.maxBodyBytes() + 1024 * 1024)
+                    .routing(r -> r.addFilter(drain).addFilter(new RequestLog()).any(router))
+                    .addRouting(WsRouting.builder().endpoint("/*", () -> new WsDispatch(table, wsOwners)))
+                    .build()
+                    .start();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("Spacegate API gateway listening on " + config.listenUrl(server.port())
+                    + " (profile " + table.name() + ", started in " + ms + " ms)");
+            return new Spacegate(server, config, drain, parts);
+        } catch (RuntimeException e) {
+            parts.close();
+            throw e;
         }
-        return owners;
-    }
-
-    private static Forwarder forwarder(String owner, String url, ServerConfig config) {
-        LOG.log(System.Logger.Level.INFO, owner + " paths go to the external upstream " + url);
-        return new Forwarder(owner, url, config.upstreamReadTimeout());
-    }
-
-    private static RouteOwner builtinGateway() {
-        return new EndpointOwner(Endpoints.builder()
-                .get("/healthz", c -> Json.send(c.res(), 200, Json.MAPPER.createObjectNode().put("status", "ok")))
-                .build(),
-                (res, status, msg) -> ErrorReply.send(res, status, "invalid_request_error",
-                        status == 404 ? "not_found" : "method_not_allowed", msg, null));
-    }
-
-    private static RouteOwner builtinManager() {
-        return new EndpointOwner(Endpoints.builder()
-                .get("/health", c -> Json.send(c.res(), 200, Json.MAPPER.createObjectNode()
-                        .put("ok", true).put("service", "spacegate").put("version", Version.current())))
-                .build(),
-                (res, status, msg) -> Json.send(res, status, Json.MAPPER.createObjectNode()
-                        .put("error", msg).put("code", status == 404 ? "not_found" : "method_not_allowed")));
     }
 
     public int port() {
@@ -126,6 +92,16 @@ public final class Spacegate {
         return config;
     }
 
+    /** The built-in manager of this server, when it has one. */
+    public Optional<ManagerService> manager() {
+        return parts.manager();
+    }
+
+    /** The built-in gateway of this server, when it has one. */
+    public Optional<GatewayService> gateway() {
+        return parts.gateway();
+    }
+
     /** Refuses new requests, lets those in flight (streams too) finish within the grace period, then stops. */
     public void stop() {
         if (server.isRunning()) {
@@ -134,6 +110,7 @@ public final class Spacegate {
                         + config.shutdownGrace().toSeconds() + " s grace period; stopping anyway");
             }
             server.stop();
+            parts.close();
         }
         stopped.countDown();
     }

@@ -113,7 +113,7 @@ class ServerTest {
     void accessLogHasOneRedactedLinePerRequest() throws Exception {
         get("/v1/models?key=sk-test-not-real&alt=sse&auth_token=tok-test-value", "X-Request-Id", "log-check-1");
         String line = ACCESS.stream().filter(l -> l.contains("id=log-check-1")).findFirst().orElseThrow();
-        assertTrue(line.startsWith("GET /v1/models?key=REDACTED&alt=sse&auth_token=REDACTED 404 "), line);
+        assertTrue(line.matches("GET /v1/models\\?key=REDACTED&alt=sse&auth_token=REDACTED \\d{3} .*"), line);
         assertTrue(line.contains("owner=gateway"), line);
         assertTrue(line.matches(".* \\d+\\.\\d{3}ms .*"), line);
         assertFalse(ACCESS.stream().anyMatch(l -> l.contains("sk-test-not-real") || l.contains("tok-test-value")));

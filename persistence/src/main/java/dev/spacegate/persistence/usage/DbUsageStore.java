@@ -278,9 +278,108 @@ public final class DbUsageStore implements UsageStore {
     }
 
     @Override
+    public long maxEventId() {
+        return db.read(exec -> Database.one(exec, db.sql("SELECT COALESCE(MAX(id), 0) AS n FROM ${p}usage_events"),
+                r -> Database.longValue(r, "n"))).orElse(0L);
+    }
+
+    @Override
+    public List<Long> hoursWithEventsAfter(long afterId) {
+        return db.read(exec -> Database.list(exec, db.sql("SELECT DISTINCT (timestamp_ms / " + HOUR_MS + ") * " + HOUR_MS
+                + " AS h FROM ${p}usage_events WHERE id > ? ORDER BY h"), r -> Database.longValue(r, "h"), afterId));
+    }
+
+    @Override
     public long count() {
         return db.read(exec -> Database.one(exec, db.sql("SELECT COUNT(*) AS n FROM ${p}usage_events"),
                 r -> Database.longValue(r, "n"))).orElse(0L);
+    }
+
+    // --- raw aggregates -----------------------------------------------------------------------------------
+
+    @Override
+    public List<EventGroup> aggregate(UsageFilter filter, Set<EventDimension> dimensions, List<Long> inputThresholds) {
+        List<EventDimension> dims = List.copyOf(new java.util.TreeSet<>(dimensions));
+        String extraCached = "CASE WHEN cached_tokens - cache_read_tokens - cache_creation_tokens > 0"
+                + " THEN cached_tokens - cache_read_tokens - cache_creation_tokens ELSE 0 END";
+        String uncached = "CASE WHEN input_tokens - (" + extraCached + ") - cache_read_tokens - cache_creation_tokens > 0"
+                + " THEN input_tokens - (" + extraCached + ") - cache_read_tokens - cache_creation_tokens ELSE 0 END";
+        String withCache = "(input_tokens + (" + extraCached + ") + cache_read_tokens + cache_creation_tokens)";
+        String inputBand = band("input_tokens", inputThresholds);
+        String cacheBand = band(withCache, inputThresholds);
+        List<String> groupExprs = new ArrayList<>();
+        StringBuilder select = new StringBuilder("SELECT ");
+        for (int i = 0; i < dims.size(); i++) {
+            select.append(dims.get(i).expression()).append(" AS d").append(i).append(", ");
+            groupExprs.add(dims.get(i).expression());
+        }
+        select.append(inputBand).append(" AS b_in, ").append(cacheBand).append(" AS b_cache, ");
+        if (!inputThresholds.isEmpty()) {
+            groupExprs.add(inputBand);
+            groupExprs.add(cacheBand);
+        }
+        select.append("COUNT(*) AS calls, SUM(CASE WHEN failed <> 0 THEN 1 ELSE 0 END) AS failures, ")
+                .append("SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, ")
+                .append("SUM(reasoning_tokens) AS reasoning_tokens, SUM(cached_tokens) AS cached_tokens, ")
+                .append("SUM(cache_read_tokens) AS cache_read_tokens, ")
+                .append("SUM(cache_creation_tokens) AS cache_creation_tokens, SUM(total_tokens) AS total_tokens, ")
+                .append("SUM(").append(extraCached).append(") AS extra_cached, ")
+                .append("SUM(").append(uncached).append(") AS uncached_input, ")
+                .append("COALESCE(SUM(latency_ms), 0) AS latency_sum, COUNT(latency_ms) AS latency_count, ")
+                .append("COALESCE(SUM(ttft_ms), 0) AS ttft_sum, COUNT(ttft_ms) AS ttft_count");
+        histogramColumns(select, "latency_ms", "lh");
+        histogramColumns(select, "ttft_ms", "th");
+        List<Object> params = new ArrayList<>();
+        String where = filterClause(filter, "timestamp_ms", params, false);
+        String sql = db.sql(select + " FROM ${p}usage_events WHERE " + where
+                + (groupExprs.isEmpty() ? "" : " GROUP BY " + String.join(", ", groupExprs)));
+        return db.read(exec -> {
+            try (Stream<DbRow> rows = exec.createQuery(sql).params(params).execute()) {
+                return rows.map(r -> {
+                    Map<EventDimension, String> keys = new java.util.EnumMap<>(EventDimension.class);
+                    for (int i = 0; i < dims.size(); i++) {
+                        Object v = Database.raw(r, "d" + i);
+                        keys.put(dims.get(i), v == null ? "" : v.toString());
+                    }
+                    long[] lh = new long[UsageTotals.BUCKETS];
+                    long[] th = new long[UsageTotals.BUCKETS];
+                    for (int i = 0; i < UsageTotals.BUCKETS; i++) {
+                        lh[i] = Database.longValue(r, "lh" + i);
+                        th[i] = Database.longValue(r, "th" + i);
+                    }
+                    return new EventGroup(keys, (int) Database.longValue(r, "b_in"),
+                            (int) Database.longValue(r, "b_cache"), Database.longValue(r, "calls"),
+                            Database.longValue(r, "failures"), Database.longValue(r, "input_tokens"),
+                            Database.longValue(r, "output_tokens"), Database.longValue(r, "reasoning_tokens"),
+                            Database.longValue(r, "cached_tokens"), Database.longValue(r, "cache_read_tokens"),
+                            Database.longValue(r, "cache_creation_tokens"), Database.longValue(r, "total_tokens"),
+                            Database.longValue(r, "extra_cached"), Database.longValue(r, "uncached_input"),
+                            Database.longValue(r, "latency_sum"), Database.longValue(r, "latency_count"), lh,
+                            Database.longValue(r, "ttft_sum"), Database.longValue(r, "ttft_count"), th);
+                }).filter(g -> g.calls() > 0).toList(); // an ungrouped aggregate over no rows yields one empty row
+            }
+        });
+    }
+
+    /** SQL for how many thresholds {@code value} exceeds (thresholds are numbers, inlined). */
+    private static String band(String value, List<Long> thresholds) {
+        if (thresholds.isEmpty()) {
+            return "0";
+        }
+        return "(" + thresholds.stream().distinct().sorted()
+                .map(t -> "CASE WHEN " + value + " > " + t.longValue() + " THEN 1 ELSE 0 END")
+                .collect(Collectors.joining(" + ")) + ")";
+    }
+
+    /** Appends one SUM per histogram bucket of {@code column} as {@code prefix0..prefixN}. */
+    private static void histogramColumns(StringBuilder select, String column, String prefix) {
+        long[] upper = UsageTotals.BUCKET_UPPER_MS;
+        for (int i = 0; i < UsageTotals.BUCKETS; i++) {
+            String cond = i == 0 ? column + " <= " + upper[0]
+                    : i == upper.length ? column + " > " + upper[i - 1]
+                    : column + " > " + upper[i - 1] + " AND " + column + " <= " + upper[i];
+            select.append(", SUM(CASE WHEN ").append(cond).append(" THEN 1 ELSE 0 END) AS ").append(prefix).append(i);
+        }
     }
 
     // --- rollups ------------------------------------------------------------------------------------------

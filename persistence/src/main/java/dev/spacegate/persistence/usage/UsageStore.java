@@ -29,6 +29,21 @@ public interface UsageStore {
     /** Totals per group from hourly rollups, sorted by key. */
     List<RollupRow> rollups(UsageFilter filter, GroupBy groupBy);
 
+    /**
+     * Sums over raw events (exact, not hour-widened) grouped by the given dimensions and by input-size band: the band
+     * of an event is how many of {@code inputThresholds} its input exceeds, once for input tokens and once for input
+     * plus cache tokens, so per-request context-tier prices can be applied to the groups. One SQL aggregate; with
+     * few dimensions the result stays small at any event count.
+     */
+    List<EventGroup> aggregate(UsageFilter filter, java.util.Set<EventDimension> dimensions,
+                               List<Long> inputThresholds);
+
+    /** The highest raw event id stored (0 when none): a cursor for derived data kept beside the store. */
+    long maxEventId();
+
+    /** Start (epoch ms, UTC) of every hour holding a raw event with an id greater than {@code afterId}, ascending. */
+    List<Long> hoursWithEventsAfter(long afterId);
+
     /** Number of raw events stored. */
     long count();
 

@@ -51,6 +51,8 @@ import dev.spacegate.server.gateway.usage.UsageRecord;
 import dev.spacegate.server.gateway.usage.UsageSink;
 import dev.spacegate.server.gateway.usage.UsageWriter;
 import dev.spacegate.server.routing.Endpoints;
+import dev.spacegate.server.routing.PathAware;
+import dev.spacegate.server.routing.WsOwner;
 import dev.spacegate.server.routing.RouteOwner;
 
 /**
@@ -65,7 +67,7 @@ import dev.spacegate.server.routing.RouteOwner;
  * curl localhost:7860/healthz
  * </pre>
  */
-public final class GatewayService implements RouteOwner, AutoCloseable {
+public final class GatewayService implements RouteOwner, WsOwner, PathAware, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GatewayService.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String USAGE_QUEUE_PATH = "/v0/management/usage-queue";
@@ -204,10 +206,16 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
                         Operation.CODEX_RESPONSES, this::admitsWebSocket));
     }
 
+    @Override
+    public boolean serves(io.helidon.http.Method method, String path) {
+        return endpoints.serves(method, path);
+    }
+
     /**
      * The listener for one WebSocket upgrade on a normalised path, or empty when the gateway has no socket
-     * there (the shape of the router's {@code WsOwner}); the listener checks the client key on upgrade.
+     * there; the listener checks the client key on upgrade.
      */
+    @Override
     public Optional<WsListener> websocket(String path, String rawQuery, Headers upgradeHeaders) {
         Supplier<WsListener> s = webSocketEndpoints().get(path);
         return s == null ? Optional.empty() : Optional.of(s.get());

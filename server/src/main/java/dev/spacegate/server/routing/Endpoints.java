@@ -74,6 +74,11 @@ public final class Endpoints {
         return allowed.isEmpty() ? new Lookup.NotFound() : new Lookup.WrongMethod(allowed);
     }
 
+    /** Whether a call with this method and normalised path has a handler here. */
+    public boolean serves(Method method, String path) {
+        return lookup(method, path) instanceof Lookup.Found;
+    }
+
     /** Declared (method, pattern) pairs, for documentation and tests. */
     public List<String> describe() {
         return entries.stream().map(e -> e.method.text() + " " + e.pattern).toList();

@@ -88,11 +88,14 @@ class ForwarderTest {
             }
         }
         assertEquals(4, arrivals.size());
+        // The upstream sends every 200 ms; a buffering hop would deliver them together (gaps ~0). One gap may
+        // shrink when a loaded machine stalls a single event, so two of the three must show the spacing.
+        List<Long> gaps = new ArrayList<>();
         for (int i = 1; i < arrivals.size(); i++) {
-            long gapMs = (arrivals.get(i) - arrivals.get(i - 1)) / 1_000_000;
-            // The upstream sends every 200 ms; a buffering hop would deliver them together (gap ~0).
-            assertTrue(gapMs >= 80 && gapMs < 1000, "gap " + i + " was " + gapMs + " ms");
+            gaps.add((arrivals.get(i) - arrivals.get(i - 1)) / 1_000_000);
         }
+        assertTrue(gaps.stream().filter(g -> g >= 100 && g < 1000).count() >= 2, "gaps in ms: " + gaps);
+        assertTrue((arrivals.get(3) - arrivals.get(0)) / 1_000_000 >= 350, "gaps in ms: " + gaps);
     }
 
     @Test

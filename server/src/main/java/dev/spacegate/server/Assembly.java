@@ -1,0 +1,183 @@
+package dev.spacegate.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spacegate.persistence.Persistence;
+import dev.spacegate.persistence.PersistenceSettings;
+import dev.spacegate.persistence.usage.UsageEvent;
+import dev.spacegate.server.config.ServerConfig;
+import dev.spacegate.server.gateway.GatewayConfig;
+import dev.spacegate.server.gateway.GatewayService;
+import dev.spacegate.server.gateway.pool.SettingsCooldownStore;
+import dev.spacegate.server.gateway.translate.Translators;
+import dev.spacegate.server.gateway.usage.UsageWriter;
+import dev.spacegate.server.manager.ManagerService;
+import dev.spacegate.server.manager.ManagerSettings;
+import dev.spacegate.server.manager.panel.PanelService;
+import dev.spacegate.server.manager.setup.ManagementKeys;
+import dev.spacegate.server.routing.Forwarder;
+import dev.spacegate.server.routing.PathAware;
+import dev.spacegate.server.routing.RouteOwner;
+import dev.spacegate.server.routing.RouteTable;
+import io.helidon.http.Method;
+
+/**
+ * Builds the parts a route profile needs and wires them together: storage, the built-in manager and gateway
+ * (or forwarders to external ones) and the panel. Every owner the route table names gets exactly one part.
+ */
+final class Assembly implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Assembly.class.getName());
+    static final String DEFAULT_GATEWAY_UPSTREAM = "http://127.0.0.1:8317";
+    static final String DEFAULT_MANAGER_UPSTREAM = "http://127.0.0.1:18317";
+
+    private final Map<String, RouteOwner> owners = new HashMap<>();
+    private Persistence ownedPersistence;
+    private ManagerService manager;
+    private GatewayService gateway;
+
+    private Assembly() {
+    }
+
+    /**
+     * @param persistence open stores to use (tests); null opens them from {@code env} when a built-in part
+     *                    needs them, and {@link #close()} closes them
+     */
+    static Assembly build(RouteTable table, ServerConfig config, Persistence persistence, Map<String, String> env) {
+        Assembly a = new Assembly();
+        try {
+            a.wire(table, config, persistence, env);
+            return a;
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
+        }
+    }
+
+    private void wire(RouteTable table, ServerConfig config, Persistence given, Map<String, String> env) {
+        boolean bundled = table.name().equals("bundled");
+        Optional<String> gatewayUrl = bundled ? config.gatewayUpstream()
+                : Optional.of(config.gatewayUpstream().orElse(DEFAULT_GATEWAY_UPSTREAM));
+        // The built-in manager also replaces CPA-Manager in front of an external CLIProxyAPI (cpa-manager).
+        Optional<String> managerUrl = table.name().equals("cpamp")
+                ? Optional.of(config.managerUpstream().orElse(DEFAULT_MANAGER_UPSTREAM)) : config.managerUpstream();
+        boolean builtinGateway = gatewayUrl.isEmpty();
+        boolean builtinManager = managerUrl.isEmpty();
+
+        Persistence storage = null;
+        if (builtinGateway || builtinManager) {
+            storage = given != null ? given : open(env);
+        }
+        if (builtinManager) {
+            manager = new ManagerService(storage, ManagerSettings.fromEnv(env), config.document(),
+                    Assembly::gatewayProblems, !builtinGateway);
+            owners.put(RouteTable.MANAGER, manager);
+        } else {
+            owners.put(RouteTable.MANAGER, forwarder(RouteTable.MANAGER, managerUrl.get(), config));
+        }
+        if (builtinGateway) {
+            ManagementKeys keys = manager != null ? manager.keys()
+                    : ManagementKeys.open(storage.settings(), ManagerSettings.fromEnv(env).managementPassword(),
+                    Clock.systemUTC());
+            JsonNode document = manager != null ? manager.liveConfig().current() : config.document();
+            Path journal = storage.options().dataDir().resolve("usage-journal");
+            try {
+                gateway = new GatewayService(document, keys::admit, usageWriter(storage),
+                        new SettingsCooldownStore(storage.settings()), journal);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the usage journal directory " + journal, e);
+            }
+            gateway.translations(Translators::find);
+            if (manager != null) {
+                manager.liveConfig().onChange(gateway::reload);
+            }
+            owners.put(RouteTable.GATEWAY, manager != null ? new GatewayOwner(gateway, manager) : gateway);
+        } else {
+            owners.put(RouteTable.GATEWAY, forwarder(RouteTable.GATEWAY, gatewayUrl.get(), config));
+        }
+        if (table.owners().contains(RouteTable.PANEL)) {
+            owners.put(RouteTable.PANEL, new PanelService(table, (method, path) -> {
+                RouteTable.Decision d = table.decide(path);
+                // Owners that cannot tell (forwarders) count as serving.
+                return !(owners.get(d.owner()) instanceof PathAware known) || known.serves(method, d.targetPath());
+            }));
+        }
+    }
+
+    private Persistence open(Map<String, String> env) {
+        ownedPersistence = Persistence.open(PersistenceSettings.fromEnv(env));
+        return ownedPersistence;
+    }
+
+    /** The gateway's validation of a whole config document, as the manager's config API reports it (422). */
+    static List<String> gatewayProblems(ObjectNode doc) {
+        try {
+            GatewayConfig.from(doc);
+            return List.of();
+        } catch (GatewayConfig.InvalidConfigException e) {
+            return e.problems();
+        }
+    }
+
+    private static UsageWriter usageWriter(Persistence storage) {
+        return records -> storage.usage().appendBatch(records.stream().map(UsageEvent::fromJson).toList());
+    }
+
+    private static Forwarder forwarder(String owner, String url, ServerConfig config) {
+        LOG.log(System.Logger.Level.INFO, owner + " paths go to the external upstream " + url);
+        return new Forwarder(owner, url, config.upstreamReadTimeout());
+    }
+
+    Map<String, RouteOwner> owners() {
+        return owners;
+    }
+
+    Optional<ManagerService> manager() {
+        return Optional.ofNullable(manager);
+    }
+
+    Optional<GatewayService> gateway() {
+        return Optional.ofNullable(gateway);
+    }
+
+    @Override
+    public void close() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (manager != null) {
+            manager.close();
+        }
+        if (ownedPersistence != null) {
+            ownedPersistence.close();
+        }
+    }
+
+    /**
+     * The gateway owner when the manager is built in: the CLIProxyAPI config subset of the management API
+     * ({@code /v0/management/config}, {@code api-keys}, ...) lives on the gateway's paths but edits the
+     * manager's live config; everything else is the gateway's.
+     */
+    private record GatewayOwner(GatewayService gateway, ManagerService manager) implements RouteOwner, PathAware {
+        @Override
+        public void serve(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res,
+                          String path) throws Exception {
+            if (!(path.startsWith("/v0/management/") && manager.configApi().serve(req, res, path))) {
+                gateway.serve(req, res, path);
+            }
+        }
+
+        @Override
+        public boolean serves(Method method, String path) {
+            return manager.configApi().serves(method, path) || gateway.serves(method, path);
+        }
+    }
+}

@@ -1,0 +1,356 @@
+package dev.spacegate.server.manager.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spacegate.server.config.ServerConfig;
+import dev.spacegate.server.manager.ApiError;
+import dev.spacegate.server.manager.Requests;
+import dev.spacegate.server.manager.setup.ManagementKeys;
+import dev.spacegate.server.routing.Endpoints;
+import dev.spacegate.server.web.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The CLIProxyAPI-compatible config subset of the management API, over {@link LiveConfig}. These paths belong to the
+ * gateway owner in the route table, so the gateway calls {@link #serve} for {@code /v0/management/*} paths it does
+ * not handle itself. Conventions (CLIProxyAPI): scalar GET {@code {"<key>": value}}; PUT/PATCH {@code {"value": x}};
+ * success {@code {"status":"ok"}}; list PUT replaces (array or {@code {"items":[...]}}), PATCH edits one entry,
+ * DELETE removes by {@code ?index=}, {@code ?value=}, {@code ?api-key=} or {@code ?name=}.
+ *
+ * <pre>
+ * curl -H "Authorization: Bearer $KEY" http://localhost:7860/v0/management/config
+ * curl -H "Authorization: Bearer $KEY" http://localhost:7860/v0/management/config.yaml
+ * curl -X PUT -H "Authorization: Bearer $KEY" --data-binary @config.yaml http://localhost:7860/v0/management/config.yaml
+ * curl -X PUT -H "Authorization: Bearer $KEY" -d '{"value":true}' http://localhost:7860/v0/management/debug
+ * curl -X PUT -H "Authorization: Bearer $KEY" -d '["sk-client-1"]' http://localhost:7860/v0/management/api-keys
+ * curl -X DELETE -H "Authorization: Bearer $KEY" "http://localhost:7860/v0/management/api-keys?index=0"
+ * curl -X PUT -H "Authorization: Bearer $KEY" -d '{"value":"fill-first"}' http://localhost:7860/v0/management/routing/strategy
+ * </pre>
+ */
+public final class ConfigApi {
+    private static final String BASE = "/v0/management";
+    /** Keys {@code GET /config} leaves out (listen address and management secrets). */
+    private static final List<String> HIDDEN = List.of("host", "port", "auth-dir", "remote-management");
+    private static final List<String> SCALARS = List.of("debug", "usage-statistics-enabled", "request-retry",
+            "max-retry-interval", "proxy-url");
+    private static final List<String> LISTS = List.of("api-keys", "gemini-api-key", "claude-api-key",
+            "codex-api-key", "openai-compatibility");
+
+    private final LiveConfig config;
+    private final ManagementKeys keys;
+    private final Endpoints endpoints;
+
+    public ConfigApi(LiveConfig config, ManagementKeys keys) {
+        this.config = config;
+        this.keys = keys;
+        Endpoints.Builder b = Endpoints.builder()
+                .get(BASE + "/config", c -> getConfig(c.res()))
+                .get(BASE + "/config.yaml", c -> getYaml(c.res()))
+                .put(BASE + "/config.yaml", c -> putYaml(c.req(), c.res()))
+                .get(BASE + "/routing/strategy", c -> getStrategy(c.res()))
+                .put(BASE + "/routing/strategy", c -> putStrategy(c.req(), c.res()))
+                .patch(BASE + "/routing/strategy", c -> putStrategy(c.req(), c.res()));
+        for (String key : SCALARS) {
+            b.get(BASE + "/" + key, c -> getScalar(c.res(), key))
+                    .put(BASE + "/" + key, c -> putScalar(c.req(), c.res(), key))
+                    .patch(BASE + "/" + key, c -> putScalar(c.req(), c.res(), key));
+        }
+        b.delete(BASE + "/proxy-url", c -> deleteKey(c.res(), "proxy-url"));
+        for (String key : LISTS) {
+            b.get(BASE + "/" + key, c -> getList(c.res(), key))
+                    .put(BASE + "/" + key, c -> putList(c.req(), c.res(), key))
+                    .patch(BASE + "/" + key, c -> patchList(c.req(), c.res(), key))
+                    .delete(BASE + "/" + key, c -> deleteFromList(c.req(), c.res(), key));
+        }
+        this.endpoints = b.build();
+    }
+
+    /** The routes, for documentation and tests. */
+    /** Whether this API has a handler for the call (the panel asks before showing a page). */
+    public boolean serves(io.helidon.http.Method method, String path) {
+        return endpoints.serves(method, path);
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    /**
+     * Serves one of the config paths (checking the management key first).
+     *
+     * @param path the normalised request path, e.g. {@code /v0/management/debug}
+     * @return false when the path is not one of the config paths (the caller answers it), true when answered
+     */
+    public boolean serve(ServerRequest req, ServerResponse res, String path) throws Exception {
+        Method method = req.prologue().method();
+        Endpoints.Lookup lookup = endpoints.lookup(method, path);
+        if (lookup instanceof Endpoints.Lookup.NotFound) {
+            return false;
+        }
+        if (!keys.admit(req, res)) {
+            return true;
+        }
+        try {
+            switch (lookup) {
+                case Endpoints.Lookup.Found f -> f.handler().handle(new Endpoints.Call(req, res, path, f.params()));
+                case Endpoints.Lookup.WrongMethod w -> {
+                    res.header(HeaderNames.ALLOW, String.join(", ", w.allowed().stream().map(Method::text)
+                            .distinct().toList()));
+                    ApiError.send(res, 405, "method_not_allowed", "method " + method.text() + " is not allowed on "
+                            + path);
+                }
+                case Endpoints.Lookup.NotFound n -> {
+                    return false;
+                }
+            }
+        } catch (ApiError.Failure f) {
+            ApiError.send(res, f.status(), f.code(), f.getMessage());
+        }
+        return true;
+    }
+
+    /** {@code GET /v0/management/config}: the document as JSON, listen address and management secrets left out. */
+    private void getConfig(ServerResponse res) {
+        ObjectNode doc = config.current();
+        HIDDEN.forEach(doc::remove);
+        Json.send(res, 200, doc);
+    }
+
+    /** {@code GET /v0/management/config.yaml}: the document as YAML. */
+    private void getYaml(ServerResponse res) {
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "application/yaml; charset=utf-8");
+        res.send(config.yaml().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code PUT /v0/management/config.yaml}: replaces the document; 422 {@code invalid_config} when unusable. */
+    private void putYaml(ServerRequest req, ServerResponse res) {
+        String text = req.content().hasEntity() ? req.content().as(String.class) : "";
+        ObjectNode doc;
+        try {
+            doc = ServerConfig.parseYaml(text);
+        } catch (ServerConfig.InvalidConfigException e) {
+            throw new ApiError.Failure(422, "invalid_config", e.getMessage());
+        }
+        config.replace(doc);
+        ObjectNode ok = Json.MAPPER.createObjectNode().put("ok", true);
+        ok.putArray("changed").add("config");
+        Json.send(res, 200, ok);
+    }
+
+    /** {@code GET /v0/management/<key>}: {@code {"<key>": value}}. */
+    private void getScalar(ServerResponse res, String key) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        JsonNode v = config.current().get(key);
+        out.set(key, v == null ? defaultOf(key) : v);
+        Json.send(res, 200, out);
+    }
+
+    private static JsonNode defaultOf(String key) {
+        return switch (ConfigShape.KEYS.get(key)) {
+            case BOOL -> Json.MAPPER.getNodeFactory().booleanNode(false);
+            case INT -> Json.MAPPER.getNodeFactory().numberNode(0);
+            default -> Json.MAPPER.getNodeFactory().textNode("");
+        };
+    }
+
+    /** {@code PUT|PATCH /v0/management/<key>} with {@code {"value": x}}. */
+    private void putScalar(ServerRequest req, ServerResponse res, String key) {
+        JsonNode value = valueOf(Requests.json(req));
+        config.update(doc -> doc.set(key, value));
+        ok(res);
+    }
+
+    /** {@code DELETE /v0/management/<key>}: removes the key (back to the default). */
+    private void deleteKey(ServerResponse res, String key) {
+        config.update(doc -> doc.remove(key));
+        ok(res);
+    }
+
+    /** {@code GET /v0/management/routing/strategy}: {@code {"strategy": "round-robin"}}. */
+    private void getStrategy(ServerResponse res) {
+        JsonNode v = LiveConfig.at(config.current(), "routing.strategy");
+        Json.send(res, 200, Json.MAPPER.createObjectNode().put("strategy",
+                ConfigShape.normalizeStrategy(v.isTextual() ? v.asText() : "")));
+    }
+
+    /** {@code PUT|PATCH /v0/management/routing/strategy} with {@code {"value": "fill-first"}} (aliases accepted). */
+    private void putStrategy(ServerRequest req, ServerResponse res) {
+        JsonNode body = Requests.json(req);
+        JsonNode v = body.has("strategy") ? body.get("strategy") : valueOf(body);
+        String strategy = ConfigShape.normalizeStrategy(v.asText(""));
+        if (!ConfigShape.STRATEGIES.contains(strategy)) {
+            throw new ApiError.Failure(422, "invalid_config", "routing.strategy must be one of "
+                    + String.join(", ", ConfigShape.STRATEGIES));
+        }
+        config.update(doc -> {
+            JsonNode routing = doc.get("routing");
+            ObjectNode r = routing instanceof ObjectNode o ? o : doc.putObject("routing");
+            r.put("strategy", strategy);
+        });
+        Json.send(res, 200, Json.MAPPER.createObjectNode().put("status", "ok").put("strategy", strategy));
+    }
+
+    /** {@code GET /v0/management/<list>}: {@code {"<list>": [...]}}. */
+    private void getList(ServerResponse res, String key) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        JsonNode v = config.current().get(key);
+        out.set(key, v instanceof ArrayNode ? v : Json.MAPPER.createArrayNode());
+        Json.send(res, 200, out);
+    }
+
+    /** {@code PUT /v0/management/<list>}: replaces the list (a JSON array or {@code {"items":[...]}}). */
+    private void putList(ServerRequest req, ServerResponse res, String key) {
+        JsonNode body = Requests.json(req);
+        JsonNode items = body.isArray() ? body : body.get("items");
+        if (!(items instanceof ArrayNode array)) {
+            throw new ApiError.Failure(400, "invalid_request", "body must be a JSON array or {\"items\":[...]}");
+        }
+        config.update(doc -> doc.set(key, normalizeList(key, array)));
+        ok(res);
+    }
+
+    /**
+     * {@code PATCH /v0/management/<list>}: {@code {"index":n,"value":v}} replaces entry n, {@code {"old":a,"new":b}}
+     * replaces a string entry, {@code {"match":{...},"value":{...}}} merges into the first entry matching all fields
+     * of {@code match}.
+     */
+    private void patchList(ServerRequest req, ServerResponse res, String key) {
+        JsonNode body = Requests.json(req);
+        config.update(doc -> {
+            ArrayNode list = listOf(doc, key);
+            if (body.has("index")) {
+                int i = body.get("index").asInt(-1);
+                if (i < 0 || i >= list.size()) {
+                    throw new ApiError.Failure(404, "not_found", "no entry at index " + body.get("index"));
+                }
+                JsonNode v = body.get("value");
+                if (v != null && v.isObject() && list.get(i).isObject()) {
+                    ((ObjectNode) list.get(i)).setAll((ObjectNode) v);
+                } else {
+                    list.set(i, v);
+                }
+            } else if (body.has("old") && body.has("new")) {
+                int i = indexOf(list, body.get("old"));
+                if (i < 0) {
+                    throw new ApiError.Failure(404, "not_found", "no such entry");
+                }
+                list.set(i, body.get("new"));
+            } else if (body.has("match") && body.path("value").isObject()) {
+                int i = indexMatching(list, body.get("match"));
+                if (i < 0) {
+                    throw new ApiError.Failure(404, "not_found", "no entry matches");
+                }
+                ((ObjectNode) list.get(i)).setAll((ObjectNode) body.get("value"));
+            } else {
+                throw new ApiError.Failure(400, "invalid_request",
+                        "body must be {\"index\",\"value\"}, {\"old\",\"new\"} or {\"match\",\"value\"}");
+            }
+            doc.set(key, normalizeList(key, list));
+        });
+        ok(res);
+    }
+
+    /** {@code DELETE /v0/management/<list>?index=n|value=v|api-key=k[&base-url=u]|name=n}. */
+    private void deleteFromList(ServerRequest req, ServerResponse res, String key) {
+        Optional<Long> index = Requests.longParam(req, "index");
+        Optional<String> value = Requests.param(req, "value");
+        Optional<String> apiKey = Requests.param(req, "api-key");
+        Optional<String> baseUrl = Requests.param(req, "base-url");
+        Optional<String> name = Requests.param(req, "name");
+        if (index.isEmpty() && value.isEmpty() && apiKey.isEmpty() && name.isEmpty()) {
+            throw new ApiError.Failure(400, "invalid_request", "say which entry: ?index=, ?value=, ?api-key= or ?name=");
+        }
+        config.update(doc -> {
+            ArrayNode list = listOf(doc, key);
+            int found = -1;
+            if (index.isPresent()) {
+                found = index.get() >= 0 && index.get() < list.size() ? index.get().intValue() : -1;
+            } else if (value.isPresent()) {
+                found = indexOf(list, Json.MAPPER.getNodeFactory().textNode(value.get()));
+            } else {
+                for (int i = 0; i < list.size() && found < 0; i++) {
+                    JsonNode e = list.get(i);
+                    boolean hit = name.isPresent() ? name.get().equals(e.path("name").asText())
+                            : apiKey.get().equals(e.path("api-key").asText())
+                                    && baseUrl.map(u -> u.equals(e.path("base-url").asText())).orElse(true);
+                    if (hit) {
+                        found = i;
+                    }
+                }
+            }
+            if (found < 0) {
+                throw new ApiError.Failure(404, "not_found", "no such entry in " + key);
+            }
+            list.remove(found);
+            doc.set(key, list);
+        });
+        ok(res);
+    }
+
+    /** Client keys are trimmed and de-duplicated (as CLIProxyAPI); other lists are kept as given. */
+    private static ArrayNode normalizeList(String key, ArrayNode list) {
+        if (!key.equals("api-keys")) {
+            return list;
+        }
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        for (JsonNode n : list) {
+            if (!n.isTextual()) {
+                out.add(n); // left for validation to reject
+            } else if (!n.asText().isBlank() && seen.add(n.asText().trim())) {
+                out.add(n.asText().trim());
+            }
+        }
+        return out;
+    }
+
+    private static ArrayNode listOf(ObjectNode doc, String key) {
+        JsonNode v = doc.get(key);
+        return v instanceof ArrayNode a ? a : Json.MAPPER.createArrayNode();
+    }
+
+    private static int indexOf(ArrayNode list, JsonNode value) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).equals(value)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexMatching(ArrayNode list, JsonNode match) {
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode e = list.get(i);
+            boolean all = e.isObject();
+            for (var it = match.fields(); all && it.hasNext();) {
+                var f = it.next();
+                all = f.getValue().equals(e.get(f.getKey()));
+            }
+            if (all) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static JsonNode valueOf(JsonNode body) {
+        if (!body.has("value")) {
+            throw new ApiError.Failure(400, "invalid_request", "body must be {\"value\": ...}");
+        }
+        return body.get("value");
+    }
+
+    private static void ok(ServerResponse res) {
+        Json.send(res, 200, Json.MAPPER.createObjectNode().put("status", "ok"));
+    }
+}

@@ -1,0 +1,418 @@
+package dev.spacegate.server.manager.usage;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spacegate.persistence.usage.EventDimension;
+import dev.spacegate.persistence.usage.EventGroup;
+import dev.spacegate.persistence.usage.UsageEvent;
+import dev.spacegate.persistence.usage.UsageFilter;
+import dev.spacegate.persistence.usage.UsagePage;
+import dev.spacegate.persistence.usage.UsageQuery;
+import dev.spacegate.persistence.usage.UsageStore;
+import dev.spacegate.server.manager.ApiError;
+import dev.spacegate.server.manager.prices.CostRules;
+import dev.spacegate.server.manager.prices.ModelPrice;
+import dev.spacegate.server.manager.prices.PriceTable;
+import dev.spacegate.server.web.Json;
+
+/**
+ * Dashboard and analytics straight from the usage store: one SQL aggregate per breakdown (run in parallel), priced
+ * per group with the current price table, so nothing depends on a lossy queue or a separate rollup worker.
+ */
+public final class Analytics {
+    private static final long HOUR_MS = 3_600_000L;
+    /** Dimensions every priced aggregate needs (price lookup and cache mode). */
+    private static final Set<EventDimension> PRICING = EnumSet.of(EventDimension.MODEL, EventDimension.RESOLVED_MODEL,
+            EventDimension.PROVIDER);
+
+    private final UsageStore usage;
+    private final HourlyGroups hourly;
+    private final PriceTable prices;
+    private final Aliases aliases;
+
+    public Analytics(UsageStore usage, HourlyGroups hourly, PriceTable prices, Aliases aliases) {
+        this.usage = usage;
+        this.hourly = hourly;
+        this.prices = prices;
+        this.aliases = aliases;
+    }
+
+    /** Groups of one breakdown with their cost. */
+    private record Priced(EventGroup group, double cost) {
+    }
+
+    /** The price table and thresholds of one request (read once; prices may change between requests). */
+    private final class Pricing {
+        final Map<String, ModelPrice> table = prices.effective();
+        final List<Long> thresholds = PriceTable.thresholds(table);
+        /** Concurrent: the blocks of one analytics request are aggregated in parallel. */
+        final Map<String, Optional<ModelPrice>> memo = new java.util.concurrent.ConcurrentHashMap<>();
+
+        double cost(EventGroup g) {
+            String resolved = g.key(EventDimension.RESOLVED_MODEL);
+            String model = g.key(EventDimension.MODEL);
+            Optional<ModelPrice> p = memo.computeIfAbsent(resolved + "\u0000" + model,
+                    k -> PriceTable.lookup(table, resolved, model));
+            return CostRules.cost(g, p.orElse(null), thresholds);
+        }
+    }
+
+    private List<Priced> priced(Pricing pricing, UsageFilter filter, Set<EventDimension> extra,
+                                Predicate<EventGroup> keep) {
+        Set<EventDimension> dims = EnumSet.copyOf(PRICING);
+        dims.addAll(extra);
+        List<Priced> out = new ArrayList<>();
+        for (EventGroup g : hourly.groups(filter, dims, pricing.thresholds)) {
+            if (keep.test(g)) {
+                out.add(new Priced(g, pricing.cost(g)));
+            }
+        }
+        return out;
+    }
+
+    /** Merges priced groups by a key into stats, keeping first-seen order of keys sorted by the key text. */
+    private static Map<String, Stats> by(List<Priced> groups, Function<EventGroup, String> key) {
+        Map<String, Stats> out = new TreeMap<>();
+        for (Priced p : groups) {
+            out.computeIfAbsent(key.apply(p.group()), k -> new Stats()).add(p.group(), p.cost());
+        }
+        return out;
+    }
+
+    private static Stats total(List<Priced> groups) {
+        Stats s = new Stats();
+        groups.forEach(p -> s.add(p.group(), p.cost()));
+        return s;
+    }
+
+    // --- dashboard -----------------------------------------------------------------------------------------
+
+    /** {@code GET /v0/management/dashboard/summary}: today's figures, the last 30 minutes and recent failures. */
+    public ObjectNode dashboard(long todayStartMs, long nowMs, int topModels, int recentFailures,
+                                ExecutorService pool) {
+        if (todayStartMs <= 0) {
+            throw new ApiError.Failure(400, "invalid_request", "today_start_ms is required (epoch ms of local midnight)");
+        }
+        if (nowMs <= todayStartMs) {
+            throw new ApiError.Failure(400, "invalid_request", "now_ms must be after today_start_ms");
+        }
+        Pricing pricing = new Pricing();
+        UsageFilter today = UsageFilter.between(Instant.ofEpochMilli(todayStartMs), Instant.ofEpochMilli(nowMs + 1));
+        long rollingFrom = Math.max(todayStartMs, nowMs - 30 * 60_000L);
+        // the four reads are independent: run them side by side
+        Future<List<Priced>> groupsF = pool.submit(() -> priced(pricing, today,
+                EnumSet.of(EventDimension.AUTH_INDEX, EventDimension.FAIL_STATUS), g -> true));
+        Future<List<EventGroup>> rollingF = pool.submit(() -> usage.aggregate(UsageFilter.between(
+                Instant.ofEpochMilli(nowMs - 30 * 60_000L), Instant.ofEpochMilli(nowMs + 1)), Set.of(), List.of()));
+        Future<List<EventGroup>> byHourF = pool.submit(() -> hourly.groups(today,
+                EnumSet.of(EventDimension.HOUR, EventDimension.FAIL_STATUS), pricing.thresholds));
+        java.util.concurrent.atomic.AtomicBoolean noFailures = new java.util.concurrent.atomic.AtomicBoolean();
+        Future<ArrayNode> failuresF = pool.submit(() -> recentFailures(today, recentFailures, noFailures::get));
+        List<Priced> groups = await(groupsF);
+        List<EventGroup> rolling = await(rollingF);
+        List<EventGroup> byHour = await(byHourF);
+
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("generated_at_ms", System.currentTimeMillis());
+        out.putObject("window").put("today_start_ms", todayStartMs).put("now_ms", nowMs)
+                .put("rolling_30m_start_ms", nowMs - 30 * 60_000L);
+        Stats all = total(groups);
+        ObjectNode t = all.write(out.putObject("today"));
+        long zero = groups.stream().filter(p -> p.group().totalTokens() == 0)
+                .mapToLong(p -> p.group().calls()).sum();
+        t.put("zero_token_calls", zero);
+
+        long rollCalls = rolling.stream().mapToLong(EventGroup::calls).sum();
+        long rollTokens = rolling.stream().mapToLong(EventGroup::totalTokens).sum();
+        double minutes = Math.max(1, (nowMs - rollingFrom) / 60_000.0);
+        out.putObject("rolling_30m").put("rpm", Stats.round(rollCalls / 30.0)).put("tpm", Stats.round(rollTokens / 30.0))
+                .put("total_calls", rollCalls).put("total_tokens", rollTokens).put("minutes", Stats.round(minutes));
+
+        Map<String, Stats> models = by(groups, g -> g.key(EventDimension.MODEL));
+        List<Map.Entry<String, Stats>> ranked = new ArrayList<>(models.entrySet());
+        ranked.sort(Comparator.comparingLong((Map.Entry<String, Stats> e) -> e.getValue().calls).reversed()
+                .thenComparing(Map.Entry::getKey));
+        ArrayNode top = out.putArray("top_models_today");
+        ranked.stream().limit(topModels).forEach(e -> top.addObject().put("model", e.getKey())
+                .put("calls", e.getValue().calls).put("tokens", e.getValue().total)
+                .put("cost", Stats.round(e.getValue().cost))
+                .put("success_rate", Stats.round((double) (e.getValue().calls - e.getValue().failures)
+                        / Math.max(1, e.getValue().calls))));
+        ranked.sort(Comparator.comparingDouble((Map.Entry<String, Stats> e) -> e.getValue().cost).reversed()
+                .thenComparing(Map.Entry::getKey));
+        ArrayNode costRank = out.putArray("model_cost_rank");
+        ranked.forEach(e -> costRank.addObject().put("model", e.getKey()).put("calls", e.getValue().calls)
+                .put("tokens", e.getValue().total).put("cost", Stats.round(e.getValue().cost))
+                .put("cost_share", all.cost == 0 ? 0 : Stats.round(e.getValue().cost / all.cost)));
+
+        ArrayNode timeline = out.putArray("traffic_timeline");
+        Map<Long, long[]> hours = new TreeMap<>();
+        for (EventGroup g : byHour) {
+            long[] h = hours.computeIfAbsent(Long.parseLong(g.key(EventDimension.HOUR)), k -> new long[3]);
+            h[0] += g.calls();
+            h[1] += g.totalTokens();
+            h[2] += g.failures();
+        }
+        hours.forEach((bucket, h) -> timeline.addObject().put("bucket_ms", bucket).put("calls", h[0])
+                .put("tokens", h[1]).put("success", h[0] - h[2]).put("failure", h[2])
+                .put("calls_share", all.calls == 0 ? 0 : Stats.round((double) h[0] / all.calls))
+                .put("tokens_share", all.total == 0 ? 0 : Stats.round((double) h[1] / all.total))
+                .put("failure_rate", h[0] == 0 ? 0 : Stats.round((double) h[2] / h[0])));
+
+        ArrayNode mix = out.putArray("token_mix");
+        long[] parts = {all.input, all.output, all.cached + all.cacheRead + all.cacheCreation, all.reasoning};
+        String[] names = {"input", "output", "cached", "reasoning"};
+        long mixTotal = parts[0] + parts[1] + parts[2] + parts[3];
+        for (int i = 0; i < 4; i++) {
+            mix.addObject().put("key", names[i]).put("tokens", parts[i])
+                    .put("share", mixTotal == 0 ? 0 : Stats.round((double) parts[i] / mixTotal));
+        }
+
+        ArrayNode channels = out.putArray("channel_health");
+        by(groups, g -> g.key(EventDimension.AUTH_INDEX)).forEach((idx, s) -> channels.addObject()
+                .put("auth_index", idx).put("calls", s.calls).put("failures", s.failures)
+                .put("failure_rate", s.calls == 0 ? 0 : Stats.round((double) s.failures / s.calls))
+                .put("success_rate", s.calls == 0 ? 0 : Stats.round((double) (s.calls - s.failures) / s.calls))
+                .put("tokens", s.total).put("cost", Stats.round(s.cost))
+                .put("average_latency_ms", s.latencyCount == 0 ? 0 : Stats.round((double) s.latencySum / s.latencyCount))
+                .put("tone", s.calls == 0 ? "idle" : s.failures * 10 > s.calls ? "bad" : s.failures > 0 ? "warn" : "good"));
+        out.set("failure_sources", failuresByStatus(groups));
+        if (all.failures == 0) {
+            noFailures.set(true); // nothing to find: stop paging through raw events
+            out.putArray("recent_failures");
+        } else {
+            out.set("recent_failures", await(failuresF));
+        }
+        return out;
+    }
+
+    private static ArrayNode failuresByStatus(List<Priced> groups) {
+        Map<String, Long> byStatus = new TreeMap<>();
+        for (Priced p : groups) {
+            String status = p.group().key(EventDimension.FAIL_STATUS);
+            if (!status.isEmpty()) {
+                byStatus.merge(status, p.group().calls(), Long::sum);
+            }
+        }
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        byStatus.forEach((status, n) -> arr.addObject().put("status_code", Integer.parseInt(status)).put("calls", n));
+        return arr;
+    }
+
+    /** The latest failed events (newest first), reading at most a few pages of raw events. */
+    private ArrayNode recentFailures(UsageFilter window, int limit, java.util.function.BooleanSupplier stop) {
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        if (limit <= 0) {
+            return arr;
+        }
+        UsageQuery q = UsageQuery.first(window, 250);
+        for (int page = 0; page < 40 && arr.size() < limit && !stop.getAsBoolean(); page++) {
+            UsagePage p = usage.query(q);
+            for (UsageEvent e : p.events()) {
+                if (e.failed() && arr.size() < limit) {
+                    arr.add(failureRow(e));
+                }
+            }
+            if (p.nextCursor().isEmpty()) {
+                break;
+            }
+            q = q.after(p.nextCursor().get());
+        }
+        return arr;
+    }
+
+    private static ObjectNode failureRow(UsageEvent e) {
+        ObjectNode o = Json.MAPPER.createObjectNode().put("timestamp_ms", e.timestampMs()).put("model", e.model());
+        o.put("api_key_hash", e.apiKeyHash()).put("source", e.source()).put("source_hash", e.sourceHash())
+                .put("auth_index", e.authIndex()).put("provider", e.provider()).put("endpoint", e.endpoint());
+        if (e.latencyMs() != null) {
+            o.put("duration_ms", e.latencyMs());
+        }
+        if (e.failStatusCode() != null) {
+            o.put("fail_status_code", e.failStatusCode());
+        }
+        o.put("fail_summary", e.failSummary());
+        return o;
+    }
+
+    // --- analytics -----------------------------------------------------------------------------------------
+
+    /** The blocks {@code POST /v0/management/monitoring/analytics} can return; all when {@code include} is absent. */
+    private static final List<String> BLOCKS = List.of("summary", "timeline", "model_stats", "provider_stats",
+            "credential_stats", "api_key_stats", "failure_sources");
+
+    /** {@code POST /v0/management/monitoring/analytics}. */
+    public ObjectNode analytics(JsonNode body, ExecutorService pool) {
+        long from = body.path("from_ms").asLong(0);
+        long to = body.path("to_ms").asLong(0);
+        if (from <= 0 || to <= 0 || from >= to) {
+            throw new ApiError.Failure(400, "invalid_request", "from_ms and to_ms are required and from_ms < to_ms");
+        }
+        JsonNode filters = body.path("filters");
+        Map<EventDimension, Set<String>> wanted = new LinkedHashMap<>();
+        addFilter(wanted, filters, "models", EventDimension.MODEL);
+        addFilter(wanted, filters, "providers", EventDimension.PROVIDER);
+        addFilter(wanted, filters, "auth_indices", EventDimension.AUTH_INDEX);
+        addFilter(wanted, filters, "api_key_hashes", EventDimension.API_KEY);
+        boolean failedOnly = filters.path("failed_only").asBoolean(false);
+        boolean includeFailed = filters.path("include_failed").asBoolean(true);
+        UsageFilter filter = UsageFilter.between(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to));
+        // a single value goes to SQL (index use); several are filtered on the groups
+        for (Map.Entry<EventDimension, Set<String>> w : wanted.entrySet()) {
+            if (w.getValue().size() == 1) {
+                String v = w.getValue().iterator().next();
+                filter = switch (w.getKey()) {
+                    case MODEL -> filter.withModel(v);
+                    case PROVIDER -> filter.withProvider(v);
+                    case AUTH_INDEX -> filter.withAuthIndex(v);
+                    default -> filter.withApiKeyHash(v);
+                };
+            }
+        }
+        Set<EventDimension> filterDims = EnumSet.noneOf(EventDimension.class);
+        wanted.forEach((d, v) -> {
+            if (v.size() > 1) {
+                filterDims.add(d);
+            }
+        });
+        if (failedOnly || !includeFailed) {
+            filterDims.add(EventDimension.FAIL_STATUS);
+        }
+        Predicate<EventGroup> keep = g -> {
+            for (EventDimension d : filterDims) {
+                if (d == EventDimension.FAIL_STATUS) {
+                    boolean failed = !g.key(d).isEmpty();
+                    if ((failedOnly && !failed) || (!includeFailed && failed)) {
+                        return false;
+                    }
+                } else if (!wanted.get(d).contains(g.key(d))) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        String granularity = body.path("include").path("granularity").asText(
+                body.path("granularity").asText(to - from <= 24 * HOUR_MS ? "hour" : "day"));
+        if (!granularity.equals("hour") && !granularity.equals("day")) {
+            throw new ApiError.Failure(400, "invalid_request", "granularity must be hour or day");
+        }
+        JsonNode include = body.path("include");
+        List<String> blocks = BLOCKS.stream().filter(b -> !include.isObject() || include.path(b).asBoolean(false))
+                .toList();
+
+        Pricing pricing = new Pricing();
+        UsageFilter f = filter;
+        Map<String, Future<List<Priced>>> runs = new LinkedHashMap<>();
+        for (String block : blocks) {
+            Set<EventDimension> dims = EnumSet.copyOf(filterDims.isEmpty() ? EnumSet.of(EventDimension.MODEL)
+                    : filterDims);
+            switch (block) {
+                case "timeline" -> dims.add(granularity.equals("hour") ? EventDimension.HOUR : EventDimension.DAY);
+                case "credential_stats" -> {
+                    dims.add(EventDimension.AUTH_INDEX);
+                    dims.add(EventDimension.AUTH_ID);
+                }
+                case "api_key_stats" -> dims.add(EventDimension.API_KEY);
+                case "failure_sources" -> dims.add(EventDimension.FAIL_STATUS);
+                default -> { }
+            }
+            runs.put(block, pool.submit(() -> priced(pricing, f, dims, keep)));
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("generated_at_ms", System.currentTimeMillis());
+        out.put("granularity", granularity);
+        out.putObject("window").put("from_ms", from).put("to_ms", to);
+        Map<String, Aliases.Alias> names = blocks.contains("api_key_stats") ? aliases.all() : Map.of();
+        for (Map.Entry<String, Future<List<Priced>>> run : runs.entrySet()) {
+            List<Priced> groups = await(run.getValue());
+            switch (run.getKey()) {
+                case "summary" -> {
+                    ObjectNode s = total(groups).write(out.putObject("summary"));
+                    s.put("zero_token_calls", groups.stream().filter(p -> p.group().totalTokens() == 0)
+                            .mapToLong(p -> p.group().calls()).sum());
+                }
+                case "timeline" -> {
+                    EventDimension d = granularity.equals("hour") ? EventDimension.HOUR : EventDimension.DAY;
+                    ArrayNode arr = out.putArray("timeline");
+                    Map<Long, Stats> buckets = new TreeMap<>();
+                    groups.forEach(p -> buckets.computeIfAbsent(Long.parseLong(p.group().key(d)), k -> new Stats())
+                            .add(p.group(), p.cost()));
+                    buckets.forEach((b, s) -> s.write(arr.addObject().put("bucket_ms", b)));
+                }
+                case "model_stats" -> list(out.putArray("model_stats"), by(groups, g -> g.key(EventDimension.MODEL)),
+                        (o, k) -> o.put("model", k));
+                case "provider_stats" -> list(out.putArray("provider_stats"),
+                        by(groups, g -> g.key(EventDimension.PROVIDER)), (o, k) -> o.put("provider", k));
+                case "credential_stats" -> list(out.putArray("credential_stats"),
+                        by(groups, g -> g.key(EventDimension.AUTH_INDEX) + "\u0000" + g.key(EventDimension.AUTH_ID)),
+                        (o, k) -> o.put("auth_index", k.substring(0, k.indexOf('\u0000')))
+                                .put("auth_file", k.substring(k.indexOf('\u0000') + 1)));
+                case "api_key_stats" -> list(out.putArray("api_key_stats"),
+                        by(groups, g -> g.key(EventDimension.API_KEY)), (o, k) -> o.put("api_key_hash", k)
+                                .put("alias", names.containsKey(k) ? names.get(k).alias() : ""));
+                case "failure_sources" -> out.set("failure_sources", failuresByStatus(groups));
+                default -> { }
+            }
+        }
+        return out;
+    }
+
+    private static void list(ArrayNode arr, Map<String, Stats> stats,
+                             java.util.function.BiConsumer<ObjectNode, String> label) {
+        List<Map.Entry<String, Stats>> rows = new ArrayList<>(stats.entrySet());
+        rows.sort(Comparator.comparingLong((Map.Entry<String, Stats> e) -> e.getValue().calls).reversed()
+                .thenComparing(Map.Entry::getKey));
+        for (Map.Entry<String, Stats> e : rows) {
+            ObjectNode o = arr.addObject();
+            label.accept(o, e.getKey());
+            e.getValue().write(o);
+        }
+    }
+
+    private static void addFilter(Map<EventDimension, Set<String>> wanted, JsonNode filters, String field,
+                                  EventDimension d) {
+        JsonNode v = filters.path(field);
+        if (v.isArray() && !v.isEmpty()) {
+            Set<String> values = new java.util.HashSet<>();
+            v.forEach(n -> values.add(n.asText()));
+            wanted.put(d, values);
+        }
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** A pool for the parallel aggregates of one analytics request. */
+    public static ExecutorService newPool() {
+        return Executors.newVirtualThreadPerTaskExecutor();
+    }
+}

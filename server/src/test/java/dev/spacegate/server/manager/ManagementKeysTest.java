@@ -1,0 +1,89 @@
+package dev.spacegate.server.manager;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.spacegate.persistence.Persistence;
+import dev.spacegate.persistence.PersistenceSettings;
+import dev.spacegate.server.manager.setup.ManagementKeys;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The management key's life: generated once and printed once, stored only as a salted hash, env rotation. */
+class ManagementKeysTest {
+    Path dir;
+    Persistence p;
+
+    @BeforeEach
+    void open() throws Exception {
+        dir = Files.createTempDirectory("sg-keys-");
+        p = Persistence.open(PersistenceSettings.fromEnv(java.util.Map.of("DATA_DIR", dir.toString(),
+                "DATA_KEY", ManagerHarness.DATA_KEY)));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        p.close();
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    private String captureStdout(Runnable r) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void generatedOnceShownOnceStoredAsSaltedHash() {
+        ManagementKeys[] first = new ManagementKeys[1];
+        String out = captureStdout(() -> first[0] = ManagementKeys.open(p.settings(), Optional.empty(),
+                Clock.systemUTC()));
+        Matcher m = Pattern.compile("(sgm_[A-Za-z0-9]{32})").matcher(out);
+        assertTrue(m.find(), "the generated key is printed once");
+        String key = m.group(1);
+        assertTrue(first[0].verify(key));
+        assertFalse(first[0].verify(key + "x"));
+        assertFalse(first[0].verify(""));
+        String stored = p.settings().get(ManagementKeys.SETTINGS_KEY).orElseThrow().value().toString();
+        assertFalse(stored.contains(key.substring(4)), "only a hash is stored");
+        assertTrue(stored.contains("salt") && stored.contains("keyHash"));
+
+        String second = captureStdout(() -> assertTrue(ManagementKeys.open(p.settings(), Optional.empty(),
+                Clock.systemUTC()).verify(key), "a restart keeps the key"));
+        assertEquals("", second, "never printed again");
+    }
+
+    @Test
+    void managementPasswordIsTheKeyAndChangingItRotates() {
+        ManagementKeys a = ManagementKeys.open(p.settings(), Optional.of("first-password-not-secret"),
+                Clock.systemUTC());
+        assertTrue(a.verify("first-password-not-secret"));
+        ManagementKeys b = ManagementKeys.open(p.settings(), Optional.of("second-password-not-secret"),
+                Clock.systemUTC());
+        assertTrue(b.verify("second-password-not-secret"));
+        assertFalse(b.verify("first-password-not-secret"));
+        assertFalse(p.settings().get(ManagementKeys.SETTINGS_KEY).orElseThrow().value().toString()
+                .contains("second-password"));
+        assertTrue(ManagementKeys.generate().matches("sgm_[A-Za-z0-9]{32}"));
+    }
+}
