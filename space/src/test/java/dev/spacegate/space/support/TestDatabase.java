@@ -1,6 +1,9 @@
 package dev.spacegate.space.support;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -27,21 +30,30 @@ public record TestDatabase(String jdbcUrl, String schema) {
     }
 
     /**
-     * A {@code postgres://user:password@host:port/db?sslmode=disable} DSN for this database. The local server
-     * trusts loopback, so {@code password} only has to be a recognisable fake (the tests grep output for it).
+     * A {@code postgres://user:password@host:port/db?sslmode=disable} DSN for this database, the form providers print.
+     * The password is {@code PG_TEST_URL}'s when it has one (CI's PostgreSQL service), else {@code fakePassword}: the
+     * local server trusts loopback, so it only has to be recognisable (the tests grep output for it).
      */
-    public String dsn(String password) {
+    public String dsn(String fakePassword) {
         URI u = URI.create(jdbcUrl.substring("jdbc:".length()));
         String user = "postgres";
-        if (u.getQuery() != null) {
-            for (String kv : u.getQuery().split("&")) {
+        String password = fakePassword;
+        if (u.getRawQuery() != null) {
+            for (String kv : u.getRawQuery().split("&")) {
                 if (kv.startsWith("user=")) {
-                    user = kv.substring(5);
+                    user = URLDecoder.decode(kv.substring(5), StandardCharsets.UTF_8);
+                } else if (kv.startsWith("password=")) {
+                    password = URLDecoder.decode(kv.substring(9), StandardCharsets.UTF_8);
                 }
             }
         }
         int port = u.getPort() < 0 ? 5432 : u.getPort();
-        return "postgres://" + user + ":" + password + "@" + u.getHost() + ":" + port + u.getPath() + "?sslmode=disable";
+        return "postgres://" + encode(user) + ":" + encode(password) + "@" + u.getHost() + ":" + port + u.getPath()
+                + "?sslmode=disable";
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Number of tables in the schema. */
