@@ -14,7 +14,9 @@ import dev.spacegate.space.support.FakeHub;
 import dev.spacegate.space.support.GitHttpServer;
 import dev.spacegate.space.support.LocalRegistry;
 import dev.spacegate.space.support.Processes;
-import dev.spacegate.space.support.StandInServer;
+import dev.spacegate.space.support.ServerBuild;
+import dev.spacegate.space.support.SpaceContainers;
+import dev.spacegate.space.support.TestDatabase;
 import dev.spacegate.space.support.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,19 +38,19 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The publisher end to end on loopback: a real registry (docker-registry), a real smart-HTTP git server
- * ({@code git http-backend}, Basic auth) and a fake Hugging Face API with the real request shapes. Each test
- * runs the CLI in its own JVM, as CI does, and checks the outcome with independent tools (skopeo, git).
+ * ({@code git http-backend}, Basic auth) and a fake Hugging Face API with the real request shapes, whose runtime
+ * runs the deployed server image with podman against the local PostgreSQL, so the smoke test reaches the real
+ * server. Each test runs the CLI in its own JVM, as CI does, and checks the outcome with independent tools
+ * (skopeo, git).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeployEndToEndTest {
     static final String SPACE = "spacegate-owner/spacegate";
     static final String HF_TOKEN = "hf_test-token-not-secret";
     static final String SOURCE_COMMIT = "0123456789abcdef0123456789abcdef01234567";
-    /** Fake secret values: none of them may ever appear in any output. */
-    static final Map<String, String> SECRETS = Map.of(
-            "PGSTORE_DSN", "postgres://avnadmin:test-pg-password-not-secret@db.example.invalid:5432/defaultdb",
-            "MANAGEMENT_PASSWORD", "test-management-password-not-secret",
-            "DATA_KEY", "test-data-key-not-secret-0123456789");
+    static final String PG_PASSWORD = "test-pg-password-not-secret";
+    /** Fake secret values (the local database trusts loopback): none of them may ever appear in any output. */
+    static Map<String, String> secrets;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -56,7 +58,9 @@ class DeployEndToEndTest {
     static LocalRegistry registry;
     static GitHttpServer git;
     static FakeHub hub;
-    static StandInServer.Build app;
+    static ServerBuild server;
+    static TestDatabase db;
+    static SpaceContainers space;
     static Path baseTar;
     static Path skopeo;
     static final List<String> outputs = new CopyOnWriteArrayList<>();
@@ -65,17 +69,29 @@ class DeployEndToEndTest {
 
     @BeforeAll
     static void startServers() throws Exception {
+        server = ServerBuild.require();
         skopeo = Tools.require("skopeo", "skopeo");
         Tools.require("git", "git");
         baseTar = Tools.requireFile(Tools.cacheDir().resolve("base-jre.tar"), "test base image tar");
+        db = TestDatabase.require("publisher_deploy");
+        secrets = Map.of("PGSTORE_DSN", db.dsn(PG_PASSWORD),
+                "MANAGEMENT_PASSWORD", "test-management-password-not-secret",
+                "DATA_KEY", "test-data-key-not-secret-0123456789");
+        space = new SpaceContainers(tmp.resolve("podman"), Tools.freePort());
         registry = LocalRegistry.start(tmp.resolve("registry"), false);
         git = new GitHttpServer(tmp.resolve("git"), HF_TOKEN);
         hub = new FakeHub(git, HF_TOKEN);
-        app = StandInServer.build(tmp.resolve("app"));
+        hub.builder = space::restart;
     }
 
     @AfterAll
-    static void stopServers() {
+    static void stopServers() throws Exception {
+        if (space != null) {
+            space.close();
+        }
+        if (db != null) {
+            db.drop();
+        }
         if (hub != null) {
             hub.close();
         }
@@ -94,19 +110,19 @@ class DeployEndToEndTest {
     /** Flags shared by every run: all endpoints point at the local servers. */
     static List<String> common(String space) {
         return new ArrayList<>(List.of("--space", space, "--hf-endpoint", hub.apiUrl(),
-                "--git-url", git.baseUrl() + "/spaces/" + space, "--space-url", hub.spaceUrl(),
+                "--git-url", git.baseUrl() + "/spaces/" + space, "--space-url", DeployEndToEndTest.space.url(),
                 "--image", imageRepo(), "--insecure-registry", "--base", "tar://" + baseTar,
-                "--jar", app.jar().toString(), "--libs", app.libsDir().toString(), "--main-class", StandInServer.MAIN_CLASS,
+                "--jar", server.jar().toString(), "--libs", server.libsDir().toString(),
                 "--state-dir", tmp.resolve("state").toString(), "--cache-dir", Tools.cacheDir().resolve("jib").toString(),
-                "--source-commit", SOURCE_COMMIT, "--poll", "100ms", "--start-grace", "10s", "--timeout", "60s",
+                "--source-commit", SOURCE_COMMIT, "--poll", "100ms", "--start-grace", "10s", "--timeout", "180s",
                 "--smoke-timeout", "20s", "--secret", "PGSTORE_DSN", "--secret", "MANAGEMENT_PASSWORD",
-                "--secret", "DATA_KEY", "--variable", "LOG_LEVEL"));
+                "--secret", "DATA_KEY", "--variable", "PGSTORE_SCHEMA"));
     }
 
     static Map<String, String> env() {
-        Map<String, String> env = new HashMap<>(SECRETS);
+        Map<String, String> env = new HashMap<>(secrets);
         env.put("HF_TOKEN", HF_TOKEN);
-        env.put("LOG_LEVEL", "info");
+        env.put("PGSTORE_SCHEMA", db.schema());
         return env;
     }
 
@@ -163,8 +179,11 @@ class DeployEndToEndTest {
         assertEquals("1000", config.path("User").asText());
         assertTrue(config.path("ExposedPorts").has("7860/tcp"), config.toString());
         assertEquals("java", config.path("Entrypoint").get(0).asText());
-        assertTrue(config.path("Entrypoint").toString().contains(StandInServer.MAIN_CLASS), config.toString());
-        assertTrue(config.path("Env").toString().contains("PORT=7860"), config.toString());
+        assertTrue(config.path("Entrypoint").toString().contains(ServerBuild.MAIN_CLASS), config.toString());
+        assertTrue(config.path("Entrypoint").toString().contains("--enable-native-access=ALL-UNNAMED"),
+                config.toString());
+        assertTrue(config.path("Env").toString().contains("\"PORT=7860\""), config.toString());
+        assertTrue(config.path("Env").toString().contains("\"DATA_DIR=/tmp/spacegate\""), config.toString());
         assertEquals("/app", config.path("WorkingDir").asText());
 
         // The Space repo holds exactly the rendered tree, committed with the source commit and digest.
@@ -189,16 +208,19 @@ class DeployEndToEndTest {
         assertEquals("docker", create.body().path("sdk").asText());
         assertEquals("spacegate", create.body().path("name").asText());
         assertEquals("spacegate-owner", create.body().path("organization").asText());
-        assertEquals(SECRETS, hub.secretValues(SPACE));
-        assertEquals(Map.of("LOG_LEVEL", "info"), hub.variables(SPACE));
+        assertEquals(secrets, hub.secretValues(SPACE));
+        assertEquals(Map.of("PGSTORE_SCHEMA", db.schema()), hub.variables(SPACE));
         assertTrue(hub.requests.stream().allMatch(q -> ("Bearer " + HF_TOKEN).equals(q.authorization())));
         hub.requests.stream().filter(q -> q.method().equals("POST") && q.path().endsWith("/secrets"))
                 .forEach(q -> assertEquals(List.of("key", "value", "description"), fieldNames(q.body())));
 
-        // The runtime was polled to RUNNING and the smoke test passed.
+        // The runtime (the image in podman) was polled to RUNNING and the smoke test reached the real server.
         assertTrue(r.output().contains("BUILDING -> RUNNING"), r.output());
         assertEquals("RUNNING", hub.stage(SPACE));
         assertTrue(r.output().contains("GET /health -> 200") && r.output().contains("GET /healthz -> 200"));
+        String log = space.logs();
+        assertTrue(log.contains("Spacegate API gateway listening on"), log);
+        assertTrue(log.contains("GET /health 200") && log.contains("GET /healthz 200"), log);
     }
 
     @Test
@@ -255,7 +277,7 @@ class DeployEndToEndTest {
             assertTrue(gitCmd("log", "-1", "--format=%s", "main").startsWith("Roll back to " + good));
             assertTrue(gitCmd("show", "main~1:Dockerfile").contains("FROM " + bad + "\n"));
         } finally {
-            hub.builder = (image, env) -> null;
+            hub.builder = space::restart;
         }
     }
 
@@ -401,7 +423,7 @@ class DeployEndToEndTest {
     @Order(20)
     void noSecretValueAppearsInAnyOutput() {
         assertTrue(outputs.size() >= 8, "earlier tests ran");
-        List<String> hidden = new ArrayList<>(SECRETS.values());
+        List<String> hidden = new ArrayList<>(secrets.values());
         hidden.addAll(List.of(HF_TOKEN, LocalRegistry.PASSWORD, "test-wrong-registry-password",
                 "test-pg-password-not-secret", "test-management-password-rotated-not-secret"));
         for (String out : outputs) {

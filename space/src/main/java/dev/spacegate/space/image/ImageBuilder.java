@@ -33,14 +33,14 @@ import java.util.stream.Stream;
 
 /**
  * Builds the server image with jib-core: base image + a layer of dependency jars + a layer with the server jar,
- * entrypoint {@code java <flags> -cp /app/<jar>:/app/libs/* <main>}, user 1000, port 7860, {@code PORT=7860}.
+ * entrypoint {@code java <flags> -cp /app/<jar>:/app/libs/* <main>}, user 1000, port 7860, environment
+ * {@link ImageSpec#ENVIRONMENT} ({@code PORT=7860}, a {@code DATA_DIR} that uid 1000 may write).
  * Creation time and file times are fixed, so the same jars on the same base give the same digest.
  */
 public final class ImageBuilder {
     /** Files get this modification time (Jib's own default): fixed, so layers are reproducible. */
     private static final Instant FILE_TIME = Instant.EPOCH.plusSeconds(1);
     private static final FilePermissions FILE_PERMISSIONS = FilePermissions.fromOctalString("644");
-    private static final int PORT = 7860;
 
     private ImageBuilder() {
     }
@@ -75,8 +75,8 @@ public final class ImageBuilder {
             builder.setFileEntriesLayers(libsLayer.build(), appLayer)
                     .setEntrypoint(entrypoint)
                     .setProgramArguments(List.of())
-                    .setEnvironment(Map.of("PORT", String.valueOf(PORT)))
-                    .setExposedPorts(Port.tcp(PORT))
+                    .setEnvironment(ImageSpec.ENVIRONMENT)
+                    .setExposedPorts(Port.tcp(ImageSpec.PORT))
                     .setUser(ImageSpec.USER)
                     .setWorkingDirectory(AbsoluteUnixPath.get(ImageSpec.APP_ROOT))
                     .setLabels(Map.of("org.opencontainers.image.title", "spacegate"))

@@ -1,7 +1,10 @@
 package dev.spacegate.space.image;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything that goes into the server image. Same spec and same jar bytes give the same digest.
@@ -27,15 +30,37 @@ public record ImageSpec(String base, Path jar, Path libsDir, String mainClass, L
     public static final String DEFAULT_BASE =
             "eclipse-temurin:21-jre@sha256:7a65df4b22d2de92d4e04056e884f3b9122d70b21e2847fd66084278bd0ce037";
 
-    /** JVM flags for a small container: bounded heap share, one cheap collector, die fast on OOM. */
+    /**
+     * JVM flags for a small container: bounded heap share, one cheap collector, die fast on OOM. Native access is
+     * granted to the class path because sqlite-jdbc (the embedded store) loads a JNI library, which newer JDKs
+     * warn about and will block otherwise.
+     */
     public static final List<String> DEFAULT_JVM_FLAGS = List.of("-XX:MaxRAMPercentage=60", "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError", "-Xss512k", "-Djava.security.egd=file:/dev/./urandom");
+            "-XX:+ExitOnOutOfMemoryError", "-Xss512k", "-Djava.security.egd=file:/dev/./urandom",
+            "--enable-native-access=ALL-UNNAMED");
 
     /** Where the application lives in the image. */
     public static final String APP_ROOT = "/app";
 
     /** The user the image runs as; Hugging Face runs Space containers as uid 1000. */
     public static final String USER = "1000";
+
+    /** Listening port: the {@code app_port} the Space's README declares. */
+    public static final int PORT = 7860;
+
+    /**
+     * The server's local state directory (usage journal, embedded SQLite when no PGSTORE_DSN, generated keys).
+     * {@value #APP_ROOT} belongs to root, so uid 1000 cannot write there; {@code /tmp} is writable by every user
+     * in every base image, and a Space's disk is wiped on restart anyway. Durable state belongs in PGSTORE_DSN.
+     */
+    public static final String DATA_DIR = "/tmp/spacegate";
+
+    /**
+     * Environment baked into the image; the Space's secrets and variables are added on top and win. Sorted: the
+     * order lands in the image config, and {@code Map.of} iterates differently in every JVM (a new digest).
+     */
+    public static final Map<String, String> ENVIRONMENT = Collections.unmodifiableMap(new TreeMap<>(
+            Map.of("PORT", String.valueOf(PORT), "DATA_DIR", DATA_DIR)));
 
     public ImageSpec {
         jvmFlags = List.copyOf(jvmFlags);

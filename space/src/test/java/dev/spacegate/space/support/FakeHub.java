@@ -28,8 +28,8 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * A fake Hugging Face Hub: the API endpoints the publisher calls, with huggingface_hub's request shapes
  * (platform.md §2), backed by real git repositories in a {@link GitHttpServer}. The runtime is simulated: a new
  * commit on {@code main} or a settings change starts a "build" (stage BUILDING) that hands the Dockerfile's image
- * to a {@link Builder}, whose verdict becomes RUNNING or BUILD_ERROR. A second port serves the running Space
- * ({@code /health}, {@code /healthz}) for the default in-process builder.
+ * to a {@link Builder}, whose verdict becomes RUNNING or BUILD_ERROR. The running Space itself is the builder's
+ * business (the tests run the real image with {@link SpaceContainers}).
  */
 public final class FakeHub implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,14 +62,13 @@ public final class FakeHub implements AutoCloseable {
     }
 
     private final HttpServer api;
-    private final HttpServer spaceHost;
     private final GitHttpServer git;
     private final String token;
     private final Map<String, Space> spaces = new ConcurrentHashMap<>();
     public final List<Request> requests = new CopyOnWriteArrayList<>();
     /** When true, creating a Space answers 402 like a free account. */
     public volatile boolean paymentRequired;
-    /** Decides builds; default: every image runs, served by {@link #spaceUrl()}. */
+    /** Decides builds; default: every image "runs" (for tests that never reach the smoke step). */
     public volatile Builder builder = (image, env) -> null;
 
     public FakeHub(GitHttpServer git, String token) throws IOException {
@@ -79,19 +78,10 @@ public final class FakeHub implements AutoCloseable {
         api.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         api.createContext("/", this::handleApi);
         api.start();
-        spaceHost = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        spaceHost.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        spaceHost.createContext("/", this::handleSpaceHost);
-        spaceHost.start();
     }
 
     public String apiUrl() {
         return "http://127.0.0.1:" + api.getAddress().getPort();
-    }
-
-    /** Where the default builder's "running Space" answers. */
-    public String spaceUrl() {
-        return "http://127.0.0.1:" + spaceHost.getAddress().getPort();
     }
 
     public Map<String, String> secretValues(String id) {
@@ -297,23 +287,6 @@ public final class FakeHub implements AutoCloseable {
         }
     }
 
-    /** The default "running Space": healthy while the (single) Space is RUNNING. */
-    private void handleSpaceHost(HttpExchange ex) throws IOException {
-        try (ex) {
-            boolean running = spaces.values().stream().anyMatch(s -> "RUNNING".equals(s.stage));
-            String path = ex.getRequestURI().getPath();
-            if (!running) {
-                send(ex, 503, "{\"error\":\"Space is not running\"}");
-            } else if (path.equals("/health")) {
-                send(ex, 200, "{\"ok\":true,\"service\":\"fake space\"}");
-            } else if (path.equals("/healthz")) {
-                send(ex, 200, "{\"status\":\"ok\"}");
-            } else {
-                send(ex, 404, "{}");
-            }
-        }
-    }
-
     /** Image the Space runs now (null before the first good build). */
     public String runningImage(String id) {
         return space(id).runningImage;
@@ -336,6 +309,5 @@ public final class FakeHub implements AutoCloseable {
     @Override
     public void close() {
         api.stop(0);
-        spaceHost.stop(0);
     }
 }
