@@ -65,6 +65,7 @@ public final class Dispatcher {
     private final Consumer<UsageRecord> usage;
     private final TranslationLookup translations;
     private final SessionAffinity affinity;
+    private volatile UpstreamAuth auth = UpstreamAuth.NONE;
 
     public Dispatcher(UpstreamClients clients, CredentialPool pool, Consumer<UsageRecord> usage,
                       TranslationLookup translations, SessionAffinity affinity) {
@@ -73,6 +74,12 @@ public final class Dispatcher {
         this.pool = pool;
         this.usage = usage;
         this.translations = translations;
+    }
+
+    /** Plugs in live tokens for OAuth credentials (auth files); returns this dispatcher. */
+    public Dispatcher upstreamAuth(UpstreamAuth auth) {
+        this.auth = auth == null ? UpstreamAuth.NONE : auth;
+        return this;
     }
 
     /** The outcome of one upstream attempt. */
@@ -230,14 +237,11 @@ public final class Dispatcher {
 
         HttpClientResponse resp;
         long w0 = System.nanoTime();
+        Map<String, String> headers = upstreamHeaders(call, c, call.stream(), upstreamFormat);
+        UpstreamAuth auth = this.auth;
+        String usedToken = auth.apply(c.credential(), headers);
         try {
-            resp = clients.client(c.credential().proxyUrl() != null ? c.credential().proxyUrl() : cfg.proxyUrl())
-                    .method(Method.POST)
-                    .uri(URI.create(url))
-                    .readTimeout(clients.readTimeout())
-                    .headers(h -> upstreamHeaders(call, c, call.stream(), upstreamFormat)
-                            .forEach((k, v) -> h.set(HeaderNames.create(k), v)))
-                    .submit(body);
+            resp = sendRefreshingOnce(cfg, c, url, headers, body, auth, usedToken);
         } catch (RuntimeException e) {
             call.timing().addUpstream(System.nanoTime() - w0);
             CooldownRules.Rule rule = pool.markFailure(c, 502, null, null, cooling(cfg, c), cfg.transientCooldown());
@@ -318,6 +322,30 @@ public final class Dispatcher {
         }
         return pipe(cfg, call, c, resp, sink, u, t0, upstreamFormat, translation == null ? null
                 : translation.stream(tctx));
+    }
+
+    /** Sends; on a 401 to an OAuth token, refreshes it once and sends again to the same credential. */
+    private HttpClientResponse sendRefreshingOnce(GatewayConfig cfg, Candidate c, String url,
+                                                  Map<String, String> headers, byte[] body, UpstreamAuth auth,
+                                                  String usedToken) {
+        HttpClientResponse first = send(cfg, c, url, headers, body);
+        if (first.status().code() != 401 || usedToken == null
+                || auth.refreshAfterUnauthorized(c.credential(), usedToken).isEmpty()) {
+            return first;
+        }
+        first.close();
+        auth.apply(c.credential(), headers);
+        return send(cfg, c, url, headers, body);
+    }
+
+    private HttpClientResponse send(GatewayConfig cfg, Candidate c, String url, Map<String, String> headers,
+                                    byte[] body) {
+        return clients.client(c.credential().proxyUrl() != null ? c.credential().proxyUrl() : cfg.proxyUrl())
+                .method(Method.POST)
+                .uri(URI.create(url))
+                .readTimeout(clients.readTimeout())
+                .headers(h -> headers.forEach((k, v) -> h.set(HeaderNames.create(k), v)))
+                .submit(body);
     }
 
     /** Streams the upstream's events to the client; from here on there is no failover. */
