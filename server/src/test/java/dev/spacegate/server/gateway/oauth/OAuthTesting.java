@@ -34,7 +34,10 @@ final class OAuthTesting {
 
     /** Gateway config pointing every provider at the fake. */
     static String config(FakeProvider fake, int refreshCheckSeconds) {
-        String f = fake.url();
+        return config(fake.url(), refreshCheckSeconds);
+    }
+
+    static String config(String f, int refreshCheckSeconds) {
         return """
                 api-keys: [test-key-not-secret]
                 force-model-prefix: true
