@@ -79,6 +79,7 @@ class AuthRestartTest {
         final Process process;
         final int port;
         final List<String> output = new CopyOnWriteArrayList<>();
+        private final Thread reader;
 
         Child(Map<String, String> env) throws Exception {
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -99,12 +100,13 @@ class AuthRestartTest {
             assertTrue(p > 0, "the server did not start: " + String.join("\n", output).replaceAll(
                     "[a-z0-9-]*not-secret", "<secret>"));
             port = p;
-            Thread.ofVirtual().start(() -> out.lines().forEach(output::add));
+            reader = Thread.ofVirtual().start(() -> out.lines().forEach(output::add));
         }
 
         void kill9() throws InterruptedException {
             process.destroyForcibly(); // SIGKILL: no shutdown hooks, nothing flushed
             assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+            reader.join(10_000); // everything the process printed before it died
         }
     }
 
