@@ -179,7 +179,8 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         State st = state;
         state = new State(st.config(), registry(st.config()), st.keys());
         long every = rawConfig.path("auth-refresh-check-seconds").asLong(5);
-        a.start(Duration.ofSeconds(Math.max(1, every)));
+        long reload = rawConfig.path("auth-reload-seconds").asLong(60);
+        a.start(Duration.ofSeconds(Math.max(1, every)), Duration.ofSeconds(Math.max(1, reload)));
         return a;
     }
 

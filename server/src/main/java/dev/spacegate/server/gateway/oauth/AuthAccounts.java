@@ -122,8 +122,15 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
             }
             a.size = bytes.get().length;
             a.modified = info != null ? info.updatedAt() : clock.instant();
+            AuthFile before = a.file;
             a.file = AuthFile.parse(name, bytes.get());
             a.invalid = null;
+            if (a.needsLogin && before != null && a.file.refreshToken() != null
+                    && !a.file.refreshToken().equals(before.refreshToken())) {
+                // a new login (another replica, or an upload) replaced the rejected refresh token
+                a.needsLogin = false;
+                markActive(a);
+            }
         } catch (AuthFile.InvalidAuthFileException e) {
             a.invalid = e.getMessage();
             a.status = "error";
@@ -274,6 +281,21 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
         }
         running.forEach(CompletableFuture::join);
         return running.size();
+    }
+
+    /**
+     * Starts the periodic refresh check, and a periodic re-read of the store ({@code reloadEvery}) so replicas
+     * pick up files another replica added, changed or deleted.
+     */
+    public void start(Duration every, Duration reloadEvery) {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                load();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "auth store re-read failed: " + e.getClass().getSimpleName());
+            }
+        }, reloadEvery.toMillis(), reloadEvery.toMillis(), TimeUnit.MILLISECONDS);
+        start(every);
     }
 
     /** Starts the periodic refresh check. */
