@@ -224,12 +224,15 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
                                    List<dev.spacegate.server.gateway.pool.CooldownState> cooldowns) {
     }
 
-    /** Every configured credential with its cooldowns, for management views and {@code reset-quota}. */
+    /** Every configured API-key credential with its cooldowns, for management views and {@code reset-quota}. */
     public List<CredentialStatus> credentials() {
         Instant now = pool.now();
         List<dev.spacegate.server.gateway.pool.CooldownState> states = pool.snapshot().stream()
                 .filter(x -> x.nextRetryAt().isAfter(now)).toList();
-        return state.registry().credentials().stream().map(c -> new CredentialStatus(c.authIndex(),
+        AuthAccounts a = accounts;
+        return state.registry().credentials().stream()
+                .filter(c -> a == null || a.describe(c.authIndex()).isEmpty()) // auth files: see auth-files
+                .map(c -> new CredentialStatus(c.authIndex(),
                 c.kind().section(), c.provider(), c.label(), c.baseUrl(), c.maskedKey(), c.priority(), c.weight(),
                 states.stream().filter(x -> x.authIndex().equals(c.authIndex())).toList())).toList();
     }
@@ -541,6 +544,11 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
     private void record(UsageRecord u) {
         AuthAccounts a = accounts;
         if (a != null && u.authIndex != null) {
+            a.describe(u.authIndex).ifPresent(source -> {
+                // CLIProxyAPI's records name an account by its email and mark it as OAuth
+                u.source = source;
+                u.authType = "oauth";
+            });
             a.count(u.authIndex, u.failed);
         }
         ObjectNode json = u.toJson();

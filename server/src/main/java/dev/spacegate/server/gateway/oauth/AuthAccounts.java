@@ -538,6 +538,24 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
         return authDir;
     }
 
+    /**
+     * The usage-record {@code source} of an auth-file credential (its email, else project id, else label), or empty
+     * when {@code authIndex} is not an auth file.
+     */
+    public Optional<String> describe(String authIndex) {
+        Account a = byIndex.get(authIndex);
+        if (a == null || a.file == null) {
+            return Optional.empty();
+        }
+        AuthFile f = a.file;
+        String email = f.email();
+        if (email != null && !email.isBlank()) {
+            return Optional.of(email);
+        }
+        String project = f.text("project_id");
+        return Optional.of(project != null && !project.isBlank() ? project : f.label());
+    }
+
     /** Counts one upstream request of a credential (from usage records). */
     public void count(String authIndex, boolean failed) {
         Account a = byIndex.get(authIndex);

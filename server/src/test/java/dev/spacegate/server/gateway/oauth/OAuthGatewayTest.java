@@ -343,7 +343,11 @@ class OAuthGatewayTest {
         assertEquals(expected, e.path("auth_index").asText());
         JsonNode usage = h.usage().stream().filter(u -> u.path("alias").asText().equals("ds/gpt-5")).findFirst()
                 .orElseThrow();
-        assertTrue(usage.path("auth_index").asText().length() == 16);
+        assertEquals(expected, usage.path("auth_index").asText());
+        assertEquals("someone@example.com", usage.path("source").asText());
+        assertEquals("oauth", usage.path("auth_type").asText());
+        assertEquals("codex", usage.path("provider").asText());
+        assertTrue(h.gateway.credentials().isEmpty(), "auth files are not API-key credentials");
     }
 
     @Test
