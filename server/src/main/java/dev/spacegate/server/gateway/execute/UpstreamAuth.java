@@ -20,6 +20,11 @@ public interface UpstreamAuth {
      */
     Optional<String> refreshAfterUnauthorized(Credential c, String usedToken);
 
+    /** Whether the credential's upstream only answers streams (non-streaming calls are then collected from one). */
+    default boolean streamsOnly(Credential c) {
+        return false;
+    }
+
     /** API-key credentials only: nothing changes. */
     UpstreamAuth NONE = new UpstreamAuth() {
         @Override

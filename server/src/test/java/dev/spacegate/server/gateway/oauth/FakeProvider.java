@@ -96,14 +96,19 @@ final class FakeProvider implements AutoCloseable {
                             .put("type", "authentication_error").put("message", "invalid bearer token")));
                     return;
                 }
-                upstream(ex, path);
+                upstream(ex, path, body);
             }
             default -> send(ex, 404, JSON.createObjectNode().put("error", "not found"));
         }
     }
 
-    private void upstream(HttpExchange ex, String path) throws IOException {
+    private void upstream(HttpExchange ex, String path, String body) throws IOException {
         if (path.endsWith("/codex/responses")) {
+            if (!body.replace(" ", "").contains("\"stream\":true")) {
+                // ChatGPT's Codex backend only streams
+                send(ex, 400, JSON.createObjectNode().put("detail", "Stream must be set to true"));
+                return;
+            }
             String sse = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\"}}\n\n"
                     + "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\","
                     + "\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":3,\"output_tokens\":2,"

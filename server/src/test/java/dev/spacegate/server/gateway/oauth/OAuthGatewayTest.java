@@ -351,6 +351,19 @@ class OAuthGatewayTest {
     }
 
     @Test
+    @Order(11)
+    void aNonStreamingCallToCodexIsCollectedFromItsStream() throws Exception {
+        HttpResponse<String> r = h.postWithKey("/v1/responses", "{\"model\":\"ds/gpt-5\",\"input\":\"hi\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode body = JSON.readTree(r.body());
+        assertEquals("resp_1", body.path("id").asText());
+        assertEquals("completed", body.path("status").asText());
+        FakeProvider.Call call = fake.calls.get(fake.calls.size() - 1);
+        assertTrue(call.body().contains("\"stream\":true"), call.body());
+        assertEquals("text/event-stream", call.headers().get("accept"));
+    }
+
+    @Test
     @Order(99)
     void authFileContentsNeverReachTheLogsAndAreSealedOnDisk() throws Exception {
         assertFalse(logs.lines.isEmpty(), "the capture works");
