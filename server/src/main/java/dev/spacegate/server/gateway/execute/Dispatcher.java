@@ -233,8 +233,8 @@ public final class Dispatcher {
             }
             body = JSON.writeValueAsBytes(up);
         }
-        String url = upstreamOp.upstreamUrl(c, translation == null ? call.alt() : "sse");
         UpstreamAuth auth = this.auth;
+        String url = auth.upstreamUrl(c.credential(), upstreamOp.upstreamUrl(c, translation == null ? call.alt() : "sse"));
         // a stream-only upstream answers a non-streaming call through a stream collected here
         boolean collect = !call.stream() && auth.streamsOnly(c.credential());
         if (collect) {

@@ -25,6 +25,11 @@ public interface UpstreamAuth {
         return false;
     }
 
+    /** The upstream URL for the credential (some upstreams lay out their paths differently); unchanged by default. */
+    default String upstreamUrl(Credential c, String url) {
+        return url;
+    }
+
     /** API-key credentials only: nothing changes. */
     UpstreamAuth NONE = new UpstreamAuth() {
         @Override

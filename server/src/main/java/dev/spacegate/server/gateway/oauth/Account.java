@@ -17,6 +17,8 @@ final class Account {
     volatile String statusMessage = "";
     volatile boolean needsLogin;
     volatile Instant nextRefreshAttempt = Instant.EPOCH;
+    /** Vertex: the access token minted from the service account (memory only). */
+    volatile ServiceAccountToken.Minted minted;
     volatile long size;
     volatile Instant modified = Instant.EPOCH;
     final AtomicLong success = new AtomicLong();

@@ -182,6 +182,12 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
     private String baseUrl(OAuthProvider p, AuthFile f) {
         String own = f.text("base_url");
         String configured = endpoints.of(p).baseUrl();
+        if (p == OAuthProvider.VERTEX) {
+            String location = Optional.ofNullable(f.text("location")).filter(s -> !s.isBlank()).orElse("us-central1");
+            String host = !configured.equals(p.baseUrl()) || location.equals("global") ? configured
+                    : "https://" + location + "-aiplatform.googleapis.com";
+            return host + "/v1/projects/" + vertexProject(f) + "/locations/" + location + "/publishers/google";
+        }
         if (own != null && !own.isBlank() && configured.equals(p.baseUrl())) {
             return own.endsWith("/") ? own.substring(0, own.length() - 1) : own;
         }
@@ -197,6 +203,14 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
             return null;
         }
         AuthFile f = a.file;
+        if (f.provider().orElse(null) == OAuthProvider.VERTEX) {
+            String token = vertexToken(a, null);
+            if (token != null) {
+                headers.remove("x-goog-api-key");
+                headers.put("authorization", "Bearer " + token);
+            }
+            return token;
+        }
         Optional<Instant> exp = f.expiry();
         if (exp.isPresent() && !exp.get().isAfter(clock.instant())) {
             // already expired: refresh now rather than spend a request on a certain 401
@@ -239,6 +253,55 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
     }
 
     @Override
+    public String upstreamUrl(Credential c, String url) {
+        Account a = byIndex.get(c.authIndex());
+        String gemini = c.baseUrl() + "/v1beta/models/";
+        if (a != null && a.file != null && a.file.provider().orElse(null) == OAuthProvider.VERTEX
+                && url.startsWith(gemini)) {
+            // Vertex AI: {base}/v1/projects/{p}/locations/{l}/publishers/google/models/{m}:{action}
+            return c.baseUrl() + "/models/" + url.substring(gemini.length());
+        }
+        return url;
+    }
+
+    /**
+     * The minted token of a vertex account, minting a new one when none is valid for 5 more minutes or when the
+     * upstream rejected {@code rejected}; null when no token can be had.
+     */
+    private String vertexToken(Account a, String rejected) {
+        synchronized (a) {
+            ServiceAccountToken.Minted m = a.minted;
+            Instant now = clock.instant();
+            if (m != null && !m.token().equals(rejected) && m.expires().isAfter(now.plus(Duration.ofMinutes(5)))) {
+                return m.token();
+            }
+            if (m != null && rejected != null && !m.token().equals(rejected)) {
+                return m.token();
+            }
+            OAuthEndpoints.Urls u = endpoints.of(OAuthProvider.VERTEX);
+            String override = u.tokenUrl().equals(OAuthProvider.VERTEX.tokenUrl()) ? null : u.tokenUrl();
+            JsonNode sa = a.file.json().path("service_account");
+            ServiceAccountToken.Minted fresh = ServiceAccountToken.mint(http, sa, override, a.file.proxyUrl(), now);
+            if (fresh == null) {
+                a.status = "error";
+                a.statusMessage = "no access token could be minted from the service account";
+                return null;
+            }
+            a.minted = fresh;
+            markActive(a);
+            return fresh.token();
+        }
+    }
+
+    private static String vertexProject(AuthFile f) {
+        String p = f.text("project_id");
+        if (p == null || p.isBlank()) {
+            p = f.json().path("service_account").path("project_id").asText("");
+        }
+        return p;
+    }
+
+    @Override
     public boolean streamsOnly(Credential c) {
         Account a = byIndex.get(c.authIndex());
         return a != null && a.file != null && a.file.provider().orElse(null) == OAuthProvider.CODEX;
@@ -249,6 +312,9 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
         Account a = byIndex.get(c.authIndex());
         if (a == null || a.file == null) {
             return Optional.empty();
+        }
+        if (a.file.provider().orElse(null) == OAuthProvider.VERTEX) {
+            return Optional.ofNullable(vertexToken(a, usedToken));
         }
         if (!usedToken.equals(a.file.accessToken())) {
             return Optional.ofNullable(a.file.accessToken());

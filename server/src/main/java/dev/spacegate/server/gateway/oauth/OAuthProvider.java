@@ -48,8 +48,9 @@ public enum OAuthProvider {
             ProviderKind.OPENAI_COMPATIBILITY, "https://cli-chat-proxy.grok.com/v1", "^grok-.*",
             List.of("grok-4", "grok-4-fast", "grok-code-fast-1")),
     VERTEX("vertex", "vertex", Flow.NONE, null, "https://oauth2.googleapis.com/token", null, null, null,
-            "https://www.googleapis.com/auth/cloud-platform", Duration.ofMinutes(5), null,
-            "https://aiplatform.googleapis.com", "^$", List.of());
+            "https://www.googleapis.com/auth/cloud-platform", Duration.ofMinutes(5), ProviderKind.GEMINI_API_KEY,
+            "https://aiplatform.googleapis.com", "^gemini-.*", List.of("gemini-2.5-pro", "gemini-2.5-flash",
+            "gemini-2.5-flash-lite"));
 
     /** How an account of this type logs in from the server. */
     public enum Flow {

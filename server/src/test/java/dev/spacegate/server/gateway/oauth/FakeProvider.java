@@ -45,6 +45,9 @@ final class FakeProvider implements AutoCloseable {
     final List<Call> calls = new CopyOnWriteArrayList<>();
     final List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
     volatile long expiresIn = 30L * 24 * 3600;
+    /** The public key of the test service account; jwt-bearer assertions must verify against it. */
+    volatile java.security.PublicKey serviceAccountKey;
+    final AtomicInteger jwtMints = new AtomicInteger();
     volatile long refreshDelayMs;
     volatile Runnable beforeRefreshAnswer = () -> { };
     private final AtomicInteger seq = new AtomicInteger();
@@ -98,7 +101,25 @@ final class FakeProvider implements AutoCloseable {
                 }
                 upstream(ex, path, body);
             }
-            default -> send(ex, 404, JSON.createObjectNode().put("error", "not found"));
+            default -> {
+                if (path.startsWith("/v1/projects/") && path.contains("/publishers/google/models/")) {
+                    String token = headers.getOrDefault("authorization", "").replaceFirst("^Bearer ", "");
+                    calls.add(new Call(path, token, headers, body));
+                    if (!valid.contains(token)) {
+                        send(ex, 401, JSON.createObjectNode().set("error", JSON.createObjectNode()
+                                .put("code", 401).put("status", "UNAUTHENTICATED")));
+                        return;
+                    }
+                    ObjectNode g = JSON.createObjectNode();
+                    ObjectNode cand = g.putArray("candidates").addObject().put("finishReason", "STOP");
+                    cand.putObject("content").put("role", "model").putArray("parts").addObject().put("text", "hello");
+                    g.putObject("usageMetadata").put("promptTokenCount", 2).put("candidatesTokenCount", 1)
+                            .put("totalTokenCount", 3);
+                    send(ex, 200, g);
+                    return;
+                }
+                send(ex, 404, JSON.createObjectNode().put("error", "not found"));
+            }
         }
     }
 
@@ -162,7 +183,37 @@ final class FakeProvider implements AutoCloseable {
                 }
                 send(ex, 200, issue("device-user@example.com"));
             }
+            case "urn:ietf:params:oauth:grant-type:jwt-bearer" -> {
+                if (!assertionValid(f.getOrDefault("assertion", ""))) {
+                    send(ex, 400, JSON.createObjectNode().put("error", "invalid_grant"));
+                    return;
+                }
+                jwtMints.incrementAndGet();
+                send(ex, 200, issue("sa@proj-test.iam.gserviceaccount.com"));
+            }
             default -> send(ex, 400, JSON.createObjectNode().put("error", "unsupported_grant_type"));
+        }
+    }
+
+    /** An RS256 JWT signed by the service account, addressed to this token endpoint with the cloud-platform scope. */
+    private boolean assertionValid(String jwt) {
+        String[] parts = jwt.split("\\.");
+        if (parts.length != 3 || serviceAccountKey == null) {
+            return false;
+        }
+        try {
+            java.security.Signature sig = java.security.Signature.getInstance("SHA256withRSA");
+            sig.initVerify(serviceAccountKey);
+            sig.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!sig.verify(Base64.getUrlDecoder().decode(parts[2]))) {
+                return false;
+            }
+            com.fasterxml.jackson.databind.JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+            return claims.path("aud").asText().equals(url() + "/oauth/token")
+                    && claims.path("scope").asText().contains("cloud-platform")
+                    && claims.path("exp").asLong() > claims.path("iat").asLong();
+        } catch (java.security.GeneralSecurityException | IOException | IllegalArgumentException e) {
+            return false;
         }
     }
 

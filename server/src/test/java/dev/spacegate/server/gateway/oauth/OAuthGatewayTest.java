@@ -364,6 +364,38 @@ class OAuthGatewayTest {
     }
 
     @Test
+    @Order(12)
+    void aVertexServiceAccountMintsItsTokenAndCallsVertexPaths() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        java.security.KeyPair kp = g.generateKeyPair();
+        fake.serviceAccountKey = kp.getPublic();
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder()
+                .encodeToString(kp.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        com.fasterxml.jackson.databind.node.ObjectNode sa = JSON.createObjectNode().put("type", "service_account")
+                .put("project_id", "proj-test").put("private_key", pem)
+                .put("client_email", "sa@proj-test.iam.gserviceaccount.com").put("token_uri", fake.url() + "/oauth/token");
+        com.fasterxml.jackson.databind.node.ObjectNode vf = JSON.createObjectNode().put("type", "vertex")
+                .put("project_id", "proj-test").put("email", "sa@proj-test.iam.gserviceaccount.com")
+                .put("location", "us-central1");
+        vf.set("service_account", sa);
+        upload("vertex-proj-test.json", vf.toString().getBytes(StandardCharsets.UTF_8));
+        String body = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}";
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> r = h.postWithKey("/v1beta/models/gemini-2.5-pro:generateContent", body);
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().contains("hello"), r.body());
+        }
+        FakeProvider.Call call = fake.calls.get(fake.calls.size() - 1);
+        assertEquals("/v1/projects/proj-test/locations/us-central1/publishers/google/models/gemini-2.5-pro"
+                + ":generateContent", call.path());
+        assertTrue(fake.valid.contains(call.token()));
+        assertFalse(call.headers().containsKey("x-goog-api-key"));
+        assertEquals(1, fake.jwtMints.get(), "the minted token is reused while valid");
+        assertFalse(stored("vertex-proj-test.json").has("access_token"), "minted tokens are not stored");
+    }
+
+    @Test
     @Order(99)
     void authFileContentsNeverReachTheLogsAndAreSealedOnDisk() throws Exception {
         assertFalse(logs.lines.isEmpty(), "the capture works");

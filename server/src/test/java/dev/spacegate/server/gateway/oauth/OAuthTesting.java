@@ -47,7 +47,8 @@ final class OAuthTesting {
                   claude: {authorize-url: "%s/oauth/authorize", token-url: "%s/oauth/token", base-url: "%s"}
                   kimi: {authorize-url: "%s/device", token-url: "%s/oauth/token", base-url: "%s/coding/v1"}
                   antigravity: {authorize-url: "%s/oauth/authorize", token-url: "%s/oauth/token", profile-url: "%s/userinfo"}
-                """.formatted(refreshCheckSeconds, f, f, f, f, f, f, f, f, f, f, f, f);
+                  vertex: {base-url: "%s"}
+                """.formatted(refreshCheckSeconds, f, f, f, f, f, f, f, f, f, f, f, f, f);
     }
 
     /** An auth file as CLIProxyAPI writes it, plus {@code extra} top-level fields. */
