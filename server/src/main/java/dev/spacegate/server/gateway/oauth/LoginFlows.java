@@ -296,6 +296,10 @@ public final class LoginFlows {
             if (deviceUrl == null || tokenUrl == null) {
                 throw new LoginException("the xAI discovery document could not be read");
             }
+            if (u.authorizeUrl().equals(p.authorizeUrl()) && !(xaiEndpoint(deviceUrl) && xaiEndpoint(tokenUrl))) {
+                // the real discovery document must not send tokens anywhere but xAI over TLS
+                throw new LoginException("the xAI discovery document names endpoints outside https://*.x.ai");
+            }
         }
         Map<String, String> f = new LinkedHashMap<>();
         f.put("client_id", p.clientId());
@@ -371,6 +375,16 @@ public final class LoginFlows {
     }
 
     // ---- helpers ----
+
+    private static boolean xaiEndpoint(String url) {
+        try {
+            URI u = URI.create(url);
+            return "https".equals(u.getScheme()) && u.getHost() != null
+                    && (u.getHost().equals("x.ai") || u.getHost().endsWith(".x.ai"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
 
     private void purge() {
         Instant now = accounts.clock().instant();

@@ -90,6 +90,9 @@ final class FakeProvider implements AutoCloseable {
                     .put("user_code", "ABCD-EFGH").put("verification_uri", url() + "/verify")
                     .put("verification_uri_complete", url() + "/verify?code=ABCD-EFGH").put("interval", 1)
                     .put("expires_in", 600));
+            case "/.well-known/openid-configuration" -> send(ex, 200, JSON.createObjectNode()
+                    .put("device_authorization_endpoint", url() + "/device")
+                    .put("token_endpoint", url() + "/oauth/token"));
             case "/userinfo" -> send(ex, 200, JSON.createObjectNode().put("email", "google-user@example.com"));
             case "/backend-api/codex/responses", "/v1/messages", "/coding/v1/chat/completions" -> {
                 String token = headers.getOrDefault("authorization", "").replaceFirst("^Bearer ", "");

@@ -396,6 +396,42 @@ class OAuthGatewayTest {
     }
 
     @Test
+    @Order(13)
+    void xaiDeviceLoginThroughDiscoveryAndAntigravityLogin() throws Exception {
+        JsonNode start = JSON.readTree(mgmt(h, "GET", "/v0/management/xai-auth-url", null).body());
+        assertEquals("device", start.path("flow").asText(), start.toString());
+        String state = start.path("state").asText();
+        await(Duration.ofSeconds(20), () -> {
+            try {
+                return JSON.readTree(mgmt(h, "GET", "/v0/management/get-auth-status?state=" + state, null).body())
+                        .path("status").asText().equals("ok");
+            } catch (Exception e) {
+                return false;
+            }
+        }, "xai device login to finish");
+        String name = JSON.readTree(mgmt(h, "GET", "/v0/management/get-auth-status?state=" + state, null).body())
+                .path("name").asText();
+        assertTrue(name.startsWith("xai-"), name);
+        JsonNode x = stored(name);
+        assertEquals(fake.url() + "/oauth/token", x.path("token_endpoint").asText());
+        assertEquals("oauth", x.path("auth_kind").asText());
+        HttpResponse<String> r = h.postWithKey("/v1/chat/completions",
+                "{\"model\":\"grok-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(x.path("access_token").asText(), fake.calls.get(fake.calls.size() - 1).token());
+
+        String agState = JSON.readTree(mgmt(h, "GET", "/v0/management/antigravity-auth-url", null).body())
+                .path("state").asText();
+        HttpResponse<String> cb = h.get("/antigravity/callback?code=" + FakeProvider.GOOD_CODE + "&state=" + agState,
+                Map.of());
+        assertEquals(200, cb.statusCode(), cb.body());
+        Map<String, String> exchange = fake.tokenRequests.get(fake.tokenRequests.size() - 1);
+        assertEquals("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", exchange.get("client_secret"));
+        JsonNode ag = stored("antigravity-google-user@example.com.json");
+        assertTrue(ag.path("timestamp").isNumber() && ag.path("expires_in").isNumber(), ag.toString());
+    }
+
+    @Test
     @Order(99)
     void authFileContentsNeverReachTheLogsAndAreSealedOnDisk() throws Exception {
         assertFalse(logs.lines.isEmpty(), "the capture works");

@@ -48,7 +48,8 @@ final class OAuthTesting {
                   kimi: {authorize-url: "%s/device", token-url: "%s/oauth/token", base-url: "%s/coding/v1"}
                   antigravity: {authorize-url: "%s/oauth/authorize", token-url: "%s/oauth/token", profile-url: "%s/userinfo"}
                   vertex: {base-url: "%s"}
-                """.formatted(refreshCheckSeconds, f, f, f, f, f, f, f, f, f, f, f, f, f);
+                  xai: {authorize-url: "%s/.well-known/openid-configuration", base-url: "%s/coding/v1"}
+                """.formatted(refreshCheckSeconds, f, f, f, f, f, f, f, f, f, f, f, f, f, f, f);
     }
 
     /** An auth file as CLIProxyAPI writes it, plus {@code extra} top-level fields. */
