@@ -11,9 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -447,13 +444,5 @@ class OAuthGatewayTest {
             }
         }
         assertTrue(Files.list(storeDir).count() >= 8);
-    }
-
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    static HttpRequest.Builder req(String path) {
-        return HttpRequest.newBuilder(URI.create(h.base() + path));
     }
 }
