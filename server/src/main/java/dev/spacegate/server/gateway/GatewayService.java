@@ -39,7 +39,13 @@ import dev.spacegate.server.gateway.execute.Operation;
 import dev.spacegate.server.gateway.execute.RequestBody;
 import dev.spacegate.server.gateway.execute.TranslationLookup;
 import dev.spacegate.server.gateway.execute.UpstreamClients;
+import dev.spacegate.persistence.auth.AuthStore;
 import dev.spacegate.server.gateway.models.ModelRegistry;
+import dev.spacegate.server.gateway.oauth.AuthAccounts;
+import dev.spacegate.server.gateway.oauth.AuthFilesApi;
+import dev.spacegate.server.gateway.oauth.LoginFlows;
+import dev.spacegate.server.gateway.oauth.OAuthEndpoints;
+import dev.spacegate.server.gateway.oauth.RefreshLock;
 import dev.spacegate.server.gateway.pool.CooldownStore;
 import dev.spacegate.server.gateway.pool.CredentialPool;
 import dev.spacegate.server.gateway.pool.SessionAffinity;
@@ -89,6 +95,10 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
     private volatile TranslationLookup translations = TranslationLookup.none();
     private volatile UpstreamClients clients;
     private volatile Dispatcher dispatcher;
+    private final Clock clock;
+    private volatile JsonNode rawConfig;
+    private volatile AuthAccounts accounts;
+    private volatile LoginFlows logins;
 
     /**
      * @param config     the server's config document (CLIProxyAPI key names)
@@ -110,10 +120,12 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
         this.affinity = new SessionAffinity(clock);
         this.sink = new UsageSink(writer, journalDir);
         this.queue = new UsageQueue(clock, cfg.usageQueueRetention());
+        this.clock = clock;
+        this.rawConfig = config;
         this.state = new State(cfg, ModelRegistry.build(cfg), new ClientKeys(cfg.apiKeys()));
         this.clients = new UpstreamClients(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
         this.dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity);
-        this.endpoints = Endpoints.builder()
+        Endpoints.Builder routes = Endpoints.builder()
                 .post("/v1/chat/completions", c -> proxy(c, Operation.CHAT))
                 .post("/v1/completions", c -> proxy(c, Operation.COMPLETIONS))
                 .post("/v1/embeddings", c -> proxy(c, Operation.EMBEDDINGS))
@@ -128,8 +140,9 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
                 .post("/backend-api/codex/responses", c -> proxy(c, Operation.CODEX_RESPONSES))
                 .get("/backend-api/codex/responses", this::needsWebSocket)
                 .get(USAGE_QUEUE_PATH, this::usageQueue)
-                .get("/healthz", c -> json(c.req(), c.res(), 200, JSON.createObjectNode().put("status", "ok")))
-                .build();
+                .get("/healthz", c -> json(c.req(), c.res(), 200, JSON.createObjectNode().put("status", "ok")));
+        new AuthFilesApi(guard, () -> accounts, () -> logins).routes(routes);
+        this.endpoints = routes.build();
         warnIfOpen(cfg);
     }
 
@@ -139,20 +152,54 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
         GatewayConfig old = state.config();
         if (!old.upstreamReadTimeout().equals(cfg.upstreamReadTimeout())) {
             clients = new UpstreamClients(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
-            dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity);
+            dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity).upstreamAuth(accounts);
         }
         queue.retention(cfg.usageQueueRetention());
         if (!cfg.usageQueueEnabled()) {
             queue.clear();
         }
-        state = new State(cfg, ModelRegistry.build(cfg), new ClientKeys(cfg.apiKeys()));
+        this.rawConfig = config;
+        state = new State(cfg, registry(cfg), new ClientKeys(cfg.apiKeys()));
         warnIfOpen(cfg);
+    }
+
+    /**
+     * Serves the auth files of {@code store} as credentials (next to the config's API keys), with their management
+     * API, logins and token refresh. Call once at start; {@code authDir} is the folder {@code auth_index} is computed
+     * against (CLIProxyAPI's {@code auth-dir}, so usage history keeps matching after a migration).
+     */
+    public AuthAccounts attachAuthStore(AuthStore store, RefreshLock lock, Path authDir) {
+        AuthAccounts a = new AuthAccounts(store, lock, OAuthEndpoints.from(rawConfig), authDir, clock);
+        a.onChange(() -> {
+            State st = state;
+            state = new State(st.config(), registry(st.config()), st.keys());
+        });
+        a.load();
+        this.accounts = a;
+        this.logins = new LoginFlows(a);
+        this.dispatcher = dispatcher.upstreamAuth(a);
+        State st = state;
+        state = new State(st.config(), registry(st.config()), st.keys());
+        long every = rawConfig.path("auth-refresh-check-seconds").asLong(5);
+        long reload = rawConfig.path("auth-reload-seconds").asLong(60);
+        a.start(Duration.ofSeconds(Math.max(1, every)), Duration.ofSeconds(Math.max(1, reload)));
+        return a;
+    }
+
+    /** The auth files, once {@link #attachAuthStore} ran (else null). */
+    public AuthAccounts authAccounts() {
+        return accounts;
+    }
+
+    private ModelRegistry registry(GatewayConfig cfg) {
+        AuthAccounts a = accounts;
+        return a == null ? ModelRegistry.build(cfg) : ModelRegistry.build(cfg, a.entries());
     }
 
     /** Plugs in the translators (until then, cross-format requests get a 400 {@code unsupported_translation}). */
     public void translations(TranslationLookup lookup) {
         this.translations = lookup;
-        this.dispatcher = new Dispatcher(clients, pool, this::record, lookup, affinity);
+        this.dispatcher = new Dispatcher(clients, pool, this::record, lookup, affinity).upstreamAuth(accounts);
     }
 
     public GatewayConfig config() {
@@ -179,12 +226,15 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
                                    List<dev.spacegate.server.gateway.pool.CooldownState> cooldowns) {
     }
 
-    /** Every configured credential with its cooldowns, for management views and {@code reset-quota}. */
+    /** Every configured API-key credential with its cooldowns, for management views and {@code reset-quota}. */
     public List<CredentialStatus> credentials() {
         Instant now = pool.now();
         List<dev.spacegate.server.gateway.pool.CooldownState> states = pool.snapshot().stream()
                 .filter(x -> x.nextRetryAt().isAfter(now)).toList();
-        return state.registry().credentials().stream().map(c -> new CredentialStatus(c.authIndex(),
+        AuthAccounts a = accounts;
+        return state.registry().credentials().stream()
+                .filter(c -> a == null || a.describe(c.authIndex()).isEmpty()) // auth files: see auth-files
+                .map(c -> new CredentialStatus(c.authIndex(),
                 c.kind().section(), c.provider(), c.label(), c.baseUrl(), c.maskedKey(), c.priority(), c.weight(),
                 states.stream().filter(x -> x.authIndex().equals(c.authIndex())).toList())).toList();
     }
@@ -500,6 +550,15 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
     }
 
     private void record(UsageRecord u) {
+        AuthAccounts a = accounts;
+        if (a != null && u.authIndex != null) {
+            a.describe(u.authIndex).ifPresent(source -> {
+                // CLIProxyAPI's records name an account by its email and mark it as OAuth
+                u.source = source;
+                u.authType = "oauth";
+            });
+            a.count(u.authIndex, u.failed);
+        }
         ObjectNode json = u.toJson();
         sink.submit(json);
         if (state.config().usageQueueEnabled()) {
@@ -592,6 +651,10 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
     @Override
     public void close() {
         timer.shutdownNow();
+        AuthAccounts a = accounts;
+        if (a != null) {
+            a.close();
+        }
         pool.close();
         sink.close();
     }

@@ -65,6 +65,7 @@ public final class Dispatcher {
     private final Consumer<UsageRecord> usage;
     private final TranslationLookup translations;
     private final SessionAffinity affinity;
+    private volatile UpstreamAuth auth = UpstreamAuth.NONE;
 
     public Dispatcher(UpstreamClients clients, CredentialPool pool, Consumer<UsageRecord> usage,
                       TranslationLookup translations, SessionAffinity affinity) {
@@ -73,6 +74,12 @@ public final class Dispatcher {
         this.pool = pool;
         this.usage = usage;
         this.translations = translations;
+    }
+
+    /** Plugs in live tokens for OAuth credentials (auth files); returns this dispatcher. */
+    public Dispatcher upstreamAuth(UpstreamAuth auth) {
+        this.auth = auth == null ? UpstreamAuth.NONE : auth;
+        return this;
     }
 
     /** The outcome of one upstream attempt. */
@@ -226,18 +233,20 @@ public final class Dispatcher {
             }
             body = JSON.writeValueAsBytes(up);
         }
-        String url = upstreamOp.upstreamUrl(c, translation == null ? call.alt() : "sse");
+        UpstreamAuth auth = this.auth;
+        String url = auth.upstreamUrl(c.credential(), upstreamOp.upstreamUrl(c, translation == null ? call.alt() : "sse"));
+        // a stream-only upstream answers a non-streaming call through a stream collected here
+        boolean collect = !call.stream() && auth.streamsOnly(c.credential());
+        if (collect) {
+            body = StreamOnly.streaming(body);
+        }
 
         HttpClientResponse resp;
         long w0 = System.nanoTime();
+        Map<String, String> headers = upstreamHeaders(call, c, call.stream() || collect, upstreamFormat);
+        String usedToken = auth.apply(c.credential(), headers);
         try {
-            resp = clients.client(c.credential().proxyUrl() != null ? c.credential().proxyUrl() : cfg.proxyUrl())
-                    .method(Method.POST)
-                    .uri(URI.create(url))
-                    .readTimeout(clients.readTimeout())
-                    .headers(h -> upstreamHeaders(call, c, call.stream(), upstreamFormat)
-                            .forEach((k, v) -> h.set(HeaderNames.create(k), v)))
-                    .submit(body);
+            resp = sendRefreshingOnce(cfg, c, url, headers, body, auth, usedToken);
         } catch (RuntimeException e) {
             call.timing().addUpstream(System.nanoTime() - w0);
             CooldownRules.Rule rule = pool.markFailure(c, 502, null, null, cooling(cfg, c), cfg.transientCooldown());
@@ -290,6 +299,17 @@ public final class Dispatcher {
             }
             u.ttftMs = (System.nanoTime() - t0) / 1_000_000;
             String ct = resp.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json");
+            if (collect) {
+                out = StreamOnly.completed(out);
+                ct = "application/json";
+                if (out == null) {
+                    CooldownRules.Rule rule = pool.markFailure(c, 502, null, null, cooling(cfg, c),
+                            cfg.transientCooldown());
+                    finish(u, t0, 502, true, "upstream stream ended without response.completed");
+                    return new Outcome.Failed(502, "application/json", ErrorFamily.of(call.operation().format())
+                            .bytes(502, "upstream_error", "upstream stream ended without a response"), null, rule);
+                }
+            }
             JsonNode tree = null;
             try {
                 tree = JSON.readTree(out);
@@ -318,6 +338,30 @@ public final class Dispatcher {
         }
         return pipe(cfg, call, c, resp, sink, u, t0, upstreamFormat, translation == null ? null
                 : translation.stream(tctx));
+    }
+
+    /** Sends; on a 401 to an OAuth token, refreshes it once and sends again to the same credential. */
+    private HttpClientResponse sendRefreshingOnce(GatewayConfig cfg, Candidate c, String url,
+                                                  Map<String, String> headers, byte[] body, UpstreamAuth auth,
+                                                  String usedToken) {
+        HttpClientResponse first = send(cfg, c, url, headers, body);
+        if (first.status().code() != 401 || usedToken == null
+                || auth.refreshAfterUnauthorized(c.credential(), usedToken).isEmpty()) {
+            return first;
+        }
+        first.close();
+        auth.apply(c.credential(), headers);
+        return send(cfg, c, url, headers, body);
+    }
+
+    private HttpClientResponse send(GatewayConfig cfg, Candidate c, String url, Map<String, String> headers,
+                                    byte[] body) {
+        return clients.client(c.credential().proxyUrl() != null ? c.credential().proxyUrl() : cfg.proxyUrl())
+                .method(Method.POST)
+                .uri(URI.create(url))
+                .readTimeout(clients.readTimeout())
+                .headers(h -> headers.forEach((k, v) -> h.set(HeaderNames.create(k), v)))
+                .submit(body);
     }
 
     /** Streams the upstream's events to the client; from here on there is no failover. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import dev.spacegate.server.gateway.GatewayConfig;
 import dev.spacegate.server.gateway.execute.ProviderKind;
@@ -30,7 +31,18 @@ public final class ModelRegistry {
     public record ModelInfo(String id, String ownedBy, ProviderKind kind) {
     }
 
-    private record Wildcard(Credential credential, String prefix, List<String> excluded) {
+    private record Wildcard(Credential credential, String prefix, List<String> excluded, Predicate<String> accepts) {
+        Wildcard(Credential credential, String prefix, List<String> excluded) {
+            this(credential, prefix, excluded, m -> true);
+        }
+    }
+
+    /**
+     * A credential from an auth file and the models it serves: its provider's {@code catalog} (listed), any
+     * model name {@code accepts} admits, and its own {@code model_aliases}.
+     */
+    public record AccountEntry(Credential credential, String prefix, List<String> excluded,
+                               List<GatewayConfig.Model> aliases, Predicate<String> accepts, List<String> catalog) {
     }
 
     private final List<Credential> credentials;
@@ -101,6 +113,51 @@ public final class ModelRegistry {
                 List.copyOf(listed.values()), cfg.forceModelPrefix());
     }
 
+    /** The registry of a config plus the credentials of auth files (disabled files are left out by the caller). */
+    public static ModelRegistry build(GatewayConfig cfg, List<AccountEntry> accounts) {
+        ModelRegistry base = build(cfg);
+        if (accounts.isEmpty()) {
+            return base;
+        }
+        List<Credential> creds = new ArrayList<>(base.credentials);
+        Map<String, List<Candidate>> byId = new LinkedHashMap<>();
+        base.byId.forEach((k, v) -> byId.put(k, new ArrayList<>(v)));
+        List<Wildcard> wild = new ArrayList<>(base.wildcards);
+        Map<String, ModelInfo> listed = new LinkedHashMap<>();
+        base.listed.forEach(m -> listed.put(m.id(), m));
+        for (AccountEntry a : accounts) {
+            Credential c = a.credential();
+            creds.add(c);
+            wild.add(new Wildcard(c, a.prefix(), a.excluded(), a.accepts()));
+            List<GatewayConfig.Model> served = new ArrayList<>(a.aliases());
+            for (String id : a.catalog()) {
+                served.add(new GatewayConfig.Model(id, id, false));
+            }
+            for (GatewayConfig.Model m : served) {
+                if (excluded(a.excluded(), m.alias()) || excluded(a.excluded(), m.name())) {
+                    continue;
+                }
+                List<String> ids = new ArrayList<>();
+                if (!a.prefix().isEmpty()) {
+                    ids.add(a.prefix() + "/" + m.alias());
+                }
+                if (a.prefix().isEmpty() || !cfg.forceModelPrefix()) {
+                    ids.add(m.alias());
+                }
+                for (String id : ids) {
+                    if (!m.name().equals(m.alias())) {
+                        byId.computeIfAbsent(id, x -> new ArrayList<>()).add(new Candidate(c, m.name(),
+                                m.forceMapping()));
+                    }
+                    listed.putIfAbsent(id, new ModelInfo(id, c.provider(), c.kind()));
+                }
+            }
+        }
+        byId.replaceAll((k, v) -> List.copyOf(v));
+        return new ModelRegistry(List.copyOf(creds), Map.copyOf(byId), List.copyOf(wild),
+                List.copyOf(listed.values()), cfg.forceModelPrefix());
+    }
+
     /** Every credential of the config. */
     public List<Credential> credentials() {
         return credentials;
@@ -120,7 +177,7 @@ public final class ModelRegistry {
             } else if (model.contains("/") && byId.containsKey(model)) {
                 continue;
             }
-            if (!upstream.isEmpty() && !excluded(w.excluded(), upstream)) {
+            if (!upstream.isEmpty() && !excluded(w.excluded(), upstream) && w.accepts().test(upstream)) {
                 out.add(new Candidate(w.credential(), upstream));
             }
         }
