@@ -17,6 +17,7 @@ import dev.spacegate.persistence.usage.UsageEvent;
 import dev.spacegate.server.config.ServerConfig;
 import dev.spacegate.server.gateway.GatewayConfig;
 import dev.spacegate.server.gateway.GatewayService;
+import dev.spacegate.server.gateway.oauth.AuthSetup;
 import dev.spacegate.server.gateway.pool.SettingsCooldownStore;
 import dev.spacegate.server.gateway.translate.Translators;
 import dev.spacegate.server.gateway.usage.UsageWriter;
@@ -96,6 +97,7 @@ final class Assembly implements AutoCloseable {
                 throw new UncheckedIOException("cannot create the usage journal directory " + journal, e);
             }
             gateway.translations(Translators::find);
+            AuthSetup.attach(gateway, storage, document, env);
             if (manager != null) {
                 manager.liveConfig().onChange(gateway::reload);
             }

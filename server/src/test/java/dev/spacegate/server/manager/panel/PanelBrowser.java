@@ -39,6 +39,8 @@ final class PanelBrowser implements AutoCloseable {
     private PanelBrowser(ChromeDriver driver) {
         this.driver = driver;
         this.wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        // Pages re-render when their data arrives; an element found just before that is retried, not fatal.
+        this.wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     /** Starts the browser, or aborts the calling test class with the reason (fails instead when CI=true). */
