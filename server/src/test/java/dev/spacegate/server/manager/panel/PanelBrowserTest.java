@@ -361,20 +361,9 @@ class PanelBrowserTest {
 
     // --- helpers -------------------------------------------------------------------------------------------
 
-    /**
-     * Starts Spacegate with this environment. With the built-in manager, {@code start(config, persistence, env)}
-     * takes the environment for its settings and storage; the foundation only has {@code start(config)}. Looking
-     * the wider form up keeps this test the same on both sides of that merge.
-     */
-    static Spacegate startWithEnv(String yaml, Map<String, String> env) throws Exception {
-        var config = Servers.config(yaml, env);
-        for (java.lang.reflect.Method m : Spacegate.class.getMethods()) {
-            Class<?>[] p = m.getParameterTypes();
-            if (m.getName().equals("start") && p.length == 3 && p[0].isInstance(config) && p[2] == Map.class) {
-                return (Spacegate) m.invoke(null, config, null, env);
-            }
-        }
-        return Spacegate.start(config);
+    /** Starts Spacegate with this environment (storage and the manager's settings come from it). */
+    static Spacegate startWithEnv(String yaml, Map<String, String> env) {
+        return Spacegate.start(Servers.config(yaml, env), null, env);
     }
 
     private static void signIn(String key, boolean remember) {
