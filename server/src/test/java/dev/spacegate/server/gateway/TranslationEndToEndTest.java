@@ -232,6 +232,10 @@ class TranslationEndToEndTest {
         assertFalse(sent.path("store").asBoolean(true));
         assertEquals("get_weather", sent.path("tools").get(0).path("name").asText());
         assertEquals("upstream-codex-key", lastSeen("/backend-api/codex/").key());
+        ObjectNode u = lastUsage("codex-model(high)");
+        assertEquals("gpt-codex-up", u.path("model").asText());
+        assertEquals("high", u.path("reasoning_effort").asText(), u.toString());
+        assertTrue(u.path("tokens").path("input_tokens").asInt() > 0, u.toString());
     }
 
     @Test

@@ -216,6 +216,10 @@ public final class Dispatcher {
     private Outcome attempt(GatewayConfig cfg, ClientCall call, Candidate c, Translation translation,
                             Reasoning reasoning, ClientSink sink) throws IOException {
         UsageRecord u = newRecord(call, c);
+        if (reasoning != null) {
+            // the model(high) suffix wins over the body's effort, upstream and in the record
+            u.reasoningEffort = reasoning.level() != null ? reasoning.level() : Effort.levelFor(reasoning.budget());
+        }
         long t0 = System.nanoTime();
         ApiFormat clientFormat = call.operation().format();
         ApiFormat upstreamFormat = c.credential().kind().format();
