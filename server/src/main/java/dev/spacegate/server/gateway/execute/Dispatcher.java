@@ -227,7 +227,9 @@ public final class Dispatcher {
         boolean codex = c.credential().kind() == ProviderKind.CODEX_API_KEY && !counting;
         // the Codex backend always streams: a client that wants one JSON answer gets the stream folded into one
         boolean upstreamStream = call.stream() || codex;
-        TranslateContext tctx = new TranslateContext(call.model(), c.upstreamModel(), call.stream())
+        // one context per attempt, shared by the request and the answer (it carries the tool-name map)
+        TranslateContext tctx = translation == null && !codex ? null
+                : new TranslateContext(call.model(), c.upstreamModel(), call.stream())
                 .withCodex(codex).withReasoning(reasoning).withThinking(c.thinking());
         Operation upstreamOp;
         byte[] body;
