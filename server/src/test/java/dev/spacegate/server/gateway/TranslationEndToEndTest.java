@@ -458,4 +458,27 @@ class TranslationEndToEndTest {
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
+
+    @Test
+    void everyClientFormatGetsOneJsonAnswerFromEveryOtherUpstream() throws Exception {
+        Map<String, String> clients = Map.of(
+                "/v1/chat/completions", "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "/v1/responses", "{\"model\":\"%s\",\"input\":\"hi\"}",
+                "/v1/messages", "{\"model\":\"%s\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"hi\"}]}",
+                "/v1beta/models/%s:generateContent", "{\"contents\":[{\"role\":\"user\",\"parts\":"
+                        + "[{\"text\":\"hi\"}]}]}");
+        Set<String> failures = new HashSet<>();
+        for (String model : List.of("codex-model", "claude-model", "gemini-model", "chat-model")) {
+            for (Map.Entry<String, String> c : clients.entrySet()) {
+                String path = c.getKey().contains("%s") ? c.getKey().formatted(model) : c.getKey();
+                HttpResponse<String> r = h.postWithKey(path, c.getValue().formatted(model));
+                if (r.statusCode() != 200 || !r.body().contains("7 and") || !r.body().contains("11.")
+                        || !r.headers().firstValue("content-type").orElse("").contains("json")) {
+                    failures.add(path + " on " + model + ": " + r.statusCode() + " " + r.body());
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
 }
