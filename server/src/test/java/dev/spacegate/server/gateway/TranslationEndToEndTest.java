@@ -91,12 +91,13 @@ class TranslationEndToEndTest {
                 gemini-api-key:
                   - api-key: upstream-gemini-key
                     base-url: %2$s
-                    models: [{name: gemini-up, alias: gemini-model}, {name: gemini-busy, alias: gemini-busy}]
+                    models: [{name: gemini-up, alias: gemini-model}, {name: gemini-busy, alias: gemini-busy},
+                             {name: gemini-broken, alias: gemini-broken}]
                 openai-compatibility:
                   - name: fake-openai
                     base-url: %2$s/v1
                     api-key-entries: [{api-key: upstream-openai-key}]
-                    models: [{name: chat-up, alias: chat-model}]
+                    models: [{name: chat-up, alias: chat-model}, {name: chat-cut, alias: chat-cut}]
                 """.formatted(CLIENT_KEY, upstream.baseUrl())), CooldownStore.none());
         Duration timeout = Duration.ofSeconds(20);
         openai = OpenAIOkHttpClient.builder().apiKey(CLIENT_KEY).baseUrl(h.base() + "/v1").maxRetries(0)
@@ -134,6 +135,16 @@ class TranslationEndToEndTest {
         if (s.path().contains("/gemini-busy:")) {
             return FakeUpstream.json(429, "{\"error\":{\"code\":429,\"message\":\"Quota exceeded for gemini-busy\","
                     + "\"status\":\"RESOURCE_EXHAUSTED\"}}");
+        }
+        if (s.path().contains("/gemini-broken:")) {
+            return sse("streams/gemini/error.sse");
+        }
+        if (s.body().contains("\"chat-cut\"")) {
+            List<String> events = new ArrayList<>();
+            for (String e : fixture("streams/openai_chat/text_usage.sse").split("\n\n")) {
+                events.add(e.strip() + "\n\n");
+            }
+            return FakeUpstream.sseThenBreak(events.subList(0, 2));
         }
         if (s.path().endsWith(":streamGenerateContent")) {
             return sse("streams/gemini/text.sse");
@@ -279,6 +290,30 @@ class TranslationEndToEndTest {
                 MessageCreateParams.builder().model("gemini-busy").maxTokens(64).addUserMessage("hi").build()));
         assertTrue(e.getMessage().contains("Quota exceeded for gemini-busy"), e.getMessage());
         assertEquals("rate_limit_error", e.body().convert(JsonNode.class).path("error").path("type").asText());
+    }
+
+    @Test
+    void anUpstreamErrorMidStreamBecomesTheClientsErrorEvent() throws Exception {
+        HttpResponse<String> r = h.postWithKey("/v1/messages", "{\"model\":\"gemini-broken\",\"stream\":true,"
+                + "\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("\"text\":\"Par\""), r.body());
+        assertTrue(r.body().contains("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\""),
+                r.body());
+        assertFalse(r.body().contains("message_stop"), "nothing after the error: " + r.body());
+    }
+
+    @Test
+    void aStreamCutMidWayEndsWithTheClientsErrorEvent() throws Exception {
+        HttpResponse<String> r = h.postWithKey("/v1/messages", "{\"model\":\"chat-cut\",\"stream\":true,"
+                + "\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("event: message_start"), r.body());
+        assertTrue(r.body().endsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
+                + "\"message\":\"upstream stream ended unexpectedly\"}}\n\n"), r.body());
+        ObjectNode u = lastUsage("chat-cut");
+        assertTrue(u.path("failed").asBoolean(), u.toString());
+        assertEquals(502, u.path("fail").path("status_code").asInt(), u.toString());
     }
 
     // ---- Responses client -> Claude upstream ----
