@@ -92,12 +92,18 @@ public final class SseFramer {
 
     /** Serialises an event in the SSE wire format. */
     public static byte[] format(SseEvent e) {
-        StringBuilder sb = new StringBuilder();
+        String data = e.data() == null ? "" : e.data();
+        StringBuilder sb = new StringBuilder(data.length() + 32);
         if (e.event() != null) {
             sb.append("event: ").append(e.event()).append('\n');
         }
-        for (String line : (e.data() == null ? "" : e.data()).split("\n", -1)) {
-            sb.append("data: ").append(line).append('\n');
+        if (data.indexOf('\n') < 0) {
+            // the usual case, one data line: no split
+            sb.append("data: ").append(data).append('\n');
+        } else {
+            for (String line : data.split("\n", -1)) {
+                sb.append("data: ").append(line).append('\n');
+            }
         }
         return sb.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }

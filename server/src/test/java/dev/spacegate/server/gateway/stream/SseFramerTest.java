@@ -40,4 +40,14 @@ class SseFramerTest {
         assertEquals(new SseEvent(null, null), parse(": keep-alive\n\n"));
         assertEquals(new SseEvent(null, ""), parse("data:\n\n"));
     }
+
+    @Test
+    void formatWritesOneDataLinePerLine() {
+        assertEquals("event: e\ndata: {}\n\n", new String(SseFramer.format(new SseEvent("e", "{}")), StandardCharsets.UTF_8));
+        assertEquals("data: a\ndata: b\n\n", new String(SseFramer.format(new SseEvent(null, "a\nb")),
+                StandardCharsets.UTF_8));
+        SseEvent multi = new SseEvent("x", "one\ntwo");
+        byte[] f = SseFramer.format(multi);
+        assertEquals(multi, SseFramer.parse(f, 0, f.length));
+    }
 }
