@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,8 +34,8 @@ import dev.spacegate.server.gateway.support.Yaml;
  */
 public final class TranslationGatewayBench {
     private static final String KEY = "bench-key-not-secret";
-    /** Non-200 answers during the throughput rounds (reported; they do not count as done). */
-    private static final AtomicLong FAILED = new AtomicLong();
+    /** Non-200 answers during the throughput rounds by status (reported; they do not count as done). */
+    private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
 
     /** One client request shape against one model. */
     private record Scenario(String name, String path, byte[] plain, byte[] stream) {
@@ -122,7 +124,7 @@ public final class TranslationGatewayBench {
                     pct(lat[t], 50) - pct(lat[b], 50), pct(lat[t], 99) - pct(lat[b], 99), rps[t] / rps[b],
                     sps[t] / sps[b]);
         }
-        System.out.printf(Locale.ROOT, "non-200 answers during throughput rounds: %d%n", FAILED.get());
+        System.out.printf(Locale.ROOT, "non-200 answers during throughput rounds: %s%n", FAILED);
         spacegate.stop();
         gateway.close();
         upstream.stop();
@@ -246,7 +248,11 @@ public final class TranslationGatewayBench {
                     try (RawHttp c = new RawHttp(port)) {
                         while (System.nanoTime() < end) {
                             int code = c.post(s.path(), KEY, stream ? s.stream() : s.plain(), stream ? b -> { } : null);
-                            (code == 200 ? done : FAILED).incrementAndGet();
+                            if (code == 200) {
+                                done.incrementAndGet();
+                            } else {
+                                FAILED.computeIfAbsent(s.name() + " " + code, k -> new AtomicLong()).incrementAndGet();
+                            }
                         }
                     }
                     return null;
