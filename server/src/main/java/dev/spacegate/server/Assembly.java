@@ -19,7 +19,6 @@ import dev.spacegate.server.gateway.GatewayConfig;
 import dev.spacegate.server.gateway.GatewayService;
 import dev.spacegate.server.gateway.oauth.AuthSetup;
 import dev.spacegate.server.gateway.pool.SettingsCooldownStore;
-import dev.spacegate.server.gateway.translate.Translators;
 import dev.spacegate.server.gateway.usage.UsageWriter;
 import dev.spacegate.server.manager.ManagerService;
 import dev.spacegate.server.manager.ManagerSettings;
@@ -96,7 +95,6 @@ final class Assembly implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the usage journal directory " + journal, e);
             }
-            gateway.translations(Translators::find);
             AuthSetup.attach(gateway, storage, document, env);
             if (manager != null) {
                 manager.liveConfig().onChange(gateway::reload);

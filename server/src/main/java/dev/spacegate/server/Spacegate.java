@@ -70,6 +70,9 @@ public final class Spacegate {
                     .shutdownGracePeriod(Duration.ofSeconds(1))
                     // The router enforces the body limit itself (413 in JSON); this is only a backstop.
                     .maxPayloadSize(config.maxBodyBytes() + 1024 * 1024)
+                    // Streams are flushed event by event; with Nagle's algorithm on, a flush waits for the
+                    // client's delayed ACK (up to 40 ms) whenever the previous event is still unacknowledged.
+                    .connectionOptions(o -> o.tcpNoDelay(true))
                     .routing(r -> r.addFilter(drain).addFilter(new RequestLog()).any(router))
                     .addRouting(WsRouting.builder().endpoint("/*", () -> new WsDispatch(table, wsOwners)))
                     .build()

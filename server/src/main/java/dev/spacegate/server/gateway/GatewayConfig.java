@@ -12,6 +12,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.spacegate.server.gateway.execute.ProviderKind;
+import dev.spacegate.server.gateway.translate.ThinkingCapability;
 import dev.spacegate.server.gateway.pool.Strategy;
 
 /**
@@ -82,9 +83,13 @@ public record GatewayConfig(
 
     /**
      * One model mapping: {@code name} upstream, {@code alias} as clients see it (alias may equal name);
-     * {@code forceMapping} rewrites the upstream's model name in answers back to the alias.
+     * {@code forceMapping} rewrites the upstream's model name in answers back to the alias; {@code thinking} is
+     * the model's reasoning capability from its {@code thinking} block (null = unknown, requests are not clamped).
      */
-    public record Model(String name, String alias, boolean forceMapping) {
+    public record Model(String name, String alias, boolean forceMapping, ThinkingCapability thinking) {
+        public Model(String name, String alias, boolean forceMapping) {
+            this(name, alias, forceMapping, null);
+        }
     }
 
     /** The config has errors; each message names the offending entry. */
@@ -273,7 +278,8 @@ public record GatewayConfig(
                 problems.add(label + ": models[" + i + "]: name is required");
                 continue;
             }
-            models.add(new Model(mName, alias.isEmpty() ? mName : alias, m.path("force-mapping").asBoolean(false)));
+            models.add(new Model(mName, alias.isEmpty() ? mName : alias, m.path("force-mapping").asBoolean(false),
+                    thinking(m.path("thinking"))));
         }
         if (kind == ProviderKind.OPENAI_COMPATIBILITY && models.isEmpty()) {
             problems.add(label + ": models is required (openai-compatibility serves only listed models)");
@@ -376,5 +382,23 @@ public record GatewayConfig(
         }
         problems.add((label == null ? "" : label + ": ") + key + ": must be an integer");
         return dflt;
+    }
+
+    /** A model entry's {@code thinking: {levels, min, max, zero-allowed, dynamic-allowed}}; null when absent. */
+    static ThinkingCapability thinking(JsonNode t) {
+        if (!t.isObject()) {
+            return null;
+        }
+        boolean zero = t.path("zero-allowed").asBoolean(false);
+        List<String> levels = new ArrayList<>();
+        t.path("levels").forEach(l -> levels.add(l.asText().trim().toLowerCase(Locale.ROOT)));
+        if (!levels.isEmpty()) {
+            return ThinkingCapability.levels(levels, zero);
+        }
+        int max = t.path("max").asInt(0);
+        if (max <= 0 && !t.has("min")) {
+            return ThinkingCapability.NONE;
+        }
+        return ThinkingCapability.budget(t.path("min").asInt(0), max, zero, t.path("dynamic-allowed").asBoolean(false));
     }
 }

@@ -38,6 +38,7 @@ import dev.spacegate.server.gateway.execute.Dispatcher;
 import dev.spacegate.server.gateway.execute.Operation;
 import dev.spacegate.server.gateway.execute.RequestBody;
 import dev.spacegate.server.gateway.execute.TranslationLookup;
+import dev.spacegate.server.gateway.translate.Translators;
 import dev.spacegate.server.gateway.execute.UpstreamClients;
 import dev.spacegate.persistence.auth.AuthStore;
 import dev.spacegate.server.gateway.models.ModelRegistry;
@@ -92,7 +93,7 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
             Thread.ofPlatform().daemon().name("gateway-keepalive").factory());
     private final Endpoints endpoints;
     private volatile State state;
-    private volatile TranslationLookup translations = TranslationLookup.none();
+    private volatile TranslationLookup translations = Translators::find;
     private volatile UpstreamClients clients;
     private volatile Dispatcher dispatcher;
     private final Clock clock;
@@ -196,7 +197,7 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
         return a == null ? ModelRegistry.build(cfg) : ModelRegistry.build(cfg, a.entries());
     }
 
-    /** Plugs in the translators (until then, cross-format requests get a 400 {@code unsupported_translation}). */
+    /** Replaces the translation table ({@link Translators#find} by default; {@link TranslationLookup#none()} turns translation off). */
     public void translations(TranslationLookup lookup) {
         this.translations = lookup;
         this.dispatcher = new Dispatcher(clients, pool, this::record, lookup, affinity).upstreamAuth(accounts);

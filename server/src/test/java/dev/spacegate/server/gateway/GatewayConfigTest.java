@@ -1,15 +1,18 @@
 package dev.spacegate.server.gateway;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.spacegate.server.gateway.execute.ProviderKind;
 import dev.spacegate.server.gateway.pool.Strategy;
 import dev.spacegate.server.gateway.support.Yaml;
+import dev.spacegate.server.gateway.translate.ThinkingCapability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,5 +121,24 @@ class GatewayConfigTest {
         assertEquals(Strategy.FILL_FIRST, Strategy.parse("ff"));
         assertEquals(Strategy.WEIGHTED_ROUND_ROBIN, Strategy.parse("weighted-round-robin"));
         assertEquals(Strategy.ROUND_ROBIN, Strategy.parse(""));
+    }
+
+    @Test
+    void readsAModelsThinkingCapability() {
+        GatewayConfig cfg = GatewayConfig.from(Yaml.tree("""
+                codex-api-key:
+                  - api-key: test-key-not-secret
+                    base-url: http://127.0.0.1:9/backend-api/codex
+                    models:
+                      - {name: levels, thinking: {levels: [Low, medium, high]}}
+                      - {name: budget, thinking: {min: 1024, max: 32768, zero-allowed: true, dynamic-allowed: true}}
+                      - {name: without, thinking: {}}
+                      - {name: unknown}
+                """));
+        List<GatewayConfig.Model> ms = cfg.providers().get(0).models();
+        assertEquals(ThinkingCapability.levels(List.of("low", "medium", "high"), false), ms.get(0).thinking());
+        assertEquals(ThinkingCapability.budget(1024, 32768, true, true), ms.get(1).thinking());
+        assertEquals(ThinkingCapability.NONE, ms.get(2).thinking());
+        assertNull(ms.get(3).thinking(), "no thinking block: unknown, nothing is clamped");
     }
 }

@@ -304,9 +304,8 @@ class GatewayHttpTest {
     }
 
     @Test
-    void crossFormatRequestGetsAClear400() throws Exception {
-        HttpResponse<String> r = h.postWithKey("/v1/chat/completions",
-                "{\"model\":\"claude-x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    void legacyCompletionsOnAClaudeModelGetAClear400() throws Exception {
+        HttpResponse<String> r = h.postWithKey("/v1/completions", "{\"model\":\"claude-x\",\"prompt\":\"hi\"}");
         assertEquals(400, r.statusCode());
         JsonNode e = json(r.body()).path("error");
         assertEquals("unsupported_translation", e.path("code").asText());

@@ -37,10 +37,18 @@ import dev.spacegate.server.gateway.pool.SessionAffinity;
 import dev.spacegate.server.gateway.stream.ClientSink;
 import dev.spacegate.server.gateway.stream.SseFramer;
 import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.gateway.translate.CodexBody;
+import dev.spacegate.server.gateway.translate.Effort;
+import dev.spacegate.server.gateway.translate.Errors;
+import dev.spacegate.server.gateway.translate.ResponseAggregator;
 import dev.spacegate.server.gateway.translate.SseEvent;
 import dev.spacegate.server.gateway.translate.StreamTranslator;
+import dev.spacegate.server.gateway.translate.TokenCount;
 import dev.spacegate.server.gateway.translate.TranslateContext;
 import dev.spacegate.server.gateway.translate.Translation;
+import dev.spacegate.server.gateway.translate.TranslationException;
+import dev.spacegate.server.gateway.translate.UpstreamError;
+import dev.spacegate.server.gateway.translate.neutral.Reasoning;
 import dev.spacegate.server.gateway.usage.UsageRecord;
 
 /**
@@ -96,7 +104,12 @@ public final class Dispatcher {
     public void dispatch(GatewayConfig cfg, ModelRegistry registry, ClientCall call, ClientSink sink)
             throws IOException {
         ErrorFamily family = ErrorFamily.of(call.operation().format());
-        List<Candidate> all = registry.resolve(call.model());
+        // a model(high) suffix picks reasoning; the registry knows the base name (the suffix never goes upstream)
+        Effort.ModelName named = modelName(call.model());
+        List<Candidate> all = named.reasoning() != null ? registry.resolve(named.base()) : List.of();
+        if (all.isEmpty()) {
+            all = registry.resolve(call.model());
+        }
         if (all.isEmpty()) {
             sendError(call, sink, family, 400, "model_not_found", "unknown provider for model " + call.model(),
                     Map.of());
@@ -115,10 +128,11 @@ public final class Dispatcher {
             }
         }
         if (eligible.isEmpty()) {
+            // only legacy completions and embeddings get here: they exist on OpenAI-compatible upstreams alone
             ApiFormat upstream = all.get(0).credential().kind().format();
             sendError(call, sink, family, 400, "unsupported_translation", "model " + call.model() + " is served by a "
-                    + name(upstream) + " upstream; translating " + name(call.operation().format())
-                    + " requests (" + call.operation().endpoint() + ") to it is not available", Map.of());
+                    + name(upstream) + " upstream, which has no " + call.operation().endpoint() + " endpoint",
+                    Map.of());
             return;
         }
         sink.keepAlive(call.stream(), call.stream() ? cfg.keepAlive() : cfg.nonStreamKeepAlive());
@@ -161,7 +175,7 @@ public final class Dispatcher {
                     break;
                 }
                 tried++;
-                Outcome o = attempt(cfg, call, c, translated.get(c), sink);
+                Outcome o = attempt(cfg, call, c, translated.get(c), named.reasoning(), sink);
                 if (o instanceof Outcome.Done) {
                     if (call.session() != null) {
                         affinity.bind(call.model(), call.session(), c, cfg.sessionAffinityTtl());
@@ -207,31 +221,69 @@ public final class Dispatcher {
     }
 
     private Outcome attempt(GatewayConfig cfg, ClientCall call, Candidate c, Translation translation,
-                            ClientSink sink) throws IOException {
+                            Reasoning reasoning, ClientSink sink) throws IOException {
         UsageRecord u = newRecord(call, c);
+        if (reasoning != null) {
+            // the model(high) suffix wins over the body's effort, upstream and in the record
+            u.reasoningEffort = reasoning.level() != null ? reasoning.level() : Effort.levelFor(reasoning.budget());
+        }
         long t0 = System.nanoTime();
+        ApiFormat clientFormat = call.operation().format();
         ApiFormat upstreamFormat = c.credential().kind().format();
-        TranslateContext tctx = new TranslateContext(call.model(), c.upstreamModel(), call.stream());
-        Operation upstreamOp = translation == null ? call.operation() : upstreamOperation(upstreamFormat, call.stream());
+        boolean counting = call.operation().countsTokens();
+        boolean codex = c.credential().kind() == ProviderKind.CODEX_API_KEY && !counting;
+        // the Codex backend always streams: a client that wants one JSON answer gets the stream folded into one
+        boolean upstreamStream = call.stream() || codex;
+        // one context per attempt, shared by the request and the answer (it carries the tool-name map)
+        TranslateContext tctx = translation == null && !codex ? null
+                : new TranslateContext(call.model(), c.upstreamModel(), call.stream())
+                .withCodex(codex).withReasoning(reasoning).withThinking(c.thinking());
+        Operation upstreamOp;
         byte[] body;
         if (translation == null) {
-            body = call.operation().modelInPath() ? call.body().bytes()
-                    : call.body().forUpstream(c.upstreamModel(),
-                    call.stream() && call.operation() == Operation.CHAT);
+            upstreamOp = call.operation();
+            if (codex && clientFormat == ApiFormat.OPENAI_RESPONSES
+                    && JSON.readTree(call.body().bytes()) instanceof ObjectNode b) {
+                b.put("model", c.upstreamModel());
+                body = JSON.writeValueAsBytes(CodexBody.normalize(b));
+            } else {
+                body = call.operation().modelInPath() ? call.body().bytes()
+                        : call.body().forUpstream(c.upstreamModel(),
+                        call.stream() && call.operation() == Operation.CHAT);
+            }
         } else {
             ObjectNode up;
             try {
-                up = translation.request((ObjectNode) JSON.readTree(call.body().bytes()), tctx);
-            } catch (RuntimeException e) {
+                if (!(JSON.readTree(call.body().bytes()) instanceof ObjectNode clientBody)) {
+                    throw new TranslationException(UpstreamError.badRequest("the request body must be a JSON object"));
+                }
+                if (counting) {
+                    Optional<ObjectNode> count = translation.countTokensRequest(clientBody, tctx);
+                    if (count.isEmpty()) {
+                        // the upstream has no counter: estimate here, no upstream attempt
+                        sendQuietly(sink, 200, JSON.writeValueAsBytes(TokenCount.estimate(clientFormat,
+                                call.body().bytes())), overheadMs(call));
+                        return new Outcome.Done();
+                    }
+                    up = count.get();
+                } else {
+                    up = translation.request(clientBody, tctx);
+                }
+            } catch (TranslationException e) {
                 // the request cannot be expressed for this upstream: the client's fault, no cooldown
-                byte[] msg = ErrorFamily.of(call.operation().format()).bytes(400, "translation_failed",
+                return new Outcome.Failed(400, "application/json",
+                        JSON.writeValueAsBytes(Errors.render(clientFormat, e.error())), null,
+                        CooldownRules.ruleFor(400, null));
+            } catch (RuntimeException e) {
+                byte[] msg = ErrorFamily.of(clientFormat).bytes(400, "translation_failed",
                         e.getMessage() == null ? "the request cannot be translated" : e.getMessage());
                 return new Outcome.Failed(400, "application/json", msg, null, CooldownRules.ruleFor(400, null));
             }
-            if (upstreamFormat == ApiFormat.OPENAI_CHAT && call.stream()) {
+            if (upstreamFormat == ApiFormat.OPENAI_CHAT && upstreamStream) {
                 up.withObject("/stream_options").put("include_usage", true);
             }
             body = JSON.writeValueAsBytes(up);
+            upstreamOp = counting ? countOperation(upstreamFormat) : upstreamOperation(upstreamFormat, upstreamStream);
         }
         UpstreamAuth auth = this.auth;
         String url = auth.upstreamUrl(c.credential(), upstreamOp.upstreamUrl(c, translation == null ? call.alt() : "sse"));
@@ -243,7 +295,7 @@ public final class Dispatcher {
 
         HttpClientResponse resp;
         long w0 = System.nanoTime();
-        Map<String, String> headers = upstreamHeaders(call, c, call.stream() || collect, upstreamFormat);
+        Map<String, String> headers = upstreamHeaders(call, c, upstreamStream || collect, upstreamFormat);
         String usedToken = auth.apply(c.credential(), headers);
         try {
             resp = sendRefreshingOnce(cfg, c, url, headers, body, auth, usedToken);
@@ -277,8 +329,9 @@ public final class Dispatcher {
                         null, rule);
             }
             if (translation != null) {
-                // the client cannot read the upstream's envelope: re-wrap the message in the client's
-                eb = ErrorFamily.of(call.operation().format()).bytes(status, "upstream_error", errorMessage(eb));
+                // the client cannot read the upstream's envelope: the same error in the client's
+                eb = JSON.writeValueAsBytes(Errors.render(clientFormat,
+                        Errors.parse(upstreamFormat, status, new String(eb, StandardCharsets.UTF_8))));
                 ct = "application/json";
             }
             return new Outcome.Failed(status, ct, eb, retryAfter, rule);
@@ -310,6 +363,9 @@ public final class Dispatcher {
                             .bytes(502, "upstream_error", "upstream stream ended without a response"), null, rule);
                 }
             }
+            if (codex && ct.contains("event-stream")) {
+                return aggregate(cfg, call, c, u, t0, out, upstreamFormat, tctx, sink);
+            }
             JsonNode tree = null;
             try {
                 tree = JSON.readTree(out);
@@ -318,7 +374,12 @@ public final class Dispatcher {
                 // not JSON: passed through as is, without token counts
             }
             if (translation != null && tree instanceof ObjectNode on) {
-                out = JSON.writeValueAsBytes(translation.response(on, tctx));
+                try {
+                    out = JSON.writeValueAsBytes(counting ? translation.countTokensResponse(on, tctx)
+                            : translation.response(on, tctx));
+                } catch (RuntimeException e) {
+                    return translatorFailed(cfg, call, c, u, t0);
+                }
                 ct = "application/json";
             } else if (c.forceMapping() && tree instanceof ObjectNode) {
                 try {
@@ -364,6 +425,58 @@ public final class Dispatcher {
                 .submit(body);
     }
 
+    /** Folds a Codex stream into the client's one JSON answer (the client did not ask for a stream). */
+    private Outcome aggregate(GatewayConfig cfg, ClientCall call, Candidate c, UsageRecord u, long t0, byte[] sse,
+                              ApiFormat upstreamFormat, TranslateContext tctx, ClientSink sink) throws IOException {
+        ApiFormat clientFormat = call.operation().format();
+        ObjectNode answer;
+        UpstreamError error;
+        try {
+            ResponseAggregator agg = new ResponseAggregator(upstreamFormat, clientFormat, tctx);
+            new SseFramer().feed(sse, 0, sse.length, (b, off, len) -> {
+                if (SseFramer.contains(b, off, len, USAGE)) {
+                    observeEvent(u, upstreamFormat, b, off, len);
+                }
+                SseEvent ev = SseFramer.parse(b, off, len);
+                if (ev.data() != null) {
+                    agg.onEvent(ev);
+                }
+            });
+            error = agg.error();
+            answer = error == null ? agg.finish() : null;
+        } catch (RuntimeException e) {
+            return translatorFailed(cfg, call, c, u, t0);
+        }
+        if (error != null) {
+            // the stream reported a failure before anything reached the client: fail over like an HTTP error
+            CooldownRules.Rule rule = pool.markFailure(c, error.status(), error.type(), null, cooling(cfg, c),
+                    cfg.transientCooldown());
+            finish(u, t0, error.status(), true, error.message());
+            return new Outcome.Failed(error.status(), "application/json",
+                    JSON.writeValueAsBytes(Errors.render(clientFormat, error)), null, rule);
+        }
+        pool.markSuccess(c);
+        finish(u, t0, 200, false, null);
+        sendQuietly(sink, 200, JSON.writeValueAsBytes(answer), overheadMs(call));
+        return new Outcome.Done();
+    }
+
+    /** An upstream answer the translator could not read: a bad gateway, without cooling the credential. */
+    private Outcome translatorFailed(GatewayConfig cfg, ClientCall call, Candidate c, UsageRecord u, long t0) {
+        finish(u, t0, 502, true, "upstream answer could not be translated");
+        return new Outcome.Failed(502, "application/json", ErrorFamily.of(call.operation().format()).bytes(502,
+                "translation_failed", "the upstream's answer could not be translated"), null,
+                CooldownRules.ruleFor(400, null));
+    }
+
+    private static void sendQuietly(ClientSink sink, int status, byte[] body, long overheadMs) throws IOException {
+        try {
+            sink.full(status, "application/json", body, Map.of(), overheadMs);
+        } catch (ClientSink.ClientGoneException e) {
+            // the answer was complete; nothing to cancel
+        }
+    }
+
     /** Streams the upstream's events to the client; from here on there is no failover. */
     private Outcome pipe(GatewayConfig cfg, ClientCall call, Candidate c, HttpClientResponse resp, ClientSink sink,
                          UsageRecord u, long t0, ApiFormat upstreamFormat, StreamTranslator translator)
@@ -394,7 +507,7 @@ public final class Dispatcher {
                 } else {
                     SseEvent ev = SseFramer.parse(b, off, len);
                     if (ev.data() != null) {
-                        for (SseEvent out : translator.onEvent(ev)) {
+                        for (SseEvent out : translate(translator, ev)) {
                             byte[] ob = SseFramer.format(out);
                             sink.event(ob, 0, ob.length);
                         }
@@ -424,7 +537,7 @@ public final class Dispatcher {
                 }
             }
             if (translator != null) {
-                for (SseEvent out : translator.finish()) {
+                for (SseEvent out : translate(translator, null)) {
                     byte[] ob = SseFramer.format(out);
                     sink.event(ob, 0, ob.length);
                 }
@@ -436,12 +549,25 @@ public final class Dispatcher {
             // the client left: cancel the upstream call, never cool the credential
             resp.close();
             finish(u, t0, 499, true, "client closed the connection");
+        } catch (TranslatorBrokeException e) {
+            // our side failed on an event it could not read: end the client's stream with an error, no cooldown
+            resp.close();
+            finish(u, t0, 502, true, "upstream stream could not be translated");
+            byte[] ev = SseFramer.format(Errors.streamEvent(call.operation().format(),
+                    new UpstreamError(502, "api_error", "the upstream's stream could not be translated")));
+            try {
+                sink.event(ev, 0, ev.length);
+                sink.close();
+            } catch (ClientSink.ClientGoneException ignored) {
+                // nobody left to tell
+            }
         } catch (UpstreamBrokeException e) {
             resp.close();
             pool.markFailure(c, 502, null, null, cooling(cfg, c), cfg.transientCooldown());
             finish(u, t0, 502, true, "upstream stream broke");
-            byte[] ev = ErrorFamily.streamError(call.operation().format(), 502,
-                    "upstream stream ended unexpectedly");
+            byte[] ev = translator == null ? ErrorFamily.streamError(call.operation().format(), 502,
+                    "upstream stream ended unexpectedly") : SseFramer.format(Errors.streamEvent(
+                    call.operation().format(), new UpstreamError(502, "api_error", "upstream stream ended unexpectedly")));
             try {
                 sink.event(ev, 0, ev.length);
                 sink.close();
@@ -480,6 +606,22 @@ public final class Dispatcher {
         }
     }
 
+    /** One step of a stream translator ({@code null} event = the upstream stream ended). */
+    private static List<SseEvent> translate(StreamTranslator t, SseEvent ev) throws TranslatorBrokeException {
+        try {
+            return ev == null ? t.finish() : t.onEvent(ev);
+        } catch (RuntimeException e) {
+            throw new TranslatorBrokeException();
+        }
+    }
+
+    /** A stream translator failed on an upstream event. */
+    private static final class TranslatorBrokeException extends IOException {
+        TranslatorBrokeException() {
+            super("stream translation failed", null);
+        }
+    }
+
     /** The upstream connection failed mid-stream. */
     private static final class UpstreamBrokeException extends IOException {
         UpstreamBrokeException() {
@@ -497,6 +639,19 @@ public final class Dispatcher {
         } catch (IOException e) {
             // not JSON: no usage in it
         }
+    }
+
+    private static Effort.ModelName modelName(String model) {
+        try {
+            return Effort.parseModel(model);
+        } catch (RuntimeException e) {
+            // e.g. a budget suffix too large for an int: treat the whole name as a model name
+            return new Effort.ModelName(model, null);
+        }
+    }
+
+    private static Operation countOperation(ApiFormat f) {
+        return f == ApiFormat.GEMINI ? Operation.GEMINI_COUNT : Operation.COUNT_TOKENS;
     }
 
     private static Operation upstreamOperation(ApiFormat f, boolean stream) {

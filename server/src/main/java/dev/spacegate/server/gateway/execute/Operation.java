@@ -17,10 +17,10 @@ public enum Operation {
     RESPONSES(ApiFormat.OPENAI_RESPONSES, "POST /v1/responses", "/responses", true),
     CODEX_RESPONSES(ApiFormat.OPENAI_RESPONSES, "POST /backend-api/codex/responses", "/responses", true),
     MESSAGES(ApiFormat.CLAUDE, "POST /v1/messages", "/v1/messages", true),
-    COUNT_TOKENS(ApiFormat.CLAUDE, "POST /v1/messages/count_tokens", "/v1/messages/count_tokens", false),
+    COUNT_TOKENS(ApiFormat.CLAUDE, "POST /v1/messages/count_tokens", "/v1/messages/count_tokens", true),
     GEMINI_GENERATE(ApiFormat.GEMINI, "POST /v1beta/models/*action", ":generateContent", true),
     GEMINI_STREAM(ApiFormat.GEMINI, "POST /v1beta/models/*action", ":streamGenerateContent", true),
-    GEMINI_COUNT(ApiFormat.GEMINI, "POST /v1beta/models/*action", ":countTokens", false);
+    GEMINI_COUNT(ApiFormat.GEMINI, "POST /v1beta/models/*action", ":countTokens", true);
 
     private final ApiFormat format;
     private final String endpoint;
@@ -47,6 +47,11 @@ public enum Operation {
     /** Whether a translator may serve this operation from an upstream of another format. */
     public boolean translatable() {
         return translatable;
+    }
+
+    /** Whether this is a token-count call (answered by the upstream's counter, or estimated locally). */
+    public boolean countsTokens() {
+        return this == COUNT_TOKENS || this == GEMINI_COUNT;
     }
 
     /** Whether the model travels in the URL (Gemini) rather than in the body. */

@@ -102,7 +102,7 @@ public final class ModelRegistry {
                     }
                     for (String id : ids) {
                         byId.computeIfAbsent(id, x -> new ArrayList<>()).add(new Candidate(c, m.name(),
-                                m.forceMapping() && !m.name().equals(id)));
+                                m.forceMapping() && !m.name().equals(id), m.thinking()));
                         listed.putIfAbsent(id, new ModelInfo(id, provider, p.kind()));
                     }
                 }

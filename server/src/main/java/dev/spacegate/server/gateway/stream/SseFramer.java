@@ -10,6 +10,8 @@ import dev.spacegate.server.gateway.translate.SseEvent;
  * them, so passthrough forwards the upstream's exact bytes.
  */
 public final class SseFramer {
+    private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
 
     /** Receives each complete event as a slice of the framer's buffer (valid only during the call). */
     @FunctionalInterface
@@ -53,31 +55,55 @@ public final class SseFramer {
 
     /** Parses one raw event into its name and joined data lines (comments and ids dropped). */
     public static SseEvent parse(byte[] b, int off, int n) {
-        String text = new String(b, off, n, StandardCharsets.UTF_8);
+        // line by line over the bytes (no regex split: this runs once per event of every translated stream)
         String event = null;
+        String first = null;
         StringBuilder data = null;
-        for (String line : text.split("\r?\n")) {
-            if (line.startsWith("event:")) {
-                event = line.substring(6).trim();
-            } else if (line.startsWith("data:")) {
-                String d = line.substring(5);
-                if (d.startsWith(" ")) {
-                    d = d.substring(1);
-                }
-                data = data == null ? new StringBuilder(d) : data.append('\n').append(d);
+        int end = off + n;
+        int i = off;
+        while (i < end) {
+            int eol = i;
+            while (eol < end && b[eol] != '\n') {
+                eol++;
             }
+            int lineEnd = eol > i && b[eol - 1] == '\r' ? eol - 1 : eol;
+            if (startsWith(b, i, lineEnd, EVENT)) {
+                event = new String(b, i + EVENT.length, lineEnd - i - EVENT.length, StandardCharsets.UTF_8).trim();
+            } else if (startsWith(b, i, lineEnd, DATA)) {
+                int from = i + DATA.length;
+                if (from < lineEnd && b[from] == ' ') {
+                    from++;
+                }
+                String d = new String(b, from, lineEnd - from, StandardCharsets.UTF_8);
+                if (first == null) {
+                    first = d;
+                } else {
+                    data = (data == null ? new StringBuilder(first) : data).append('\n').append(d);
+                }
+            }
+            i = eol + 1;
         }
-        return new SseEvent(event, data == null ? null : data.toString());
+        return new SseEvent(event, data != null ? data.toString() : first);
+    }
+
+    private static boolean startsWith(byte[] b, int from, int to, byte[] prefix) {
+        return to - from >= prefix.length && Arrays.equals(b, from, from + prefix.length, prefix, 0, prefix.length);
     }
 
     /** Serialises an event in the SSE wire format. */
     public static byte[] format(SseEvent e) {
-        StringBuilder sb = new StringBuilder();
+        String data = e.data() == null ? "" : e.data();
+        StringBuilder sb = new StringBuilder(data.length() + 32);
         if (e.event() != null) {
             sb.append("event: ").append(e.event()).append('\n');
         }
-        for (String line : (e.data() == null ? "" : e.data()).split("\n", -1)) {
-            sb.append("data: ").append(line).append('\n');
+        if (data.indexOf('\n') < 0) {
+            // the usual case, one data line: no split
+            sb.append("data: ").append(data).append('\n');
+        } else {
+            for (String line : data.split("\n", -1)) {
+                sb.append("data: ").append(line).append('\n');
+            }
         }
         return sb.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }

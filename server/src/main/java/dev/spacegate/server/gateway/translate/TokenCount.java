@@ -7,8 +7,11 @@ import dev.spacegate.server.gateway.translate.neutral.Conversation;
 
 import java.util.Optional;
 
-/** Token-count requests and answers where the target can count: Claude count_tokens and Gemini countTokens. */
-final class TokenCount {
+/**
+ * Token-count requests and answers where the target can count (Claude count_tokens and Gemini countTokens),
+ * and a local estimate where it cannot.
+ */
+public final class TokenCount {
     private TokenCount() {
     }
 
@@ -41,6 +44,14 @@ final class TokenCount {
     static ObjectNode response(ObjectNode upstreamBody, ApiFormat upstream, ApiFormat client) {
         JsonNode n = upstream == ApiFormat.GEMINI ? upstreamBody.get("totalTokens") : upstreamBody.get("input_tokens");
         return render(client, n == null ? 0 : n.asLong());
+    }
+
+    /**
+     * A local estimate in the client's shape, for upstreams without a counter: about four bytes of the
+     * request's JSON per token, the usual rule of thumb for English text and code.
+     */
+    public static ObjectNode estimate(ApiFormat client, byte[] requestBody) {
+        return render(client, Math.max(1, (requestBody.length + 3) / 4));
     }
 
     /** A count in the client's shape (Claude input_tokens, Gemini totalTokens, Responses input_tokens object). */

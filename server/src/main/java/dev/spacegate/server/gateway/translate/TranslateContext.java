@@ -2,7 +2,8 @@ package dev.spacegate.server.gateway.translate;
 
 import dev.spacegate.server.gateway.translate.neutral.Reasoning;
 
-import java.util.UUID;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a translation needs to know besides the body. Create one per request and pass the same instance to
@@ -23,7 +24,7 @@ public record TranslateContext(String clientModel, String upstreamModel, boolean
                                ToolNames toolNames) {
     public TranslateContext(String clientModel, String upstreamModel, boolean stream) {
         this(clientModel, upstreamModel, stream, null, null, false,
-                UUID.randomUUID().toString().replace("-", "").substring(0, 24),
+                newId(),
                 System.currentTimeMillis() / 1000, new ToolNames());
     }
 
@@ -46,5 +47,11 @@ public record TranslateContext(String clientModel, String upstreamModel, boolean
     public TranslateContext withIds(String id, long epochSeconds) {
         return new TranslateContext(clientModel, upstreamModel, stream, reasoning, thinking, codex, id, epochSeconds,
                 toolNames);
+    }
+
+    /** 24 hex digits; ids need to be unique, not secret, so no SecureRandom on the request path. */
+    private static String newId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextInt());
     }
 }
