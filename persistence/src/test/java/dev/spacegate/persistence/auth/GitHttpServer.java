@@ -21,13 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real smart-HTTP git server for tests: {@code git http-backend} run as CGI behind the JDK's HTTP server on
  * loopback, with HTTP basic auth. Repositories live under {@code root}; URLs are {@code <uri>/<name>.git}.
  */
-final class GitHttpServer implements AutoCloseable {
+public final class GitHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final Path root;
     private final String expectedAuth;
     final AtomicInteger pushes = new AtomicInteger();
 
-    GitHttpServer(Path root, String user, String password) throws IOException {
+    public GitHttpServer(Path root, String user, String password) throws IOException {
         this.root = root;
         this.expectedAuth = "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -38,7 +38,7 @@ final class GitHttpServer implements AutoCloseable {
     }
 
     /** True when this machine has git with http-backend. */
-    static boolean available() {
+    public static boolean available() {
         try {
             Process p = new ProcessBuilder("git", "--exec-path").redirectErrorStream(true).start();
             String dir = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -49,18 +49,18 @@ final class GitHttpServer implements AutoCloseable {
     }
 
     /** Creates an empty bare repository whose HEAD points at main. */
-    void createRepo(String name) throws IOException, InterruptedException {
+    public void createRepo(String name) throws IOException, InterruptedException {
         run("git", "-c", "init.defaultBranch=main", "init", "-q", "--bare", root.resolve(name + ".git").toString());
     }
 
     /** Runs git against a repository and returns its stdout. */
-    String git(String name, String... args) throws IOException, InterruptedException {
+    public String git(String name, String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("git", "--git-dir", root.resolve(name + ".git").toString()));
         cmd.addAll(List.of(args));
         return run(cmd.toArray(String[]::new));
     }
 
-    static String run(String... cmd) throws IOException, InterruptedException {
+    public static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
@@ -69,7 +69,7 @@ final class GitHttpServer implements AutoCloseable {
         return out;
     }
 
-    String url(String name) {
+    public String url(String name) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/git/" + name + ".git";
     }
 

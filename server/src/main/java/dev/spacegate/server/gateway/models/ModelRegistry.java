@@ -190,7 +190,7 @@ public final class ModelRegistry {
     }
 
     /** CLIProxyAPI's exclusion patterns: exact, {@code x*}, {@code *x}, {@code *x*}; case-insensitive. */
-    static boolean excluded(List<String> patterns, String model) {
+    public static boolean excluded(List<String> patterns, String model) {
         String m = model.toLowerCase(Locale.ROOT);
         for (String p : patterns) {
             boolean lead = p.startsWith("*");

@@ -24,6 +24,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.spacegate.server.gateway.models.ModelRegistry;
 import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.persistence.auth.AuthName;
 import dev.spacegate.server.gateway.ManagementGuard;
@@ -369,7 +370,7 @@ public final class AuthFilesApi {
             f.modelAliases().forEach(m -> ids.add(m.alias()));
             ids.addAll(p.catalog());
             for (String id : ids) {
-                if (excluded(f.excludedModels(), id)) {
+                if (ModelRegistry.excluded(f.excludedModels(), id)) {
                     continue;
                 }
                 String full = f.prefix().isEmpty() ? id : f.prefix() + "/" + id;
@@ -380,19 +381,6 @@ public final class AuthFilesApi {
         send(c.res(), 200, JSON.createObjectNode().set("models", arr));
     }
 
-    private static boolean excluded(List<String> patterns, String id) {
-        String m = id.toLowerCase(Locale.ROOT);
-        for (String p : patterns) {
-            boolean lead = p.startsWith("*");
-            boolean trail = p.endsWith("*") && p.length() > 1;
-            String core = p.substring(lead ? 1 : 0, p.length() - (trail ? 1 : 0));
-            if ((lead && trail && m.contains(core)) || (lead && !trail && m.endsWith(core))
-                    || (!lead && trail && m.startsWith(core)) || (!lead && !trail && m.equals(core))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     // ---- logins ----
 

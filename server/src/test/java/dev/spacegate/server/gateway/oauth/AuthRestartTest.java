@@ -1,5 +1,6 @@
 package dev.spacegate.server.gateway.oauth;
 
+import dev.spacegate.persistence.auth.GitHttpServer;
 import static dev.spacegate.server.gateway.oauth.OAuthTesting.JSON;
 import static dev.spacegate.server.gateway.oauth.OAuthTesting.fields;
 import static dev.spacegate.server.gateway.oauth.OAuthTesting.file;
