@@ -41,6 +41,8 @@ public final class GatewayBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // log as the packaged server does (logging.properties: access log written off the request thread)
+        io.helidon.logging.common.LogConfig.configureRuntime();
         try {
             run(args);
         } finally {

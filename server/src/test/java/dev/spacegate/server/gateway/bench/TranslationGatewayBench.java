@@ -45,6 +45,8 @@ public final class TranslationGatewayBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // log as the packaged server does (logging.properties: access log written off the request thread)
+        io.helidon.logging.common.LogConfig.configureRuntime();
         int rc = 0;
         try {
             run(args);
