@@ -67,8 +67,8 @@ final class ServiceAccountToken {
     }
 
     private static PrivateKey privateKey(String pem) throws GeneralSecurityException {
-        String b64 = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "")
-                .replaceAll("\\s", "");
+        // drop the PEM armour lines (-----BEGIN/END ...-----) and whitespace, keep the base64 body
+        String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
     }
 
