@@ -25,11 +25,13 @@ public final class RouteTable {
     public static final String MANAGER = "manager";
     public static final String PANEL = "panel";
 
-    private static final List<String> OAUTH_CALLBACKS =
-            List.of("/codex/callback", "/anthropic/callback", "/google/callback", "/antigravity/callback");
+    /** The OAuth callbacks of the providers' login flows; the gateway finishes logins there. */
+    private static final RouteRule[] OAUTH_CALLBACKS = {
+        exact("/codex/callback", GATEWAY), exact("/anthropic/callback", GATEWAY),
+        exact("/google/callback", GATEWAY), exact("/antigravity/callback", GATEWAY)};
 
     /** Everything in one server: built-in gateway, manager and panel (CLIProxyAPI + CPA-Manager paths). */
-    static final List<RouteRule> BUNDLED = rules(
+    static final List<RouteRule> BUNDLED = withCallbacks(
             exact("/", PANEL),
             exact("/management.html", PANEL),
             exact("/cpm", PANEL).then(REDIRECT, "/cpm/"),
@@ -52,7 +54,6 @@ public final class RouteTable {
             prefix("/v1beta/", GATEWAY),
             prefix("/backend-api/codex/", GATEWAY),
             exact("/healthz", GATEWAY),
-            OAUTH_CALLBACKS,
             fallback(GATEWAY));
 
     /** The Caddyfile of the Hugging Face Space guide: CLIProxyAPI + CPA-Manager behind one port. */
@@ -71,7 +72,7 @@ public final class RouteTable {
             fallback(GATEWAY));
 
     /** The nginx config of CPA Manager Plus: the manager fronts management, CLIProxyAPI the APIs. */
-    static final List<RouteRule> CPAMP = rules(
+    static final List<RouteRule> CPAMP = withCallbacks(
             exact("/", MANAGER).then(REDIRECT, "/management.html"),
             exact("/management.html", MANAGER),
             exact("/health", MANAGER),
@@ -86,7 +87,6 @@ public final class RouteTable {
             prefix("/backend-api/codex/", GATEWAY),
             prefix("/api/", GATEWAY),
             exact("/healthz", GATEWAY),
-            OAUTH_CALLBACKS,
             fallback(GATEWAY));
 
     private static final Map<String, List<RouteRule>> PROFILES =
@@ -223,15 +223,14 @@ public final class RouteTable {
         return out;
     }
 
-    private static List<RouteRule> rules(Object... items) {
-        List<RouteRule> out = new ArrayList<>();
-        for (Object o : items) {
-            if (o instanceof RouteRule r) {
-                out.add(r);
-            } else if (o instanceof List<?> paths) {
-                paths.forEach(p -> out.add(exact((String) p, GATEWAY)));
-            }
-        }
+    private static List<RouteRule> rules(RouteRule... items) {
+        return List.of(items);
+    }
+
+    /** A profile's rules plus the OAuth callbacks, listed on their own as the seeds' configs did. */
+    private static List<RouteRule> withCallbacks(RouteRule... items) {
+        List<RouteRule> out = new ArrayList<>(List.of(items));
+        out.addAll(List.of(OAUTH_CALLBACKS));
         return List.copyOf(out);
     }
 }
