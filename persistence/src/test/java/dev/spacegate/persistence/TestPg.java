@@ -3,6 +3,8 @@ package dev.spacegate.persistence;
 import dev.spacegate.persistence.db.Database;
 import dev.spacegate.persistence.dsn.PostgresDsn;
 import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,16 +20,32 @@ public final class TestPg {
     private TestPg() {
     }
 
-    /** PG_TEST_URL, or skips the calling test class with a printed reason. */
-    public static String requireUrl(String who) {
+    /** A PostgreSQL started once per test JVM when Docker is there and PG_TEST_URL is not. */
+    private static PostgreSQLContainer container;
+
+    /**
+     * PG_TEST_URL; else a Testcontainers PostgreSQL when Docker is available; else skips the calling test class
+     * with a printed reason.
+     */
+    public static synchronized String requireUrl(String who) {
         Optional<String> url = Optional.ofNullable(System.getenv("PG_TEST_URL")).filter(s -> !s.isBlank());
-        if (url.isEmpty()) {
-            String reason = who + ": PostgreSQL engine skipped because PG_TEST_URL is not set"
-                    + " (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres)";
-            System.out.println(reason);
-            Assumptions.abort(reason);
+        if (url.isPresent()) {
+            return url.get();
         }
-        return url.get();
+        if (container == null && DockerClientFactory.instance().isDockerAvailable()) {
+            container = new PostgreSQLContainer("postgres:16-alpine");
+            container.start();
+        }
+        if (container != null) {
+            String jdbc = container.getJdbcUrl();
+            return jdbc + (jdbc.contains("?") ? "&" : "?") + "user=" + container.getUsername()
+                    + "&password=" + container.getPassword();
+        }
+        String reason = who + ": PostgreSQL engine skipped because PG_TEST_URL is not set and Docker is not"
+                + " available (e.g. PG_TEST_URL=jdbc:postgresql://127.0.0.1:5432/test?user=postgres)";
+        System.out.println(reason);
+        Assumptions.abort(reason);
+        return null;
     }
 
     /** A fresh schema name. */
