@@ -148,6 +148,34 @@ class ServerTest {
     }
 
     @Test
+    void bundledWithManagerUpstreamKeepsTheBuiltInGateway() throws Exception {
+        try (TestUpstream cpamp = TestUpstream.start()) {
+            Spacegate split = Spacegate.start(Servers.config(Map.of("MANAGER_UPSTREAM", cpamp.url())), null,
+                    Map.of("MANAGEMENT_PASSWORD", "test-management-key-not-secret",
+                            "DATA_DIR", System.getProperty("java.io.tmpdir") + "/sg-split-" + System.nanoTime()));
+            try {
+                assertTrue(split.manager().isEmpty() && split.gateway().isPresent());
+                String base = "http://127.0.0.1:" + split.port();
+                // The external manager (a stand-in without /health) answers, not the built-in one (200, spacegate).
+                HttpResponse<String> health = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(404, health.statusCode(), health.body());
+                assertFalse(health.body().contains("spacegate"), health.body());
+                HttpResponse<String> queue = CLIENT.send(HttpRequest.newBuilder(URI.create(base
+                        + "/v0/management/usage-queue")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(401, queue.statusCode(), queue.body());
+                HttpResponse<String> keyed = CLIENT.send(HttpRequest.newBuilder(URI.create(base
+                        + "/v0/management/usage-queue?count=1"))
+                        .header("Authorization", "Bearer test-management-key-not-secret").build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, keyed.statusCode(), keyed.body());
+            } finally {
+                split.stop();
+            }
+        }
+    }
+
+    @Test
     void bundledWithGatewayUpstreamForwardsOnlyGatewayPaths() throws Exception {
         try (TestUpstream cpa = TestUpstream.start()) {
             Spacegate fronting = Spacegate.start(Servers.config(Map.of("GATEWAY_UPSTREAM", cpa.url())));
