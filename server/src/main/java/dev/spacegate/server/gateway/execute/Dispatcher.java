@@ -287,15 +287,10 @@ public final class Dispatcher {
         }
         UpstreamAuth auth = this.auth;
         String url = auth.upstreamUrl(c.credential(), upstreamOp.upstreamUrl(c, translation == null ? call.alt() : "sse"));
-        // a stream-only upstream answers a non-streaming call through a stream collected here
-        boolean collect = !call.stream() && auth.streamsOnly(c.credential());
-        if (collect) {
-            body = StreamOnly.streaming(body);
-        }
 
         HttpClientResponse resp;
         long w0 = System.nanoTime();
-        Map<String, String> headers = upstreamHeaders(call, c, upstreamStream || collect, upstreamFormat);
+        Map<String, String> headers = upstreamHeaders(call, c, upstreamStream, upstreamFormat);
         String usedToken = auth.apply(c.credential(), headers);
         try {
             resp = sendRefreshingOnce(cfg, c, url, headers, body, auth, usedToken);
@@ -352,17 +347,6 @@ public final class Dispatcher {
             }
             u.ttftMs = (System.nanoTime() - t0) / 1_000_000;
             String ct = resp.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json");
-            if (collect) {
-                out = StreamOnly.completed(out);
-                ct = "application/json";
-                if (out == null) {
-                    CooldownRules.Rule rule = pool.markFailure(c, 502, null, null, cooling(cfg, c),
-                            cfg.transientCooldown());
-                    finish(u, t0, 502, true, "upstream stream ended without response.completed");
-                    return new Outcome.Failed(502, "application/json", ErrorFamily.of(call.operation().format())
-                            .bytes(502, "upstream_error", "upstream stream ended without a response"), null, rule);
-                }
-            }
             if (codex && ct.contains("event-stream")) {
                 return aggregate(cfg, call, c, u, t0, out, upstreamFormat, tctx, sink);
             }

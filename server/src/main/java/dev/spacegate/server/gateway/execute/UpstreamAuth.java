@@ -20,11 +20,6 @@ public interface UpstreamAuth {
      */
     Optional<String> refreshAfterUnauthorized(Credential c, String usedToken);
 
-    /** Whether the credential's upstream only answers streams (non-streaming calls are then collected from one). */
-    default boolean streamsOnly(Credential c) {
-        return false;
-    }
-
     /** The upstream URL for the credential (some upstreams lay out their paths differently); unchanged by default. */
     default String upstreamUrl(Credential c, String url) {
         return url;

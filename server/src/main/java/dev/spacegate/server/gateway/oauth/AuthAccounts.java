@@ -302,12 +302,6 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
     }
 
     @Override
-    public boolean streamsOnly(Credential c) {
-        Account a = byIndex.get(c.authIndex());
-        return a != null && a.file != null && a.file.provider().orElse(null) == OAuthProvider.CODEX;
-    }
-
-    @Override
     public Optional<String> refreshAfterUnauthorized(Credential c, String usedToken) {
         Account a = byIndex.get(c.authIndex());
         if (a == null || a.file == null) {

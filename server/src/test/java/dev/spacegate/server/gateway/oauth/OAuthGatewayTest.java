@@ -133,6 +133,15 @@ class OAuthGatewayTest {
         assertEquals("acct-test", call.headers().get("chatgpt-account-id"));
         assertEquals("codex_cli_rs", call.headers().get("originator"));
         assertTrue(call.headers().containsKey("session_id"));
+
+        // The ChatGPT backend only streams: a non-streaming client gets the stream folded into one JSON answer.
+        HttpResponse<String> plain = h.postWithKey("/v1/responses",
+                "{\"model\":\"gpt-5\",\"input\":\"hi\",\"stream\":false}");
+        assertEquals(200, plain.statusCode(), plain.body());
+        JsonNode folded = JSON.readTree(plain.body());
+        assertEquals("response", folded.path("object").asText(), plain.body());
+        assertTrue(fake.calls.get(fake.calls.size() - 1).body().contains("\"stream\":true"),
+                "the upstream was asked for a stream");
     }
 
     @Test
