@@ -475,30 +475,24 @@ public final class ChatCodec implements Codec {
     }
 
     /** Chat chunks: deltas by choice 0, tool calls by index; finish and usage may come in separate chunks. */
-    private static final class Decoder implements StreamDecoder {
+    private static final class Decoder extends EventDecoder {
         private final Map<Integer, String> keys = new TreeMap<>();
         private Integer openIndex;
         private StopReason stop;
         private Usage usage;
         private boolean started;
-        private boolean done;
 
         @Override
-        public void decode(SseEvent e, Consumer<StreamEvent> out) {
-            if (done) {
-                return;
-            }
-            if ("[DONE]".equals(e.data().strip())) {
+        protected void onText(SseEvent e, Consumer<StreamEvent> out) {
+            if (e.data() != null && "[DONE]".equals(e.data().strip())) {
                 end(out);
-                return;
             }
-            ObjectNode chunk = Json.parseObject(e.data());
-            if (chunk == null) {
-                return;
-            }
+        }
+
+        @Override
+        protected void onEvent(ObjectNode chunk, SseEvent e, Consumer<StreamEvent> out) {
             if (chunk.path("error").isObject()) {
-                done = true;
-                out.accept(new StreamEvent.Failed(Errors.parse(ApiFormat.OPENAI_CHAT, 0, e.data())));
+                fail(Errors.parse(ApiFormat.OPENAI_CHAT, 0, e.data()), out);
                 return;
             }
             if (!started) {
@@ -559,12 +553,10 @@ public final class ChatCodec implements Codec {
 
         @Override
         public void end(Consumer<StreamEvent> out) {
-            if (done) {
-                return;
+            if (!done()) {
+                closeTool(out);
+                finish(stop, usage, out);
             }
-            done = true;
-            closeTool(out);
-            out.accept(new StreamEvent.Finished(stop, usage));
         }
     }
 

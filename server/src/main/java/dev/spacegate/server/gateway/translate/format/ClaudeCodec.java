@@ -435,21 +435,13 @@ public final class ClaudeCodec implements Codec {
     }
 
     /** Claude SSE: message_start, content_block_start/delta/stop by index, message_delta, message_stop. */
-    private static final class Decoder implements StreamDecoder {
+    private static final class Decoder extends EventDecoder {
         private final java.util.Map<Integer, String> toolKeys = new java.util.HashMap<>();
         private StopReason stop;
         private Usage usage;
-        private boolean done;
 
         @Override
-        public void decode(SseEvent e, Consumer<StreamEvent> out) {
-            if (done) {
-                return;
-            }
-            ObjectNode ev = Json.parseObject(e.data());
-            if (ev == null) {
-                return;
-            }
+        protected void onEvent(ObjectNode ev, SseEvent e, Consumer<StreamEvent> out) {
             String type = Json.text(ev, "type", e.event() == null ? "" : e.event());
             switch (type) {
                 case "message_start" -> {
@@ -520,10 +512,7 @@ public final class ClaudeCodec implements Codec {
                     }
                 }
                 case "message_stop" -> end(out);
-                case "error" -> {
-                    done = true;
-                    out.accept(new StreamEvent.Failed(Errors.parse(ApiFormat.CLAUDE, 0, e.data())));
-                }
+                case "error" -> fail(Errors.parse(ApiFormat.CLAUDE, 0, e.data()), out);
                 default -> {
                     // ping
                 }
@@ -532,10 +521,7 @@ public final class ClaudeCodec implements Codec {
 
         @Override
         public void end(Consumer<StreamEvent> out) {
-            if (!done) {
-                done = true;
-                out.accept(new StreamEvent.Finished(stop, usage));
-            }
+            finish(stop, usage, out);
         }
     }
 

@@ -446,24 +446,15 @@ public final class GeminiCodec implements Codec {
     }
 
     /** Each Gemini SSE event is a whole GenerateContentResponse holding the next parts; calls come whole. */
-    private static final class Decoder implements StreamDecoder {
+    private static final class Decoder extends EventDecoder {
         private boolean started;
-        private boolean done;
         private int ordinal;
         private Usage usage;
 
         @Override
-        public void decode(SseEvent e, Consumer<StreamEvent> out) {
-            if (done) {
-                return;
-            }
-            ObjectNode chunk = Json.parseObject(e.data());
-            if (chunk == null) {
-                return;
-            }
+        protected void onEvent(ObjectNode chunk, SseEvent e, Consumer<StreamEvent> out) {
             if (chunk.path("error").isObject()) {
-                done = true;
-                out.accept(new StreamEvent.Failed(Errors.parse(ApiFormat.GEMINI, 0, e.data())));
+                fail(Errors.parse(ApiFormat.GEMINI, 0, e.data()), out);
                 return;
             }
             if (!started) {
@@ -502,17 +493,13 @@ public final class GeminiCodec implements Codec {
             }
             String finish = Json.text(cand, "finishReason");
             if (finish != null) {
-                done = true;
-                out.accept(new StreamEvent.Finished(stopReason(finish), usage));
+                finish(stopReason(finish), usage, out);
             }
         }
 
         @Override
         public void end(Consumer<StreamEvent> out) {
-            if (!done) {
-                done = true;
-                out.accept(new StreamEvent.Finished(StopReason.END_TURN, usage));
-            }
+            finish(StopReason.END_TURN, usage, out);
         }
     }
 

@@ -514,12 +514,11 @@ public final class ResponsesCodec implements Codec {
     }
 
     /** Responses events, keyed by item id; tolerates upstreams that send only {@code output_item.done}. */
-    private static final class Decoder implements StreamDecoder {
+    private static final class Decoder extends EventDecoder {
         private final Set<String> started = new HashSet<>();
         private final Set<String> withDeltas = new HashSet<>();
         private final Set<String> ended = new HashSet<>();
         private final TranslateContext ctx;
-        private boolean done;
 
         Decoder(TranslateContext ctx) {
             this.ctx = ctx;
@@ -531,14 +530,7 @@ public final class ResponsesCodec implements Codec {
         }
 
         @Override
-        public void decode(SseEvent e, Consumer<StreamEvent> out) {
-            if (done) {
-                return;
-            }
-            ObjectNode ev = Json.parseObject(e.data());
-            if (ev == null) {
-                return;
-            }
+        protected void onEvent(ObjectNode ev, SseEvent e, Consumer<StreamEvent> out) {
             String type = Json.text(ev, "type", e.event() == null ? "" : e.event());
             switch (type) {
                 case "response.created" -> {
@@ -592,29 +584,24 @@ public final class ResponsesCodec implements Codec {
                 }
                 case "response.output_item.done" -> itemDone(ev, out);
                 case "response.completed", "response.incomplete" -> {
-                    done = true;
                     JsonNode r = ev.path("response");
                     StopReason stop = StopReason.END_TURN;
                     if ("incomplete".equals(Json.text(r, "status")) || type.equals("response.incomplete")) {
                         String why = Json.text(r.path("incomplete_details"), "reason", "");
                         stop = why.equals("content_filter") ? StopReason.REFUSAL : StopReason.MAX_TOKENS;
                     }
-                    out.accept(new StreamEvent.Finished(stop, UsageMap.read(ApiFormat.OPENAI_RESPONSES,
-                            r.get("usage"))));
+                    finish(stop, UsageMap.read(ApiFormat.OPENAI_RESPONSES, r.get("usage")), out);
                 }
                 case "response.failed" -> {
-                    done = true;
                     JsonNode err = ev.path("response").path("error");
-                    out.accept(new StreamEvent.Failed(new UpstreamError(502, "api_error",
-                            Json.text(err, "message", "upstream response failed"))));
+                    fail(new UpstreamError(502, "api_error", Json.text(err, "message", "upstream response failed")),
+                            out);
                 }
                 case "error" -> {
-                    done = true;
                     JsonNode err = ev.has("error") ? ev.get("error") : ev;
                     String code = Json.text(err, "code", Json.text(err, "type"));
-                    out.accept(new StreamEvent.Failed(new UpstreamError(502,
-                            code != null && code.contains("rate_limit") ? "rate_limit_error" : "api_error",
-                            Json.text(err, "message", "upstream error"))));
+                    fail(new UpstreamError(502, code != null && code.contains("rate_limit") ? "rate_limit_error"
+                            : "api_error", Json.text(err, "message", "upstream error")), out);
                 }
                 default -> {
                     // in_progress, content_part.*, *.done duplicates: nothing new for the client
@@ -692,10 +679,7 @@ public final class ResponsesCodec implements Codec {
 
         @Override
         public void end(Consumer<StreamEvent> out) {
-            if (!done) {
-                done = true;
-                out.accept(new StreamEvent.Finished(StopReason.END_TURN, null));
-            }
+            finish(StopReason.END_TURN, null, out);
         }
     }
 
