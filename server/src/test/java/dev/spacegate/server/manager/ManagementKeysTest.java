@@ -1,5 +1,6 @@
 package dev.spacegate.server.manager;
 
+import dev.spacegate.persistence.TestPg;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +37,7 @@ class ManagementKeysTest {
     @AfterEach
     void close() throws Exception {
         p.close();
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+        TestPg.deleteTree(dir);
     }
 
     private String captureStdout(Runnable r) {

@@ -1,5 +1,6 @@
 package dev.spacegate.server.manager;
 
+import dev.spacegate.persistence.TestPg;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,19 +9,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spacegate.persistence.Persistence;
 import dev.spacegate.persistence.PersistenceSettings;
-import dev.spacegate.persistence.db.Database;
-import dev.spacegate.persistence.dsn.PostgresDsn;
 import dev.spacegate.server.Spacegate;
 import dev.spacegate.server.testing.Servers;
 import org.junit.jupiter.api.Assumptions;
@@ -29,7 +26,7 @@ import org.junit.jupiter.api.Assumptions;
 final class ManagerHarness implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String KEY = "test-management-key-not-secret";
-    static final String DATA_KEY = "dGVzdC1rZXktbm90LXNlY3JldC10ZXN0LWtleS1ub3Q=";
+    static final String DATA_KEY = TestPg.TEST_DATA_KEY;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Storage engine under test. */
@@ -121,14 +118,8 @@ final class ManagerHarness implements AutoCloseable {
         spacegate.stop();
         persistence.close();
         if (schema != null) {
-            try (Database db = Database.postgres(PostgresDsn.parse(pgUrl), "public", 1, Duration.ofSeconds(5))) {
-                db.write(tx -> tx.dml("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE"));
-            }
+            TestPg.dropSchema(pgUrl, schema);
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        TestPg.deleteTree(dir);
     }
 }

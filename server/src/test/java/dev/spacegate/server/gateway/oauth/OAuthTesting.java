@@ -1,5 +1,6 @@
 package dev.spacegate.server.gateway.oauth;
 
+import dev.spacegate.persistence.TestPg;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,7 +24,7 @@ import dev.spacegate.server.gateway.support.GatewayHarness;
 final class OAuthTesting {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Obviously fake data key (base64 of 32 bytes). */
-    static final String DATA_KEY = "dGVzdC1rZXktbm90LXNlY3JldC10ZXN0LWtleS1ub3Q=";
+    static final String DATA_KEY = TestPg.TEST_DATA_KEY;
 
     private OAuthTesting() {
     }

@@ -1,5 +1,6 @@
 package dev.spacegate.server.manager.panel;
 
+import dev.spacegate.persistence.TestPg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,7 @@ class PanelAccountsBrowserTest {
         dir = Files.createTempDirectory("spacegate-panel-accounts");
         Map<String, String> env = Map.of("GATEWAY_UPSTREAM", cpa.url(), "CPA_MANAGEMENT_KEY", KEY,
                 "MANAGEMENT_PASSWORD", KEY, "DATA_DIR", dir.toString(),
-                "DATA_KEY", "dGVzdC1rZXktbm90LXNlY3JldC10ZXN0LWtleS1ub3Q=");
+                "DATA_KEY", TestPg.TEST_DATA_KEY);
         spacegate = PanelBrowserTest.startWithEnv("", env);
         browser.driver.get("http://127.0.0.1:" + spacegate.port() + "/management.html");
         browser.signIn(KEY, false);
@@ -62,9 +63,7 @@ class PanelAccountsBrowserTest {
             cpa.close();
         }
         if (dir != null) {
-            try (var s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestPg.deleteTree(dir);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.spacegate.server.manager.panel;
 
+import dev.spacegate.persistence.TestPg;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PanelBrowserTest {
     static final String KEY = "test-management-key-not-secret";
-    private static final String DATA_KEY = "dGVzdC1rZXktbm90LXNlY3JldC10ZXN0LWtleS1ub3Q=";
+    private static final String DATA_KEY = TestPg.TEST_DATA_KEY;
     private static final List<String> PAGES = List.of("dashboard", "monitoring", "usage", "accounts", "providers",
             "keys", "prices", "config", "system");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,9 +104,7 @@ class PanelBrowserTest {
             upstream.stop(0);
         }
         if (dataDir != null) {
-            try (Stream<Path> s = Files.walk(dataDir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestPg.deleteTree(dataDir);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.spacegate.server.manager.panel;
 
+import dev.spacegate.persistence.TestPg;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +55,7 @@ class PanelManagementBrowserTest {
         dir = Files.createTempDirectory("spacegate-panel-management");
         spacegate = PanelBrowserTest.startWithEnv("api-keys: [\"" + CLIENT_KEY + "\"]\n",
                 Map.of("MANAGEMENT_PASSWORD", KEY, "DATA_DIR", dir.toString(),
-                        "DATA_KEY", "dGVzdC1rZXktbm90LXNlY3JldC10ZXN0LWtleS1ub3Q="));
+                        "DATA_KEY", TestPg.TEST_DATA_KEY));
         base = "http://127.0.0.1:" + spacegate.port();
         apis = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/panel/api/capabilities")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).path("apis");
@@ -73,9 +74,7 @@ class PanelManagementBrowserTest {
             spacegate.stop();
         }
         if (dir != null) {
-            try (var s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestPg.deleteTree(dir);
         }
     }
 
