@@ -36,12 +36,14 @@ public final class Forwarder implements RouteOwner, WsOwner {
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
             "expect", "content-length", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip");
 
+    /** One client for every relayed WebSocket (it runs its own selector thread, so it is shared). */
+    private static final java.net.http.HttpClient WS_CLIENT = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
     private final String owner;
     private final URI base;
     private final WebClient client;
     private final int bufferSize = 16 * 1024;
-    private final java.net.http.HttpClient wsClient = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10)).build();
 
     public Forwarder(String owner, String baseUrl, Duration readTimeout) {
         this.owner = owner;
@@ -57,14 +59,6 @@ public final class Forwarder implements RouteOwner, WsOwner {
                 .build();
     }
 
-    public String owner() {
-        return owner;
-    }
-
-    public URI base() {
-        return base;
-    }
-
     @Override
     public java.util.Optional<io.helidon.websocket.WsListener> websocket(String path, String rawQuery,
                                                                         io.helidon.http.Headers headers) {
@@ -72,7 +66,7 @@ public final class Forwarder implements RouteOwner, WsOwner {
         String basePath = base.getRawPath() == null ? "" : base.getRawPath();
         URI target = URI.create(scheme + "://" + base.getRawAuthority() + basePath + path
                 + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
-        return java.util.Optional.of(new WsRelay(wsClient, target));
+        return java.util.Optional.of(new WsRelay(WS_CLIENT, target));
     }
 
     @Override
