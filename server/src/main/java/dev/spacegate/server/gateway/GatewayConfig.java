@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spacegate.server.gateway.execute.ProviderKind;
 import dev.spacegate.server.gateway.translate.ThinkingCapability;
 import dev.spacegate.server.gateway.pool.Strategy;
+import dev.spacegate.server.outbound.ProxySpec;
 
 /**
  * The gateway's part of the server config document, read once with CLIProxyAPI's key names and validated.
@@ -343,15 +344,9 @@ public record GatewayConfig(
             return v.isEmpty() ? null : "direct";
         }
         try {
-            URI u = URI.create(v);
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (scheme.startsWith("socks")) {
-                problems.add(label + ": socks proxies are not supported yet; use an http:// proxy");
-            } else if (!scheme.equals("http") || u.getHost() == null) {
-                problems.add(label + ": must be http://host:port, 'direct' or 'none'");
-            }
+            ProxySpec.parse(v);
         } catch (IllegalArgumentException ex) {
-            problems.add(label + ": not a URL");
+            problems.add(label + ": " + ex.getMessage());
         }
         return v;
     }

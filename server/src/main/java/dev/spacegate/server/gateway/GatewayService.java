@@ -39,7 +39,6 @@ import dev.spacegate.server.gateway.execute.Operation;
 import dev.spacegate.server.gateway.execute.RequestBody;
 import dev.spacegate.server.gateway.execute.TranslationLookup;
 import dev.spacegate.server.gateway.translate.Translators;
-import dev.spacegate.server.gateway.execute.UpstreamClients;
 import dev.spacegate.persistence.auth.AuthStore;
 import dev.spacegate.server.gateway.models.ModelRegistry;
 import dev.spacegate.server.gateway.oauth.AuthAccounts;
@@ -58,6 +57,7 @@ import dev.spacegate.server.gateway.usage.UsageRecord;
 import dev.spacegate.server.gateway.usage.UsageSink;
 import dev.spacegate.server.gateway.usage.UsageWriter;
 import dev.spacegate.server.routing.Endpoints;
+import dev.spacegate.server.outbound.OutboundClient;
 import dev.spacegate.server.routing.PathAware;
 import dev.spacegate.server.routing.WsOwner;
 import dev.spacegate.server.routing.RouteOwner;
@@ -94,7 +94,7 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
     private final Endpoints endpoints;
     private volatile State state;
     private volatile TranslationLookup translations = Translators::find;
-    private volatile UpstreamClients clients;
+    private volatile OutboundClient clients;
     private volatile Dispatcher dispatcher;
     private final Clock clock;
     private volatile JsonNode rawConfig;
@@ -124,7 +124,7 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
         this.clock = clock;
         this.rawConfig = config;
         this.state = new State(cfg, ModelRegistry.build(cfg), new ClientKeys(cfg.apiKeys()));
-        this.clients = new UpstreamClients(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
+        this.clients = new OutboundClient(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
         this.dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity);
         Endpoints.Builder routes = Endpoints.builder()
                 .post("/v1/chat/completions", c -> proxy(c, Operation.CHAT))
@@ -152,7 +152,9 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
         GatewayConfig cfg = GatewayConfig.from(config);
         GatewayConfig old = state.config();
         if (!old.upstreamReadTimeout().equals(cfg.upstreamReadTimeout())) {
-            clients = new UpstreamClients(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
+            OutboundClient previous = clients;
+            clients = new OutboundClient(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
+            previous.closeIdle();
             dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity).upstreamAuth(accounts);
         }
         queue.retention(cfg.usageQueueRetention());

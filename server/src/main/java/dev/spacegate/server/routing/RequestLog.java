@@ -3,6 +3,7 @@ package dev.spacegate.server.routing;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import io.helidon.http.HeaderName;
@@ -31,7 +32,7 @@ public final class RequestLog implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
         String incoming = req.headers().first(REQUEST_ID).orElse("");
-        String id = SANE_ID.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
+        String id = SANE_ID.matcher(incoming).matches() ? incoming : newId();
         req.context().register(REQUEST_ID_KEY, id);
         res.header(REQUEST_ID, id);
         try {
@@ -44,6 +45,16 @@ public final class RequestLog implements Filter {
                     + String.format(Locale.ROOT, "%03d", micros % 1000) + "ms owner=" + owner + " id=" + id;
             ACCESS.log(System.Logger.Level.INFO, line);
         }
+    }
+
+    /**
+     * A random version-4 UUID. Ids only correlate log lines and usage records, so they come from a fast generator:
+     * {@code UUID.randomUUID()} reads the system's secure random source on every request.
+     */
+    static String newId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L)
+                .toString();
     }
 
     /** The request target as logged: query parameters that may hold secrets have their values replaced. */

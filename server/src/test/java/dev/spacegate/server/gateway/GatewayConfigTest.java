@@ -91,7 +91,7 @@ class GatewayConfigTest {
                           - api-key: k
                         claude-api-key:
                           - base-url: ftp://x
-                            proxy-url: socks5://127.0.0.1:1080
+                            proxy-url: ftp://user:hunter2-not-secret@127.0.0.1:21
                         """)));
         String all = String.join("\n", e.problems());
         assertTrue(all.contains("routing.strategy: unknown strategy 'random'"), all);
@@ -100,7 +100,8 @@ class GatewayConfigTest {
         assertTrue(all.contains("codex-api-key[0]: base-url is required"), all);
         assertTrue(all.contains("claude-api-key[0]: api-key is required"), all);
         assertTrue(all.contains("claude-api-key[0]: base-url: must be an http(s) URL"), all);
-        assertTrue(all.contains("claude-api-key[0]: proxy-url: socks proxies are not supported yet"), all);
+        assertTrue(all.contains("claude-api-key[0]: proxy-url: the proxy URL must start with http://, socks5://"), all);
+        assertFalse(all.contains("hunter2"), "a proxy password is never repeated: " + all);
         assertFalse(all.contains("openai-compatibility[0]"), "the valid entry is not blamed: " + all);
     }
 

@@ -229,9 +229,10 @@ class ManagerApiTest {
         assertEquals("fill-first", h.ok("GET", "/v0/management/routing/strategy", null).get("strategy").asText());
         assertError(h.call("PUT", "/v0/management/routing/strategy", "{\"value\":\"random\"}"), 422, "invalid_config");
         h.ok("PUT", "/v0/management/request-retry", "{\"value\":3}");
-        // The gateway's validation runs on every change: SOCKS proxies are refused until supported.
-        assertError(h.call("PUT", "/v0/management/proxy-url", "{\"value\":\"socks5://127.0.0.1:1080\"}"), 422,
+        // The gateway's validation runs on every change: a proxy it cannot use is refused.
+        assertError(h.call("PUT", "/v0/management/proxy-url", "{\"value\":\"https://127.0.0.1:3128\"}"), 422,
                 "invalid_config");
+        h.ok("PUT", "/v0/management/proxy-url", "{\"value\":\"socks5://127.0.0.1:1080\"}");
         h.ok("PUT", "/v0/management/proxy-url", "{\"value\":\"http://127.0.0.1:3128\"}");
         h.ok("DELETE", "/v0/management/proxy-url", null);
         assertEquals("", h.ok("GET", "/v0/management/proxy-url", null).get("proxy-url").asText());

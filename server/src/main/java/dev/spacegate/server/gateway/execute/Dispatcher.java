@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -23,9 +24,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.webclient.api.HttpClientResponse;
 
 import dev.spacegate.server.gateway.ErrorFamily;
 import dev.spacegate.server.gateway.GatewayConfig;
@@ -50,6 +48,9 @@ import dev.spacegate.server.gateway.translate.TranslationException;
 import dev.spacegate.server.gateway.translate.UpstreamError;
 import dev.spacegate.server.gateway.translate.neutral.Reasoning;
 import dev.spacegate.server.gateway.usage.UsageRecord;
+import dev.spacegate.server.outbound.OutboundClient;
+import dev.spacegate.server.outbound.ProxySpec;
+import dev.spacegate.server.outbound.Response;
 
 /**
  * Runs one client call against the pool: resolve the model, order the candidates, try them (failing over
@@ -68,17 +69,19 @@ public final class Dispatcher {
             "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol",
             "content-type", "accept");
 
-    private final UpstreamClients clients;
+    private final OutboundClient client;
+    /** Parsed proxy URLs; config values are validated on load, so parsing here does not fail in practice. */
+    private final Map<String, ProxySpec> proxies = new ConcurrentHashMap<>();
     private final CredentialPool pool;
     private final Consumer<UsageRecord> usage;
     private final TranslationLookup translations;
     private final SessionAffinity affinity;
     private volatile UpstreamAuth auth = UpstreamAuth.NONE;
 
-    public Dispatcher(UpstreamClients clients, CredentialPool pool, Consumer<UsageRecord> usage,
+    public Dispatcher(OutboundClient client, CredentialPool pool, Consumer<UsageRecord> usage,
                       TranslationLookup translations, SessionAffinity affinity) {
         this.affinity = affinity;
-        this.clients = clients;
+        this.client = client;
         this.pool = pool;
         this.usage = usage;
         this.translations = translations;
@@ -288,13 +291,13 @@ public final class Dispatcher {
         UpstreamAuth auth = this.auth;
         String url = auth.upstreamUrl(c.credential(), upstreamOp.upstreamUrl(c, translation == null ? call.alt() : "sse"));
 
-        HttpClientResponse resp;
+        Response resp;
         long w0 = System.nanoTime();
         Map<String, String> headers = upstreamHeaders(call, c, upstreamStream, upstreamFormat);
         String usedToken = auth.apply(c.credential(), headers);
         try {
             resp = sendRefreshingOnce(cfg, c, url, headers, body, auth, usedToken);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             call.timing().addUpstream(System.nanoTime() - w0);
             CooldownRules.Rule rule = pool.markFailure(c, 502, null, null, cooling(cfg, c), cfg.transientCooldown());
             byte[] msg = ErrorFamily.of(call.operation().format()).bytes(502, "upstream_unreachable",
@@ -304,16 +307,16 @@ public final class Dispatcher {
         }
         call.timing().addUpstream(System.nanoTime() - w0);
 
-        int status = resp.status().code();
+        int status = resp.status();
         if (status < 200 || status >= 300) {
             byte[] eb;
             try (resp) {
-                eb = readLimited(resp.inputStream(), ERROR_BODY_LIMIT);
+                eb = readLimited(resp.decodedBody(), ERROR_BODY_LIMIT);
             } catch (RuntimeException | IOException e) {
                 eb = new byte[0];
             }
-            String ct = resp.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json");
-            Duration retryAfter = retryAfter(resp.headers().first(HeaderNames.create("retry-after")).orElse(null));
+            String ct = resp.first("content-type").orElse("application/json");
+            Duration retryAfter = retryAfter(resp.first("retry-after").orElse(null));
             CooldownRules.Rule rule = pool.markFailure(c, status, errorCode(eb), retryAfter, cooling(cfg, c),
                     cfg.transientCooldown());
             finish(u, t0, status, true, new String(eb, 0, Math.min(eb.length, 2048), StandardCharsets.UTF_8));
@@ -336,7 +339,7 @@ public final class Dispatcher {
             byte[] out;
             try (resp) {
                 long r0 = System.nanoTime();
-                out = resp.inputStream().readAllBytes();
+                out = resp.decodedBody().readAllBytes();
                 call.timing().addUpstream(System.nanoTime() - r0);
             } catch (RuntimeException | IOException e) {
                 CooldownRules.Rule rule = pool.markFailure(c, 502, null, null, cooling(cfg, c),
@@ -346,7 +349,7 @@ public final class Dispatcher {
                         .bytes(502, "upstream_error", "upstream response was cut short"), null, rule);
             }
             u.ttftMs = (System.nanoTime() - t0) / 1_000_000;
-            String ct = resp.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json");
+            String ct = resp.first("content-type").orElse("application/json");
             if (codex && ct.contains("event-stream")) {
                 return aggregate(cfg, call, c, u, t0, out, upstreamFormat, tctx, sink);
             }
@@ -386,11 +389,10 @@ public final class Dispatcher {
     }
 
     /** Sends; on a 401 to an OAuth token, refreshes it once and sends again to the same credential. */
-    private HttpClientResponse sendRefreshingOnce(GatewayConfig cfg, Candidate c, String url,
-                                                  Map<String, String> headers, byte[] body, UpstreamAuth auth,
-                                                  String usedToken) {
-        HttpClientResponse first = send(cfg, c, url, headers, body);
-        if (first.status().code() != 401 || usedToken == null
+    private Response sendRefreshingOnce(GatewayConfig cfg, Candidate c, String url, Map<String, String> headers,
+                                        byte[] body, UpstreamAuth auth, String usedToken) throws IOException {
+        Response first = send(cfg, c, url, headers, body);
+        if (first.status() != 401 || usedToken == null
                 || auth.refreshAfterUnauthorized(c.credential(), usedToken).isEmpty()) {
             return first;
         }
@@ -399,14 +401,11 @@ public final class Dispatcher {
         return send(cfg, c, url, headers, body);
     }
 
-    private HttpClientResponse send(GatewayConfig cfg, Candidate c, String url, Map<String, String> headers,
-                                    byte[] body) {
-        return clients.client(c.credential().proxyUrl() != null ? c.credential().proxyUrl() : cfg.proxyUrl())
-                .method(Method.POST)
-                .uri(URI.create(url))
-                .readTimeout(clients.readTimeout())
-                .headers(h -> headers.forEach((k, v) -> h.set(HeaderNames.create(k), v)))
-                .submit(body);
+    private Response send(GatewayConfig cfg, Candidate c, String url, Map<String, String> headers, byte[] body)
+            throws IOException {
+        String proxy = c.credential().proxyUrl() != null ? c.credential().proxyUrl() : cfg.proxyUrl();
+        return client.send("POST", URI.create(url), headers, body, proxies.computeIfAbsent(proxy == null ? "" : proxy,
+                ProxySpec::parse));
     }
 
     /** Folds a Codex stream into the client's one JSON answer (the client did not ask for a stream). */
@@ -462,7 +461,7 @@ public final class Dispatcher {
     }
 
     /** Streams the upstream's events to the client; from here on there is no failover. */
-    private Outcome pipe(GatewayConfig cfg, ClientCall call, Candidate c, HttpClientResponse resp, ClientSink sink,
+    private Outcome pipe(GatewayConfig cfg, ClientCall call, Candidate c, Response resp, ClientSink sink,
                          UsageRecord u, long t0, ApiFormat upstreamFormat, StreamTranslator translator)
             throws IOException {
         AtomicBoolean clientGone = new AtomicBoolean();
@@ -470,11 +469,11 @@ public final class Dispatcher {
             clientGone.set(true);
             resp.close();
         });
-        String ct = resp.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+        String ct = resp.first("content-type").orElse("");
         boolean sse = ct.contains("event-stream") || translator != null;
         try {
             sink.open(overheadMs(call));
-            InputStream in = resp.inputStream();
+            InputStream in = resp.decodedBody();
             SseFramer framer = new SseFramer();
             byte[] buf = new byte[8192];
             ModelRewrite rewrite = c.forceMapping() && translator == null

@@ -19,9 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 
-import dev.spacegate.server.gateway.GatewayService;
-import dev.spacegate.server.gateway.pool.CooldownStore;
-import dev.spacegate.server.gateway.support.Yaml;
 
 /**
  * Gateway benchmark: added latency at concurrency 1, throughput at concurrency 64 and 512 concurrent SSE streams,
@@ -36,6 +33,10 @@ public final class GatewayBench {
             .getBytes(StandardCharsets.UTF_8);
     private static final byte[] STREAM = ("{\"model\":\"bench\",\"stream\":true,\"messages\":[]}")
             .getBytes(StandardCharsets.UTF_8);
+
+    /** The image's entrypoint flags (space: ImageSpec.DEFAULT_JVM_FLAGS); {@code jvm-flags=...} overrides. */
+    private static final String IMAGE_JVM_FLAGS = "-XX:MaxRAMPercentage=60 -XX:+UseSerialGC "
+            + "-XX:+ExitOnOutOfMemoryError -Xss512k --enable-native-access=ALL-UNNAMED";
 
     private GatewayBench() {
     }
@@ -82,17 +83,9 @@ public final class GatewayBench {
                 })).build().start();
 
         Path dir = Files.createTempDirectory("gateway-bench");
-        GatewayService gateway = new GatewayService(Yaml.tree("""
-                api-keys: ["%s"]
-                openai-compatibility:
-                  - name: bench
-                    base-url: http://127.0.0.1:%d/v1
-                    api-key-entries: [{api-key: upstream-bench-key}]
-                    models: [{name: up, alias: bench}]
-                """.formatted(KEY, upstream.port())), (req, res) -> false, records -> { },
-                CooldownStore.none(), dir.resolve("journal"));
-        WebServer spacegate = WebServer.builder().port(0).host("127.0.0.1")
-                .routing(r -> r.any("/*", (req, res) -> gateway.serve(req, res, req.path().path()))).build().start();
+        // the packaged server in its own JVM with the image's flags, as it runs in production (nginx is its own
+        // process too, so neither shares the benchmark's threads)
+        Server spacegate = Server.start(dir, upstream.port(), argList(args, "jvm-flags", IMAGE_JVM_FLAGS));
         Nginx nginx = Nginx.start(upstream.port(), dir);
 
         System.out.printf(Locale.ROOT, "fake upstream latency %d ms, %d requests at concurrency 1, %d s at 64%n",
@@ -125,13 +118,16 @@ public final class GatewayBench {
                             + "  added p99 %+.3f ms  throughput %.2fx of upstream%n", targets.get(i)[0], p50, p99,
                     rps[i], p50 - b50, p99 - b99, rps[i] / rps[0]);
         }
+        for (int i = 0; i < ports.length; i++) {
+            System.out.printf(Locale.ROOT, "%-10s tail at 1: p90 %.3f  p95 %.3f  p99 %.3f  p99.9 %.3f ms%n",
+                    targets.get(i)[0], pct(lat[i], 90), pct(lat[i], 95), pct(lat[i], 99), pct(lat[i], 99.9));
+        }
         streams(spacegate.port(), streams);
 
         if (nginx != null) {
             nginx.close();
         }
-        spacegate.stop();
-        gateway.close();
+        spacegate.close();
         upstream.stop();
     }
 
@@ -228,10 +224,19 @@ public final class GatewayBench {
                 gaps[gaps.length / 2] / 1e6, gaps[gaps.length - 1] / 1e6);
     }
 
-    private static double pct(long[] v, int p) {
+    private static double pct(long[] v, double p) {
         long[] s = v.clone();
         Arrays.sort(s);
         return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1e6;
+    }
+
+    private static String argList(String[] args, String name, String dflt) {
+        for (String a : args) {
+            if (a.startsWith(name + "=")) {
+                return a.substring(name.length() + 1);
+            }
+        }
+        return dflt;
     }
 
     private static int intArg(String[] args, String name, int dflt) {
@@ -241,6 +246,76 @@ public final class GatewayBench {
             }
         }
         return dflt;
+    }
+
+    /** Spacegate's {@code Main} in a child JVM: embedded SQLite, usage recorded, access log on, as packaged. */
+    private static final class Server implements AutoCloseable {
+        private final Process process;
+        private final int port;
+
+        private Server(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        static Server start(Path dir, int upstreamPort, String jvmFlags) throws Exception {
+            int port = freePort();
+            Path data = Files.createDirectories(dir.resolve("spacegate"));
+            Path config = data.resolve("config.yaml");
+            Files.writeString(config, """
+                    api-keys: ["%s"]
+                    openai-compatibility:
+                      - name: bench
+                        base-url: http://127.0.0.1:%d/v1
+                        api-key-entries: [{api-key: upstream-bench-key}]
+                        models: [{name: up, alias: bench}]
+                    """.formatted(KEY, upstreamPort));
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(Arrays.asList(jvmFlags.trim().split("\\s+")));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.spacegate.server.Main",
+                    "--config", config.toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(data.resolve("out.log").toFile());
+            pb.environment().put("PORT", Integer.toString(port));
+            pb.environment().put("HOST", "127.0.0.1");
+            pb.environment().put("DATA_DIR", data.resolve("data").toString());
+            pb.environment().put("MANAGEMENT_PASSWORD", "bench-management-key-not-secret");
+            Process p = pb.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                try (RawHttp c = new RawHttp(port)) {
+                    if (c.post("/v1/chat/completions", KEY, CHAT, null) == 200) {
+                        System.out.println("spacegate: the packaged server, JVM flags " + jvmFlags);
+                        return new Server(p, port);
+                    }
+                } catch (IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+            p.destroy();
+            throw new IllegalStateException("spacegate did not start; see " + data.resolve("out.log"));
+        }
+
+        int port() {
+            return port;
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     /** nginx as a plain reverse proxy in front of the same upstream, when the binary is installed. */
@@ -259,10 +334,7 @@ public final class GatewayBench {
                 System.out.println("nginx not installed: skipping the nginx comparison");
                 return null;
             }
-            int port;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            int port = freePort();
             Path prefix = Files.createDirectories(dir.resolve("nginx"));
             Path conf = prefix.resolve("nginx.conf");
             Files.writeString(conf, """

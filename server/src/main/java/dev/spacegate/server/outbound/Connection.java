@@ -1,0 +1,136 @@
+package dev.spacegate.server.outbound;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** One open socket to an upstream (possibly through a proxy) with its own read buffer for response heads. */
+final class Connection {
+    private static final int MAX_LINE = 64 * 1024;
+
+    final OutboundClient.Route route;
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final byte[] buf = new byte[16 * 1024];
+    private int pos;
+    private int lim;
+    /** Bytes of the current response seen so far: a reused connection that fails before any may be retried. */
+    private long received;
+    long idleSince;
+    boolean reused;
+
+    Connection(OutboundClient.Route route, Socket socket) throws IOException {
+        this.route = route;
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+    }
+
+    OutputStream output() {
+        return out;
+    }
+
+    void startResponse() {
+        received = 0;
+    }
+
+    boolean receivedAnything() {
+        return received > 0 || pos < lim;
+    }
+
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
+    /** One CRLF- (or LF-) terminated line without its terminator; EOF before any byte is an {@link EOFException}. */
+    String readLine() throws IOException {
+        StringBuilder sb = null;
+        while (true) {
+            if (pos == lim && fill() < 0) {
+                throw new EOFException("the upstream closed the connection");
+            }
+            int start = pos;
+            while (pos < lim && buf[pos] != '\n') {
+                pos++;
+            }
+            if (pos < lim) {
+                int end = pos;
+                pos++;
+                if (end > start && buf[end - 1] == '\r') {
+                    end--;
+                } else if (end == start && sb != null && !sb.isEmpty() && sb.charAt(sb.length() - 1) == '\r') {
+                    sb.setLength(sb.length() - 1);
+                }
+                String tail = new String(buf, start, end - start, StandardCharsets.ISO_8859_1);
+                return sb == null ? tail : sb.append(tail).toString();
+            }
+            if (sb == null) {
+                sb = new StringBuilder();
+            }
+            sb.append(new String(buf, start, pos - start, StandardCharsets.ISO_8859_1));
+            if (sb.length() > MAX_LINE) {
+                throw new IOException("the upstream sent a header line longer than " + MAX_LINE + " bytes");
+            }
+        }
+    }
+
+    /** Reads up to {@code len} body bytes; -1 at the end of the stream. */
+    int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (pos < lim) {
+            int n = Math.min(len, lim - pos);
+            System.arraycopy(buf, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+        if (len >= buf.length) {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                received += n;
+            }
+            return n;
+        }
+        if (fill() < 0) {
+            return -1;
+        }
+        return read(b, off, len);
+    }
+
+    private int fill() throws IOException {
+        pos = 0;
+        lim = 0;
+        int n = in.read(buf, 0, buf.length);
+        if (n > 0) {
+            lim = n;
+            received += n;
+        }
+        return n;
+    }
+
+    /** True when nothing of a previous response is left unread (a precondition for reuse). */
+    boolean drained() {
+        return pos == lim;
+    }
+
+    boolean isOpen() {
+        return !socket.isClosed();
+    }
+
+    void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}
