@@ -13,17 +13,17 @@ import org.junit.jupiter.api.Assumptions;
  * Real proxy servers from Debian's packages, started on loopback for a test class: Dante (SOCKS5) and tinyproxy
  * (HTTP, with CONNECT). ci/install-proxy-test-deps.sh installs both and creates the SOCKS test user.
  */
-final class ProxyDaemons {
-    static final String SOCKS_USER = "spacegate-socks";
-    static final String SOCKS_PASSWORD = "socks-test-not-secret";
-    static final String HTTP_USER = "proxyuser";
-    static final String HTTP_PASSWORD = "proxy-test-not-secret";
+public final class ProxyDaemons {
+    public static final String SOCKS_USER = "spacegate-socks";
+    public static final String SOCKS_PASSWORD = "socks-test-not-secret";
+    public static final String HTTP_USER = "proxyuser";
+    public static final String HTTP_PASSWORD = "proxy-test-not-secret";
 
     private ProxyDaemons() {
     }
 
     /** A started daemon; closing it stops the process. */
-    record Daemon(Process process, int port) implements AutoCloseable {
+    public record Daemon(Process process, int port) implements AutoCloseable {
         @Override
         public void close() {
             process.destroy();
@@ -36,7 +36,7 @@ final class ProxyDaemons {
     }
 
     /** Dante on a free port; with {@code auth} it requires the SOCKS test user (RFC 1929). */
-    static Daemon dante(Path dir, boolean auth) throws Exception {
+    public static Daemon dante(Path dir, boolean auth) throws Exception {
         Path bin = Path.of("/usr/sbin/danted");
         Assumptions.assumeTrue(Files.isExecutable(bin), "dante-server is not installed (ci/install-proxy-test-deps.sh)");
         int port = freePort();
@@ -56,7 +56,7 @@ final class ProxyDaemons {
     }
 
     /** tinyproxy on a free port, requiring the HTTP test user (Basic). */
-    static Daemon tinyproxy(Path dir) throws Exception {
+    public static Daemon tinyproxy(Path dir) throws Exception {
         Path bin = Path.of("/usr/bin/tinyproxy");
         Assumptions.assumeTrue(Files.isExecutable(bin), "tinyproxy is not installed (ci/install-proxy-test-deps.sh)");
         int port = freePort();

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.spacegate.server.gateway.GatewayConfig;
 import dev.spacegate.server.gateway.models.ModelRegistry;
+import dev.spacegate.server.outbound.ProxySpec;
 
 /**
  * One auth file as CLIProxyAPI writes it: a JSON object whose {@code type} names the provider, its tokens and the
@@ -93,6 +94,11 @@ public final class AuthFile {
         String prefix = o.path("prefix").asText("").trim();
         if (prefix.contains("/")) {
             throw new InvalidAuthFileException(name + ": prefix must be a single path segment");
+        }
+        try {
+            ProxySpec.parse(o.path("proxy_url").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidAuthFileException(name + ": proxy_url: " + e.getMessage());
         }
         return new AuthFile(name, o);
     }

@@ -1,15 +1,11 @@
 package dev.spacegate.server.gateway.oauth;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
+import dev.spacegate.server.outbound.OutboundClient;
+import dev.spacegate.server.outbound.ProxySpec;
+import dev.spacegate.server.outbound.Response;
+
 /**
  * The HTTP calls of OAuth: token endpoint (code exchange, refresh, device polling), device authorization and
  * profile lookups, through the account's proxy when it has one. Never logs a request or response body.
@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 final class TokenClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Token answers are small; a larger body is cut here rather than held in memory. */
+    private static final int MAX_BODY = 1024 * 1024;
 
     /** A token endpoint's answer: HTTP status (0 = not reachable) and the parsed JSON body. */
     record Result(int status, JsonNode body) {
@@ -46,14 +48,15 @@ final class TokenClient {
         }
     }
 
-    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+    private final OutboundClient client = new OutboundClient(Duration.ofSeconds(10), TIMEOUT);
+    /** Parsed proxy URLs (auth files' {@code proxy_url}); a malformed one makes the call unreachable. */
+    private final Map<String, ProxySpec> proxies = new ConcurrentHashMap<>();
 
     Result form(String url, Map<String, String> fields, String proxyUrl) {
         StringJoiner body = new StringJoiner("&");
         fields.forEach((k, v) -> body.add(enc(k) + "=" + enc(v)));
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), proxyUrl);
+        return send("POST", url, Map.of("content-type", "application/x-www-form-urlencoded",
+                "accept", "application/json"), body.toString().getBytes(StandardCharsets.UTF_8), proxyUrl);
     }
 
     Result json(String url, Map<String, String> fields, String proxyUrl) {
@@ -63,50 +66,37 @@ final class TokenClient {
         } catch (IOException e) {
             throw new IllegalStateException("token request could not be encoded");
         }
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), proxyUrl);
+        return send("POST", url, Map.of("content-type", "application/json", "accept", "application/json"), body,
+                proxyUrl);
     }
 
     Result get(String url, String bearer, String proxyUrl) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", "application/json");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("accept", "application/json");
         if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
+            headers.put("authorization", "Bearer " + bearer);
         }
-        return send(b.GET().build(), proxyUrl);
+        return send("GET", url, headers, null, proxyUrl);
     }
 
-    private Result send(HttpRequest req, String proxyUrl) {
-        try {
-            HttpResponse<byte[]> r = client(proxyUrl).send(req, HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode body;
+    private Result send(String method, String url, Map<String, String> headers, byte[] body, String proxyUrl) {
+        try (Response r = client.send(method, URI.create(url), headers, body, proxy(proxyUrl))) {
+            byte[] bytes = r.decodedBody().readNBytes(MAX_BODY);
+            JsonNode parsed;
             try {
-                body = r.body().length == 0 ? MissingNode.getInstance() : JSON.readTree(r.body());
+                parsed = bytes.length == 0 ? MissingNode.getInstance() : JSON.readTree(bytes);
             } catch (IOException e) {
-                body = MissingNode.getInstance();
+                parsed = MissingNode.getInstance();
             }
-            return new Result(r.statusCode(), body == null ? MissingNode.getInstance() : body);
-        } catch (IOException e) {
-            return new Result(0, MissingNode.getInstance());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return new Result(r.status(), parsed == null ? MissingNode.getInstance() : parsed);
+        } catch (IOException | IllegalArgumentException e) {
             return new Result(0, MissingNode.getInstance());
         }
     }
 
-    private HttpClient client(String proxyUrl) {
-        String key = proxyUrl == null || proxyUrl.equals("direct") ? "" : proxyUrl;
-        return clients.computeIfAbsent(key, k -> {
-            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1);
-            if (!k.isEmpty()) {
-                URI u = URI.create(k);
-                b.proxy(ProxySelector.of(new InetSocketAddress(u.getHost(), u.getPort() < 0 ? 80 : u.getPort())));
-            } else {
-                b.proxy(HttpClient.Builder.NO_PROXY);
-            }
-            return b.build();
-        });
+    private ProxySpec proxy(String proxyUrl) {
+        return proxyUrl == null || proxyUrl.isBlank() ? ProxySpec.DIRECT
+                : proxies.computeIfAbsent(proxyUrl, ProxySpec::parse);
     }
 
     private static String enc(String s) {

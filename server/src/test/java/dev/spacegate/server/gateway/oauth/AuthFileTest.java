@@ -29,6 +29,16 @@ class AuthFileTest {
     }
 
     @Test
+    void proxyUrlsAreCheckedWithoutRepeatingTheirPassword() throws Exception {
+        assertEquals("socks5://u:p-not-secret@127.0.0.1:1080",
+                parse("{\"type\":\"codex\",\"proxy_url\":\"socks5://u:p-not-secret@127.0.0.1:1080\"}").proxyUrl());
+        AuthFile.InvalidAuthFileException e = assertThrows(AuthFile.InvalidAuthFileException.class,
+                () -> parse("{\"type\":\"codex\",\"proxy-url\":\"ftp://u:p-not-secret@127.0.0.1\"}"));
+        assertTrue(e.getMessage().contains("proxy_url"), e.getMessage());
+        assertFalse(e.getMessage().contains("p-not-secret"), e.getMessage());
+    }
+
+    @Test
     void legacyKebabCaseKeysAreRenamed() throws Exception {
         AuthFile f = parse("""
                 {"type":"codex","proxy-url":"http://127.0.0.1:1","excluded-models":["GPT-5*"],"request-retry":2,
