@@ -324,12 +324,17 @@ final class UsageNormalizer {
     }
 
     static String sha256Hex(String s) {
+        return HexFormat.of().formatHex(SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** One digest per thread: looking SHA-256 up per event cost more than hashing the few bytes. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
-    }
+    });
 
     /** RFC 3339 UTC with trailing fraction zeros removed (Go's RFC3339Nano). */
     static String rfc3339(Instant t) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -42,8 +43,22 @@ public final class OutboundClient {
     private final SSLSocketFactory tls;
     private final Map<Route, IdleConnections> idle = new ConcurrentHashMap<>();
 
-    /** Where a pooled connection goes: scheme, target and the proxy on the way. */
-    record Route(boolean https, String host, int port, ProxySpec proxy) {
+    /** Where a pooled connection goes: scheme, target and the proxy on the way (hash computed once per call). */
+    record Route(boolean https, String host, int port, ProxySpec proxy, int hash) {
+        Route(boolean https, String host, int port, ProxySpec proxy) {
+            this(https, host, port, proxy, Objects.hash(https, host, port, proxy));
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Route r && r.hash == hash && r.port == port && r.https == https && r.host.equals(host)
+                    && r.proxy.equals(proxy);
+        }
     }
 
     public OutboundClient(Duration connectTimeout, Duration readTimeout, SSLSocketFactory tls) {
