@@ -79,8 +79,8 @@ public final class OutboundClient {
 
     /**
      * Sends a request whose body is streamed ({@code null} for none) and returns once the head has arrived.
-     * Header names are sent as given; {@code host}, {@code content-length}, {@code transfer-encoding},
-     * {@code connection} and {@code expect} are set by the client.
+     * Header names are sent as given; {@code content-length}, {@code transfer-encoding}, {@code connection} and
+     * {@code expect} are set by the client, and {@code host} is the URI's authority unless a header gives one.
      */
     public Response send(String method, URI uri, Iterable<Map.Entry<String, String>> headers, BodySource body,
                          ProxySpec proxy) throws IOException {
@@ -196,18 +196,28 @@ public final class OutboundClient {
         if (uri.getRawQuery() != null) {
             sb.append('?').append(uri.getRawQuery());
         }
-        sb.append(" HTTP/1.1\r\nhost: ").append(authority).append("\r\n");
+        sb.append(" HTTP/1.1\r\n");
+        int hostAt = sb.length();
+        String host = null;
         for (Map.Entry<String, String> h : headers) {
             String name = h.getKey();
-            if (name.equalsIgnoreCase("host") || name.equalsIgnoreCase("content-length")
-                    || name.equalsIgnoreCase("transfer-encoding") || name.equalsIgnoreCase("connection")
-                    || name.equalsIgnoreCase("expect")) {
+            if (name.equalsIgnoreCase("host")) {
+                // a reverse proxy passes its client's Host on; the connection still goes to the URI's authority
+                if (host == null) {
+                    checkValue(h.getValue());
+                    host = h.getValue();
+                }
+                continue;
+            }
+            if (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
+                    || name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("expect")) {
                 continue;
             }
             checkToken(name);
             checkValue(h.getValue());
             sb.append(name).append(": ").append(h.getValue()).append("\r\n");
         }
+        sb.insert(hostAt, "host: " + (host == null ? authority : host) + "\r\n");
         if (route.proxy().type() == ProxySpec.Type.HTTP && !route.https() && route.proxy().user() != null) {
             sb.append("proxy-authorization: ").append(basic(route.proxy())).append("\r\n");
         }

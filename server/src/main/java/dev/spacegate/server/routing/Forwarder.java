@@ -9,18 +9,22 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 
+import dev.spacegate.server.outbound.BodySource;
+import dev.spacegate.server.outbound.OutboundClient;
+import dev.spacegate.server.outbound.ProxySpec;
+import dev.spacegate.server.outbound.Response;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -42,21 +46,13 @@ public final class Forwarder implements RouteOwner, WsOwner {
 
     private final String owner;
     private final URI base;
-    private final WebClient client;
+    private final OutboundClient client;
     private final int bufferSize = 16 * 1024;
 
     public Forwarder(String owner, String baseUrl, Duration readTimeout) {
         this.owner = owner;
         this.base = URI.create(baseUrl);
-        this.client = WebClient.builder()
-                .followRedirects(false)
-                .sendExpectContinue(false)
-                .keepAlive(true)
-                .readTimeout(readTimeout)
-                .connectTimeout(Duration.ofSeconds(10))
-                .shareConnectionCache(false)
-                .connectionCacheSize(512)
-                .build();
+        this.client = new OutboundClient(Duration.ofSeconds(10), readTimeout);
     }
 
     @Override
@@ -74,58 +70,40 @@ public final class Forwarder implements RouteOwner, WsOwner {
         Method method = req.prologue().method();
         String rawQuery = req.query().rawValue();
         String basePath = base.getRawPath() == null ? "" : base.getRawPath();
-        String target = base.getScheme() + "://" + base.getRawAuthority() + basePath + path
-                + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
+        URI target = URI.create(base.getScheme() + "://" + base.getRawAuthority() + basePath + path
+                + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
 
-        HttpClientRequest out = client.method(method).uri(target).skipUriEncoding(true);
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
         Set<String> dropped = connectionTokens(req);
-        out.headers(h -> {
-            for (Header header : req.headers()) {
-                String name = header.name().toLowerCase(Locale.ROOT);
-                if (HOP_BY_HOP.contains(name) || dropped.contains(name)) {
-                    continue;
-                }
-                h.set(header);
+        for (Header header : req.headers()) {
+            String name = header.name().toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(name) || dropped.contains(name)) {
+                continue;
             }
-            String peer = peerAddress(req);
-            String prior = req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null);
-            h.set(HeaderNames.X_FORWARDED_FOR, prior == null || prior.isBlank() ? peer : prior + ", " + peer);
-            h.set(HeaderNames.X_FORWARDED_PROTO, req.headers().first(HeaderNames.X_FORWARDED_PROTO)
-                    .orElse(req.isSecure() ? "https" : "http"));
-            req.headers().first(HeaderNames.HOST).ifPresent(host -> {
-                h.set(HeaderNames.X_FORWARDED_HOST, req.headers().first(HeaderNames.X_FORWARDED_HOST).orElse(host));
-                // Like the seeds' `header_up Host {host}`: the upstream sees the client's Host.
-                h.set(HeaderNames.HOST, host);
-            });
-            h.set(HeaderNames.create("X-Real-IP"), peer);
-        });
+            for (String value : header.allValues()) {
+                headers.add(Map.entry(header.name(), value));
+            }
+        }
+        String peer = peerAddress(req);
+        String prior = req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null);
+        headers.add(Map.entry("X-Forwarded-For", prior == null || prior.isBlank() ? peer : prior + ", " + peer));
+        headers.add(Map.entry("X-Forwarded-Proto", req.headers().first(HeaderNames.X_FORWARDED_PROTO)
+                .orElse(req.isSecure() ? "https" : "http")));
+        // The client's Host was copied above, so the upstream sees it (like the seeds' `header_up Host {host}`).
+        req.headers().first(HeaderNames.HOST).ifPresent(host -> headers.add(Map.entry("X-Forwarded-Host",
+                req.headers().first(HeaderNames.X_FORWARDED_HOST).orElse(host))));
+        headers.add(Map.entry("X-Real-IP", peer));
 
-        HttpClientResponse upstream;
+        BodySource body = req.content().hasEntity()
+                ? new BodySource.Streamed(req.content().inputStream(), req.headers().contentLength().orElse(-1L))
+                : null;
+        Response upstream;
         try {
-            if (req.content().hasEntity()) {
-                long declared = req.headers().contentLength().orElse(-1L);
-                if (declared >= 0) {
-                    out.header(HeaderNames.CONTENT_LENGTH, String.valueOf(declared));
-                }
-                upstream = out.outputStream(os -> {
-                    try (InputStream in = req.content().inputStream()) {
-                        int n;
-                        byte[] buf = new byte[bufferSize];
-                        while ((n = in.read(buf)) > 0) {
-                            os.write(buf, 0, n);
-                            // Helidon's fixed-length client stream keeps a reference to the array, so never reuse it.
-                            buf = new byte[bufferSize];
-                        }
-                    }
-                    os.close();
-                });
-            } else {
-                upstream = out.request();
-            }
+            upstream = client.send(method.text(), target, headers, body, ProxySpec.DIRECT);
         } catch (BodyLimit.TooLargeException e) {
             ErrorReply.send(res, 413, "invalid_request_error", "request_too_large", e.getMessage(), owner);
             return;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             failUpstream(res, e);
             return;
         }
@@ -134,37 +112,41 @@ public final class Forwarder implements RouteOwner, WsOwner {
         }
     }
 
-    private void relay(ServerRequest req, ServerResponse res, HttpClientResponse upstream) {
-        res.status(upstream.status());
-        for (Header header : upstream.headers()) {
-            String name = header.name().toLowerCase(Locale.ROOT);
-            if (name.equals("content-length") || HOP_BY_HOP.contains(name)) {
+    private void relay(ServerRequest req, ServerResponse res, Response upstream) {
+        res.status(upstream.reason().isEmpty() ? Status.create(upstream.status())
+                : Status.create(upstream.status(), upstream.reason()));
+        for (Map.Entry<String, List<String>> header : upstream.headers().entrySet()) {
+            if (HOP_BY_HOP.contains(header.getKey())) {
                 continue;
             }
-            res.header(header);
+            res.headers().set(HeaderNames.createFromLowercase(header.getKey()), header.getValue());
         }
+        long length = upstream.first("content-length").map(Forwarder::length).orElse(-1L);
         boolean noBody = req.prologue().method() == Method.HEAD
-                || upstream.status() == Status.NO_CONTENT_204 || upstream.status() == Status.NOT_MODIFIED_304;
+                || upstream.status() == 204 || upstream.status() == 304;
         if (noBody) {
-            upstream.headers().contentLength().ifPresent(res::contentLength);
+            if (length >= 0) {
+                res.contentLength(length);
+            }
             res.send();
             return;
         }
-        String contentType = upstream.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+        String contentType = upstream.first("content-type").orElse("").toLowerCase(Locale.ROOT);
         boolean sse = contentType.startsWith("text/event-stream");
         boolean gzip = !sse && wantsGzip(req) && compressible(contentType)
-                && upstream.headers().first(HeaderNames.CONTENT_ENCODING).isEmpty();
+                && upstream.first("content-encoding").isEmpty();
         if (gzip) {
             res.header(HeaderNames.CONTENT_ENCODING, "gzip");
             res.header(HeaderNames.VARY, "Accept-Encoding");
-        } else {
-            upstream.headers().contentLength().ifPresent(res::contentLength);
+        } else if (length >= 0) {
+            res.contentLength(length);
         }
         if (sse) {
             res.header(HeaderNames.create("X-Accel-Buffering"), "no");
         }
         byte[] buf = new byte[bufferSize];
-        try (InputStream in = upstream.inputStream(); OutputStream raw = res.outputStream()) {
+        // the body stays content-encoded as the upstream sent it: the client asked for that encoding
+        try (InputStream in = upstream.body(); OutputStream raw = res.outputStream()) {
             OutputStream os = gzip ? new GZIPOutputStream(raw, bufferSize, true) : raw;
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -181,22 +163,17 @@ public final class Forwarder implements RouteOwner, WsOwner {
         }
     }
 
-    private void failUpstream(ServerResponse res, RuntimeException e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && !(cause instanceof IOException)) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof SocketTimeoutException || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT)
-                .contains("timeout")) {
+    private void failUpstream(ServerResponse res, Exception e) {
+        if (e instanceof SocketTimeoutException) {
             LOG.log(System.Logger.Level.WARNING, owner + " upstream timed out");
             ErrorReply.send(res, 504, "upstream_error", "upstream_timeout",
                     "the " + owner + " upstream did not answer in time", owner);
             return;
         }
-        String why = cause instanceof ConnectException ? "refused the connection"
-                : cause instanceof UnknownHostException ? "host could not be resolved"
+        String why = e instanceof ConnectException ? "refused the connection"
+                : e instanceof UnknownHostException ? "host could not be resolved"
                 : "could not be reached";
-        LOG.log(System.Logger.Level.WARNING, owner + " upstream " + why + " (" + cause.getClass().getSimpleName() + ")");
+        LOG.log(System.Logger.Level.WARNING, owner + " upstream " + why + " (" + e.getClass().getSimpleName() + ")");
         ErrorReply.send(res, 502, "upstream_error", "upstream_unreachable",
                 "the " + owner + " upstream " + why, owner);
     }
@@ -218,6 +195,14 @@ public final class Forwarder implements RouteOwner, WsOwner {
     static String peerAddress(ServerRequest req) {
         String host = req.remotePeer().host();
         return host.startsWith("/") ? host.substring(1) : host;
+    }
+
+    private static long length(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static boolean wantsGzip(ServerRequest req) {

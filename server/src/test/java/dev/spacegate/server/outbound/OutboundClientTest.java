@@ -199,6 +199,13 @@ class OutboundClientTest {
     }
 
     @Test
+    void aGivenHostHeaderReplacesTheAuthority() throws Exception {
+        text(client.send("GET", plainUri("/json"), List.of(Map.entry("Host", "my-space.hf.space")), null,
+                ProxySpec.DIRECT));
+        assertEquals("my-space.hf.space", plain.requests.get(plain.requests.size() - 1).header("host"));
+    }
+
+    @Test
     void chunkedBodiesArriveAsTheyAreSent() throws Exception {
         release = new CountDownLatch(1);
         Response r = client.send("POST", plainUri("/chunked"), Map.of(), new byte[0], ProxySpec.DIRECT);

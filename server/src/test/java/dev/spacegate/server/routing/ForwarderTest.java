@@ -143,6 +143,52 @@ class ForwarderTest {
     }
 
     @Test
+    void repeatedHeadersKeepEveryValueBothWays() throws Exception {
+        String response = RawHttp.exchange(spacegate.port(),
+                "GET /echo/multi HTTP/1.1",
+                "Host: 127.0.0.1",
+                "X-Multi: a",
+                "X-Multi: b");
+        assertTrue(response.startsWith("HTTP/1.1 200"), response);
+        JsonNode echo = JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+        assertEquals("a, b", echo.get("headers").get("x-multi").asText());
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(uri("/cookies")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(List.of("a=1; Path=/", "b=2; Path=/"), r.headers().allValues("set-cookie"));
+        assertEquals("two cookies", r.body());
+    }
+
+    @Test
+    void headAnswersCarryTheLengthButNoBody() throws Exception {
+        HttpResponse<byte[]> head = CLIENT.send(HttpRequest.newBuilder(uri("/echo/head"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, head.statusCode());
+        assertTrue(Long.parseLong(head.headers().firstValue("content-length").orElse("0")) > 0, head.headers().toString());
+        assertEquals(0, head.body().length);
+        // the connection is still usable after the bodyless answer
+        assertEquals(200, CLIENT.send(HttpRequest.newBuilder(uri("/json")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
+    }
+
+    @Test
+    void anUpstreamEncodedBodyPassesThroughUntouched() throws Exception {
+        HttpResponse<byte[]> r = CLIENT.send(HttpRequest.newBuilder(uri("/gzipped"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", r.headers().firstValue("content-encoding").orElse(""));
+        assertTrue(java.util.Arrays.equals(TestUpstream.GZIPPED, r.body()), "encoded twice or decoded on the way");
+    }
+
+    @Test
+    void aClientThatLeavesAStreamClosesTheUpstreamStream() throws Exception {
+        HttpResponse<InputStream> r = CLIENT.send(HttpRequest.newBuilder(uri("/endless")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            assertEquals("data: 0", in.readLine());
+        }
+        assertTrue(TestUpstream.ENDLESS_CUT.await(15, TimeUnit.SECONDS), "the upstream kept streaming to nobody");
+    }
+
+    @Test
     void cpmPrefixIsStrippedAndGoesToTheManager() throws Exception {
         JsonNode echo = getJson("/cpm/echo/panel?lang=zh");
         assertEquals("/echo/panel", echo.get("path").asText());

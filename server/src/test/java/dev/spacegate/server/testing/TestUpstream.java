@@ -1,10 +1,15 @@
 package dev.spacegate.server.testing;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.CountDownLatch;
+import java.util.zip.GZIPOutputStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +28,10 @@ public final class TestUpstream implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Size of the random body served at {@code /blob}. */
     public static final int BLOB_BYTES = 12 * 1024 * 1024 + 7;
+    /** A gzip-encoded JSON body served as is at {@code /gzipped}. */
+    public static final byte[] GZIPPED = gzip("{\"zipped\":true}");
+    /** Counted down when a client of {@code /endless} has gone away (a write to it failed). */
+    public static final CountDownLatch ENDLESS_CUT = new CountDownLatch(1);
     private final WebServer server;
 
     private TestUpstream(WebServer server) {
@@ -59,6 +68,27 @@ public final class TestUpstream implements AutoCloseable {
                             res.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
                             res.send(blob);
                         })
+                        .get("/cookies", (req, res) -> {
+                            res.header(HeaderNames.SET_COOKIE, "a=1; Path=/", "b=2; Path=/");
+                            res.send("two cookies");
+                        })
+                        .get("/gzipped", (req, res) -> {
+                            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                            res.header(HeaderNames.CONTENT_ENCODING, "gzip");
+                            res.send(GZIPPED);
+                        })
+                        .get("/endless", (req, res) -> {
+                            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+                            try (OutputStream os = res.outputStream()) {
+                                for (int i = 0; i < 600; i++) {
+                                    os.write(("data: " + i + "\n\n").getBytes(StandardCharsets.UTF_8));
+                                    os.flush();
+                                    Thread.sleep(50);
+                                }
+                            } catch (UncheckedIOException | IOException e) {
+                                ENDLESS_CUT.countDown();
+                            }
+                        })
                         .get("/redirect", (req, res) -> {
                             res.status(Status.FOUND_302).header(HeaderNames.LOCATION, "/json").send();
                         })
@@ -73,7 +103,7 @@ public final class TestUpstream implements AutoCloseable {
                             out.put("query", req.query().rawValue());
                             ObjectNode headers = out.putObject("headers");
                             for (Header h : req.headers()) {
-                                headers.put(h.name().toLowerCase(), h.get());
+                                headers.put(h.name().toLowerCase(), String.join(", ", h.allValues()));
                             }
                             if (req.content().hasEntity()) {
                                 MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -107,6 +137,16 @@ public final class TestUpstream implements AutoCloseable {
                 .build()
                 .start();
         return new TestUpstream(server);
+    }
+
+    private static byte[] gzip(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     public int port() {
