@@ -112,6 +112,11 @@ class ServerTest {
     @Test
     void accessLogHasOneRedactedLinePerRequest() throws Exception {
         get("/v1/models?key=sk-test-not-real&alt=sse&auth_token=tok-test-value", "X-Request-Id", "log-check-1");
+        // the line is written after the response went out: wait for it rather than race it
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (ACCESS.stream().noneMatch(l -> l.contains("id=log-check-1")) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
         String line = ACCESS.stream().filter(l -> l.contains("id=log-check-1")).findFirst().orElseThrow();
         assertTrue(line.matches("GET /v1/models\\?key=REDACTED&alt=sse&auth_token=REDACTED \\d{3} .*"), line);
         assertTrue(line.contains("owner=gateway"), line);

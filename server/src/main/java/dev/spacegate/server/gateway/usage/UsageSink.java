@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class UsageSink implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UsageSink.class.getName());
     private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
+    /** How long the first record of a batch waits for company; a crash loses at most this much usage. */
+    private static final Duration GATHER = Duration.ofMillis(100);
 
     private final UsageWriter writer;
     private final UsageJournal journal;
@@ -100,9 +102,7 @@ public final class UsageSink implements AutoCloseable {
                 Object first = queue.poll(linger.toMillis(), TimeUnit.MILLISECONDS);
                 if (first != null) {
                     take(first, batch, flushes);
-                    List<Object> more = new ArrayList<>();
-                    queue.drainTo(more, batchSize - 1);
-                    more.forEach(o -> take(o, batch, flushes));
+                    gather(batch, flushes);
                 }
                 if (!batch.isEmpty()) {
                     writeOrSpill(batch);
@@ -118,6 +118,34 @@ public final class UsageSink implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "usage sink loop: " + e.getClass().getSimpleName());
             }
+        }
+    }
+
+    /**
+     * Collects what arrives within {@link #GATHER} of the first record (less when the batch fills or someone
+     * waits on a flush): one transaction per request cost the database more CPU than the requests themselves.
+     */
+    private void gather(List<ObjectNode> batch, List<Flush> flushes) {
+        long deadline = System.nanoTime() + GATHER.toNanos();
+        List<Object> more = new ArrayList<>();
+        while (batch.size() < batchSize && flushes.isEmpty()) {
+            queue.drainTo(more, batchSize - batch.size());
+            more.forEach(o -> take(o, batch, flushes));
+            more.clear();
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || batch.size() >= batchSize || !flushes.isEmpty()) {
+                return;
+            }
+            Object next;
+            try {
+                next = queue.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                return; // closing: write what was gathered; the loop ends once the queue is empty
+            }
+            if (next == null) {
+                return;
+            }
+            take(next, batch, flushes);
         }
     }
 

@@ -98,6 +98,9 @@ public final class GatewayBench {
         }
         int[] ports = targets.stream().mapToInt(t -> Integer.parseInt(t[1])).toArray();
         interleaved(ports, requests / 3); // warm-up
+        // the JIT keeps compiling Helidon, Jackson and the gateway for tens of seconds on two cores: measure the
+        // steady state, as a server that has been up for a while runs
+        throughput(ports[1], 16, intArg(args, "warmup-seconds", 20));
         for (int port : ports) {
             throughput(port, 64, 2);
         }
