@@ -4,20 +4,9 @@
 #        fonts-wqy-zenhei (CJK glyphs, so the Chinese screenshots are readable)
 # apt-get update runs only when a package is missing.
 set -euo pipefail
+# shellcheck source=ci/apt-ensure.sh
+source "$(dirname "$0")/apt-ensure.sh"
 
 APT_PACKAGES=(chromium chromium-driver fonts-wqy-zenhei)
-SUDO=""
-if [[ "$(id -u)" != 0 ]]; then
-    SUDO="sudo"
-fi
-
-need_apt=()
-for pkg in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need_apt+=("$pkg")
-done
-if ((${#need_apt[@]})); then
-    echo "installing apt packages: ${need_apt[*]}"
-    $SUDO apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+apt_ensure "${APT_PACKAGES[@]}"
 echo "panel test dependencies ready: $(chromium --version 2>/dev/null || echo 'chromium ?'), $(chromedriver --version 2>/dev/null | head -n 1 || echo 'chromedriver ?')"

@@ -5,6 +5,8 @@
 #   its password is a fixed test value, the account cannot log in (nologin shell).
 # The packages' own services are stopped: tests start their own daemons on free loopback ports.
 set -euo pipefail
+# shellcheck source=ci/apt-ensure.sh
+source "$(dirname "$0")/apt-ensure.sh"
 
 APT_PACKAGES=(dante-server tinyproxy)
 SOCKS_USER=spacegate-socks
@@ -14,15 +16,7 @@ if [[ "$(id -u)" != 0 ]]; then
     SUDO="sudo"
 fi
 
-need_apt=()
-for pkg in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need_apt+=("$pkg")
-done
-if ((${#need_apt[@]})); then
-    echo "installing apt packages: ${need_apt[*]}"
-    $SUDO apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+apt_ensure "${APT_PACKAGES[@]}"
 for svc in danted tinyproxy; do
     $SUDO systemctl stop "$svc" >/dev/null 2>&1 || $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done

