@@ -30,10 +30,6 @@ final class Connection {
         this.out = socket.getOutputStream();
     }
 
-    void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-    }
-
     OutputStream output() {
         return out;
     }
@@ -44,10 +40,6 @@ final class Connection {
 
     boolean receivedAnything() {
         return received > 0 || pos < lim;
-    }
-
-    void readTimeout(int millis) throws IOException {
-        socket.setSoTimeout(millis);
     }
 
     /** One CRLF- (or LF-) terminated line without its terminator; EOF before any byte is an {@link EOFException}. */

@@ -113,7 +113,6 @@ public final class OutboundClient {
     private Response exchange(Connection c, byte[] head, BodySource body, String method) throws IOException {
         try {
             c.startResponse();
-            c.readTimeout(readTimeoutMs);
             OutputStream out = c.output();
             if (body instanceof BodySource.Bytes b && b.bytes().length <= 64 * 1024) {
                 // one write: no extra segment and no wait on the peer's delayed ACK
@@ -271,6 +270,8 @@ public final class OutboundClient {
             if (route.https()) {
                 socket = handshake(socket, route.host(), route.port());
             }
+            // the connect timeout covered the handshakes; from here on the socket waits for answers
+            socket.setSoTimeout(readTimeoutMs);
             return new Connection(route, socket);
         } catch (IOException | RuntimeException e) {
             socket.close();

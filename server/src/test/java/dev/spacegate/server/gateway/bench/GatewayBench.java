@@ -85,8 +85,8 @@ public final class GatewayBench {
         Path dir = Files.createTempDirectory("gateway-bench");
         // the packaged server in its own JVM with the image's flags, as it runs in production (nginx is its own
         // process too, so neither shares the benchmark's threads)
-        Server spacegate = Server.start(dir, upstream.port(), argList(args, "jvm-flags", IMAGE_JVM_FLAGS));
-        Nginx nginx = Nginx.start(upstream.port(), dir);
+        Child spacegate = Server.start(dir, upstream.port(), stringArg(args, "jvm-flags", IMAGE_JVM_FLAGS));
+        Child nginx = Nginx.start(upstream.port(), dir);
 
         System.out.printf(Locale.ROOT, "fake upstream latency %d ms, %d requests at concurrency 1, %d s at 64%n",
                 latencyMs, requests, seconds);
@@ -233,7 +233,7 @@ public final class GatewayBench {
         return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1e6;
     }
 
-    private static String argList(String[] args, String name, String dflt) {
+    private static String stringArg(String[] args, String name, String dflt) {
         for (String a : args) {
             if (a.startsWith(name + "=")) {
                 return a.substring(name.length() + 1);
@@ -243,25 +243,28 @@ public final class GatewayBench {
     }
 
     private static int intArg(String[] args, String name, int dflt) {
-        for (String a : args) {
-            if (a.startsWith(name + "=")) {
-                return Integer.parseInt(a.substring(name.length() + 1));
+        return Integer.parseInt(stringArg(args, name, Integer.toString(dflt)));
+    }
+
+    /** A server the benchmark started as its own process, listening on {@code port}. */
+    private record Child(Process process, int port) implements AutoCloseable {
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-        return dflt;
     }
 
     /** Spacegate's {@code Main} in a child JVM: embedded SQLite, usage recorded, access log on, as packaged. */
-    private static final class Server implements AutoCloseable {
-        private final Process process;
-        private final int port;
-
-        private Server(Process process, int port) {
-            this.process = process;
-            this.port = port;
+    private static final class Server {
+        private Server() {
         }
 
-        static Server start(Path dir, int upstreamPort, String jvmFlags) throws Exception {
+        static Child start(Path dir, int upstreamPort, String jvmFlags) throws Exception {
             int port = freePort();
             Path data = Files.createDirectories(dir.resolve("spacegate"));
             Path config = data.resolve("config.yaml");
@@ -290,7 +293,7 @@ public final class GatewayBench {
                 try (RawHttp c = new RawHttp(port)) {
                     if (c.post("/v1/chat/completions", KEY, CHAT, null) == 200) {
                         System.out.println("spacegate: the packaged server, JVM flags " + jvmFlags);
-                        return new Server(p, port);
+                        return new Child(p, port);
                     }
                 } catch (IOException e) {
                     Thread.sleep(100);
@@ -298,20 +301,6 @@ public final class GatewayBench {
             }
             p.destroy();
             throw new IllegalStateException("spacegate did not start; see " + data.resolve("out.log"));
-        }
-
-        int port() {
-            return port;
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -322,16 +311,11 @@ public final class GatewayBench {
     }
 
     /** nginx as a plain reverse proxy in front of the same upstream, when the binary is installed. */
-    private static final class Nginx implements AutoCloseable {
-        private final Process process;
-        private final int port;
-
-        private Nginx(Process process, int port) {
-            this.process = process;
-            this.port = port;
+    private static final class Nginx {
+        private Nginx() {
         }
 
-        static Nginx start(int upstreamPort, Path dir) throws Exception {
+        static Child start(int upstreamPort, Path dir) throws Exception {
             Path bin = Path.of("/usr/sbin/nginx");
             if (!Files.isExecutable(bin)) {
                 System.out.println("nginx not installed: skipping the nginx comparison");
@@ -372,7 +356,7 @@ public final class GatewayBench {
             while (System.nanoTime() < deadline) {
                 try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
                     s.shutdownOutput();
-                    return new Nginx(p, port);
+                    return new Child(p, port);
                 } catch (IOException e) {
                     Thread.sleep(50);
                 }
@@ -380,15 +364,6 @@ public final class GatewayBench {
             p.destroy();
             System.out.println("nginx did not start: skipping the nginx comparison");
             return null;
-        }
-
-        int port() {
-            return port;
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
         }
     }
 }
