@@ -22,6 +22,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // JDK 22+ wakes a virtual thread blocked on a socket through a virtual-thread poller by default: one more
+        // hand-off per wake-up than JDK 21's platform pollers, which showed as added tail latency on two cores
+        // (docs/benchmarks.md). Read before any socket waits, so set here, before the server starts.
+        if (System.getProperty("jdk.pollerMode") == null) {
+            System.setProperty("jdk.pollerMode", "1");
+        }
         LogConfig.configureRuntime();
         try {
             if (args.length > 0 && args[0].equals("routes")) {

@@ -562,10 +562,12 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
             });
             a.count(u.authIndex, u.failed);
         }
-        ObjectNode json = u.toJson();
-        sink.submit(json);
         if (state.config().usageQueueEnabled()) {
+            ObjectNode json = u.toJson();
+            sink.submit(json);
             queue.add(json);
+        } else {
+            sink.submit(u);
         }
     }
 

@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -24,6 +25,8 @@ import java.util.logging.Formatter;
  */
 public final class AsyncLogHandler extends Handler {
     private static final int CAPACITY = 65_536;
+    /** How long a line may wait in the queue. */
+    private static final long TICK_NANOS = 50_000_000L;
 
     private final BlockingQueue<LogRecord> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
@@ -31,6 +34,7 @@ public final class AsyncLogHandler extends Handler {
     private final AtomicLong written = new AtomicLong();
     private final ReentrantLock writing = new ReentrantLock();
     private final Writer out;
+    private final Thread writer;
 
     public AsyncLogHandler() {
         this(new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
@@ -40,7 +44,7 @@ public final class AsyncLogHandler extends Handler {
     AsyncLogHandler(Writer out) {
         this.out = out;
         setFormatter(new LineFormatter());
-        Thread.ofPlatform().daemon().name("spacegate-log-writer").start(this::run);
+        writer = Thread.ofPlatform().daemon().name("spacegate-log-writer").start(this::run);
     }
 
     @Override
@@ -57,18 +61,17 @@ public final class AsyncLogHandler extends Handler {
 
     private void run() {
         while (true) {
-            try {
-                LogRecord first = queue.take();
+            if (!queue.isEmpty()) {
                 writing.lock();
                 try {
-                    write(first);
                     drainLocked();
                 } finally {
                     writing.unlock();
                 }
-            } catch (InterruptedException e) {
-                return;
             }
+            // woken by the clock, not by each line: a wake-up per request cost the request path a context
+            // switch on small machines; flush() wakes the writer at once
+            LockSupport.parkNanos(this, TICK_NANOS);
         }
     }
 
@@ -102,6 +105,7 @@ public final class AsyncLogHandler extends Handler {
     @Override
     public void flush() {
         long target = queued.get();
+        LockSupport.unpark(writer);
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (written.get() < target && System.nanoTime() < deadline) {
             Thread.onSpinWait();

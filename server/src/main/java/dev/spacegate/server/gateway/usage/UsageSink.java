@@ -11,27 +11,29 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Carries usage records from the request path to the {@link UsageWriter} without ever making a request wait.
  *
- * <p>Records go into a bounded queue; one writer thread sends them in batches. When the writer fails (database
- * down) the batch is spilled to a local journal and replayed once a write succeeds again; when the queue is
- * full, records go straight to the journal. Nothing is dropped while the disk takes writes.
+ * <p>Records go into a bounded queue; one writer thread sends what has gathered there every {@link #TICK}. When
+ * the writer fails (database down) the batch is spilled to a local journal and replayed once a write succeeds
+ * again; when the queue is full, records go straight to the journal. Nothing is dropped while the disk takes writes.
  */
 public final class UsageSink implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UsageSink.class.getName());
     private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
-    /** How long the first record of a batch waits for company; a crash loses at most this much usage. */
-    private static final Duration GATHER = Duration.ofMillis(100);
+
+    /** How often the writer thread looks for records; a crash loses at most this much usage. */
+    private static final Duration TICK = Duration.ofMillis(100);
 
     private final UsageWriter writer;
     private final UsageJournal journal;
     private final BlockingQueue<Object> queue;
     private final int batchSize;
-    private final Duration linger;
+    private final Duration tick;
     private final Thread thread;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong spilled = new AtomicLong();
@@ -44,24 +46,33 @@ public final class UsageSink implements AutoCloseable {
     }
 
     public UsageSink(UsageWriter writer, Path journalDir) throws IOException {
-        this(writer, journalDir, 10_000, 500, Duration.ofMillis(500));
+        this(writer, journalDir, 10_000, 500, TICK);
     }
 
-    public UsageSink(UsageWriter writer, Path journalDir, int capacity, int batchSize, Duration linger)
+    public UsageSink(UsageWriter writer, Path journalDir, int capacity, int batchSize, Duration tick)
             throws IOException {
         this.writer = writer;
         this.journal = new UsageJournal(journalDir);
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.batchSize = batchSize;
-        this.linger = linger;
+        this.tick = tick;
         this.thread = Thread.ofPlatform().daemon().name("usage-sink").start(this::run);
     }
 
-    /** Hands a record over; never blocks on the writer. */
+    /** Hands a record over; never blocks on the writer, and leaves turning it into JSON to the writer thread. */
+    public void submit(UsageRecord record) {
+        offer(record);
+    }
+
+    /** Hands a record already turned into JSON over (it also went to the usage queue); never blocks. */
     public void submit(ObjectNode record) {
+        offer(record);
+    }
+
+    private void offer(Object record) {
         if (!queue.offer(record)) {
             try {
-                journal.overflow(record);
+                journal.overflow(record instanceof UsageRecord u ? u.toJson() : (ObjectNode) record);
                 spilled.incrementAndGet();
                 journalMayHaveData = true;
             } catch (IOException e) {
@@ -76,6 +87,7 @@ public final class UsageSink implements AutoCloseable {
         if (!queue.offer(new Flush(l), timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             return false;
         }
+        LockSupport.unpark(thread);
         return l.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -95,15 +107,14 @@ public final class UsageSink implements AutoCloseable {
     }
 
     private void run() {
+        List<Object> drained = new ArrayList<>(batchSize);
         List<ObjectNode> batch = new ArrayList<>(batchSize);
         List<Flush> flushes = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                Object first = queue.poll(linger.toMillis(), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    take(first, batch, flushes);
-                    gather(batch, flushes);
-                }
+                queue.drainTo(drained, batchSize);
+                drained.forEach(o -> take(o, batch, flushes));
+                drained.clear();
                 if (!batch.isEmpty()) {
                     writeOrSpill(batch);
                     batch.clear();
@@ -111,46 +122,21 @@ public final class UsageSink implements AutoCloseable {
                 replayIfDue(!flushes.isEmpty());
                 flushes.forEach(f -> f.done().countDown());
                 flushes.clear();
-            } catch (InterruptedException e) {
-                if (!running) {
-                    continue;
-                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "usage sink loop: " + e.getClass().getSimpleName());
             }
-        }
-    }
-
-    /**
-     * Collects what arrives within {@link #GATHER} of the first record (less when the batch fills or someone
-     * waits on a flush): one transaction per request cost the database more CPU than the requests themselves.
-     */
-    private void gather(List<ObjectNode> batch, List<Flush> flushes) {
-        long deadline = System.nanoTime() + GATHER.toNanos();
-        List<Object> more = new ArrayList<>();
-        while (batch.size() < batchSize && flushes.isEmpty()) {
-            queue.drainTo(more, batchSize - batch.size());
-            more.forEach(o -> take(o, batch, flushes));
-            more.clear();
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || batch.size() >= batchSize || !flushes.isEmpty()) {
-                return;
+            if (running && queue.isEmpty()) {
+                // woken by the clock, not by each record: a wake-up per request cost the request path a
+                // context switch on small machines, and one transaction per tick writes far less than one each
+                LockSupport.parkNanos(this, tick.toNanos());
             }
-            Object next;
-            try {
-                next = queue.poll(left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                return; // closing: write what was gathered; the loop ends once the queue is empty
-            }
-            if (next == null) {
-                return;
-            }
-            take(next, batch, flushes);
         }
     }
 
     private static void take(Object o, List<ObjectNode> batch, List<Flush> flushes) {
-        if (o instanceof ObjectNode r) {
+        if (o instanceof UsageRecord r) {
+            batch.add(r.toJson());
+        } else if (o instanceof ObjectNode r) {
             batch.add(r);
         } else if (o instanceof Flush f) {
             flushes.add(f);
@@ -210,7 +196,7 @@ public final class UsageSink implements AutoCloseable {
         try {
             flush(Duration.ofSeconds(10));
             running = false;
-            thread.interrupt();
+            LockSupport.unpark(thread);
             thread.join(5_000);
         } catch (InterruptedException e) {
             running = false;
