@@ -108,7 +108,8 @@ public final class DbUsageStore implements UsageStore {
                     e.cacheCreationTokens(), e.totalTokens(), e.latencyMs(), e.ttftMs(), e.failed() ? 1 : 0,
                     e.failStatusCode(), e.failSummary(), e.reasoningEffort(), e.serviceTier(), e.createdAtMs());
         }
-        try (Stream<DbRow> rows = tx.createQuery(sql).params(params).execute()) {
+        // named: an unnamed statement makes Helidon derive a name from the whole (long) statement text each time
+        try (Stream<DbRow> rows = tx.createNamedQuery("usage-insert", sql).params(params).execute()) {
             return rows.map(r -> Database.text(r, "event_hash")).collect(Collectors.toCollection(HashSet::new));
         }
     }
@@ -182,7 +183,7 @@ public final class DbUsageStore implements UsageStore {
                     params.add(v);
                 }
             }
-            tx.createDmlStatement(db.sql("INSERT INTO ${p}" + table.name() + " AS r (" + String.join(", ", columns)
+            tx.createNamedDmlStatement(table.name(), db.sql("INSERT INTO ${p}" + table.name() + " AS r (" + String.join(", ", columns)
                     + ") VALUES " + String.join(", ", Collections.nCopies(chunk.size(), row))
                     + " ON CONFLICT (" + String.join(", ", table.keys()) + ") DO UPDATE SET " + update))
                     .params(params).execute();

@@ -146,6 +146,34 @@ class UsageEventTest {
         assertEquals("ab***@x.io", UsageNormalizer.maskSource("ab@x.io"));
     }
 
+    @Test
+    void canonicalUtcTimestampsReadAsTheFormatterReadsThem() {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 2_000; i++) {
+            // whole seconds, millis, micros and nanos, as Instant.toString writes them (years 1970 to 2100)
+            long seconds = (long) (random.nextDouble() * 4_102_444_800L);
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant t = Instant.ofEpochSecond(seconds, nanos);
+            assertEquals(t, UsageNormalizer.canonicalUtc(t.toString()), t.toString());
+        }
+        assertEquals(Instant.parse("2024-02-29T23:59:59.5Z"), UsageNormalizer.canonicalUtc("2024-02-29T23:59:59.5Z"));
+        for (String other : new String[] {"2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z",
+                "2026-01-02T24:00:00Z", "2026-01-02T03:60:00Z", "2026-01-02 03:04:05Z", "2026-01-02T03:04:05+01:00",
+                "2026-01-02T03:04:05.Z", "2026-01-02T03:04:05.1234567891Z", "2026-01-02T03:04:0xZ",
+                "2026-01-02T03:04:05"}) {
+            assertNull(UsageNormalizer.canonicalUtc(other), other);
+        }
+        // shapes the fast path leaves alone still read through the formatter
+        assertEquals(Instant.parse("2026-01-02T02:04:05Z").toEpochMilli(),
+                UsageNormalizer.normalize(JSON.createObjectNode().put("timestamp", "2026-01-02T03:04:05+01:00"), 0)
+                        .timestampMs());
+    }
+
     static String sha256(String s) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
