@@ -9,10 +9,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -330,8 +332,8 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
             return;
         }
         long limit = st.config().maxBodyBytes();
-        Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
-        if (declared.isPresent() && declared.get() > limit) {
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > limit) {
             error(req, res, start, fam, 413, "request_too_large",
                     "request body is larger than the limit of " + (limit / (1024 * 1024)) + " MiB");
             return;
@@ -580,7 +582,7 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
     }
 
     private static String requestId() {
-        return String.format("%08x", ThreadLocalRandom.current().nextInt());
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
     private static byte[] readBody(ServerRequest req, long limit) throws IOException {

@@ -99,10 +99,13 @@ public final class RouteTable {
 
     private final String profile;
     private final List<RouteRule> rules;
+    /** The rules in the order they are tried, the first match wins; computed once, every request walks it. */
+    private final List<RouteRule> tried;
 
     private RouteTable(String profile, List<RouteRule> rules) {
         this.profile = profile;
         this.rules = rules;
+        this.tried = ordered(rules);
     }
 
     /** The table of a named profile; an unknown name is an error listing the known ones. */
@@ -173,16 +176,12 @@ public final class RouteTable {
     }
 
     private RouteRule match(String path) {
-        for (RouteRule r : rules) {
-            if (r.match() == RouteRule.Match.EXACT && r.matches(path)) {
+        for (RouteRule r : tried) {
+            if (r.matches(path)) {
                 return r;
             }
         }
-        return rules.stream()
-                .filter(r -> r.match() == RouteRule.Match.PREFIX && r.matches(path))
-                .max(Comparator.comparingInt(r -> r.pattern().length()))
-                .or(() -> rules.stream().filter(r -> r.match() == RouteRule.Match.FALLBACK).findFirst())
-                .orElseThrow(() -> new IllegalStateException("route table " + profile + " has no fallback"));
+        throw new IllegalStateException("route table " + profile + " has no fallback");
     }
 
     private static String strip(String path, String prefix) {
@@ -194,7 +193,7 @@ public final class RouteTable {
     public String print() {
         StringBuilder sb = new StringBuilder("route profile: " + profile + "\n");
         sb.append(String.format("%-42s %-8s %s%n", "MATCH", "OWNER", "ACTION"));
-        for (RouteRule r : ordered()) {
+        for (RouteRule r : tried) {
             sb.append(String.format("%-42s %-8s %s%n", r.describe(), r.owner(), r.describeAction()));
         }
         return sb.toString();
@@ -203,7 +202,7 @@ public final class RouteTable {
     /** The table as a Markdown table, for docs/routes.md. */
     public String markdown() {
         StringBuilder sb = new StringBuilder("| match | path | owner | action |\n|---|---|---|---|\n");
-        for (RouteRule r : ordered()) {
+        for (RouteRule r : tried) {
             sb.append("| ").append(r.match().name().toLowerCase(java.util.Locale.ROOT)).append(" | ")
                     .append(r.match() == RouteRule.Match.FALLBACK ? "(anything else)" : "`" + r.pattern() + "`")
                     .append(" | ").append(r.owner()).append(" | ").append(r.describeAction()).append(" |\n");
@@ -211,8 +210,8 @@ public final class RouteTable {
         return sb.toString();
     }
 
-    /** Rules in the order they are tried: exact rules, prefixes longest first, fallback. */
-    private List<RouteRule> ordered() {
+    /** Exact rules, prefixes longest first, fallback. */
+    private static List<RouteRule> ordered(List<RouteRule> rules) {
         List<RouteRule> out = new ArrayList<>();
         rules.stream().filter(r -> r.match() == RouteRule.Match.EXACT).forEach(out::add);
         rules.stream().filter(r -> r.match() == RouteRule.Match.PREFIX)
@@ -220,7 +219,7 @@ public final class RouteTable {
                         .thenComparing(RouteRule::pattern))
                 .forEach(out::add);
         rules.stream().filter(r -> r.match() == RouteRule.Match.FALLBACK).forEach(out::add);
-        return out;
+        return List.copyOf(out);
     }
 
     private static List<RouteRule> rules(RouteRule... items) {

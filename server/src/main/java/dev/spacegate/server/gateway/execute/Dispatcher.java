@@ -351,11 +351,15 @@ public final class Dispatcher {
                 return aggregate(cfg, call, c, u, t0, out, upstreamFormat, tctx, sink);
             }
             JsonNode tree = null;
-            try {
-                tree = JSON.readTree(out);
-                u.tokens.observe(upstreamFormat, tree);
-            } catch (IOException e) {
-                // not JSON: passed through as is, without token counts
+            if (translation != null || c.forceMapping()) {
+                try {
+                    tree = JSON.readTree(out);
+                    u.tokens.observe(upstreamFormat, tree);
+                } catch (IOException e) {
+                    // not JSON: passed through as is, without token counts
+                }
+            } else {
+                u.tokens.observe(upstreamFormat, out);
             }
             if (translation != null && tree instanceof ObjectNode on) {
                 try {

@@ -1,15 +1,25 @@
 package dev.spacegate.server.gateway.usage;
 
+import java.io.IOException;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.web.Json;
 
 /**
  * Token counts read from an upstream's usage fields; fed every usage-bearing body or stream event, keeping
  * the largest value seen per field (streams repeat or grow their counts).
  */
 public final class TokenCounts {
+    /** The top-level fields {@link #observe(ApiFormat, JsonNode)} reads, in any format. */
+    private static final Set<String> USAGE_FIELDS = Set.of("usage", "usageMetadata", "response", "message",
+            "input_tokens", "totalTokens");
+
     private long input;
     private long output;
     private long reasoning;
@@ -17,6 +27,31 @@ public final class TokenCounts {
     private long cacheCreation;
     private long total;
     private boolean cachePresent;
+
+    /**
+     * Reads the usage of a whole JSON answer that is passed on as it is: only the fields that carry token counts
+     * become a tree, the rest (the answer itself, possibly large) is skipped. Not JSON: nothing is counted.
+     */
+    public void observe(ApiFormat format, byte[] body) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            ObjectNode fields = Json.MAPPER.createObjectNode();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (USAGE_FIELDS.contains(name)) {
+                    fields.set(name, Json.MAPPER.readTree(p));
+                } else {
+                    p.skipChildren();
+                }
+            }
+            observe(format, fields);
+        } catch (IOException e) {
+            // not JSON, or cut short: passed through as is, without token counts
+        }
+    }
 
     /** Reads the usage of a response body or one stream event's data in the given upstream format. */
     public void observe(ApiFormat format, JsonNode n) {
