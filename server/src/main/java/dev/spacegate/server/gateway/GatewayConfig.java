@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.spacegate.server.gateway.execute.ProviderKind;
 import dev.spacegate.server.gateway.translate.ThinkingCapability;
+import dev.spacegate.server.gateway.pool.ScopedErrors;
 import dev.spacegate.server.gateway.pool.Strategy;
 import dev.spacegate.server.outbound.ProxySpec;
 
@@ -75,7 +76,8 @@ public record GatewayConfig(
             String proxyUrl,
             int priority,
             Boolean disableCooling,
-            Integer requestRetry) {
+            Integer requestRetry,
+            ScopedErrors scopedErrors) {
     }
 
     /** One upstream key with its weight and optional own proxy. */
@@ -298,11 +300,12 @@ public record GatewayConfig(
         Boolean disableCooling = e.has("disable-cooling") ? e.path("disable-cooling").asBoolean() : null;
         Integer retry = e.has("request-retry") && e.path("request-retry").asInt(-1) >= 0
                 ? e.path("request-retry").asInt() : null;
+        ScopedErrors scoped = ScopedErrors.parse(e.path("request-scoped-errors"), label, problems);
         if (problems.size() > before) {
             return null;
         }
         return new Provider(kind, label, name, baseUrl, List.copyOf(keys), List.copyOf(models), List.copyOf(excluded),
-                prefix, Map.copyOf(headers), proxy, priority, disableCooling, retry);
+                prefix, Map.copyOf(headers), proxy, priority, disableCooling, retry, scoped);
     }
 
     /** Parses a Go duration ({@code 90s}, {@code 30m}, {@code 1h30m}); null when malformed. */

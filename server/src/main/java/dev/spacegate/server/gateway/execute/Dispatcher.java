@@ -183,7 +183,7 @@ public final class Dispatcher {
                     return;
                 }
                 Outcome.Failed f = (Outcome.Failed) o;
-                if (f.rule().kind() == CooldownRules.Kind.REQUEST_FAULT) {
+                if (!f.rule().failover()) {
                     sendFailure(call, sink, f);
                     return;
                 }
@@ -314,8 +314,9 @@ public final class Dispatcher {
             }
             String ct = resp.first("content-type").orElse("application/json");
             Duration retryAfter = retryAfter(resp.first("retry-after").orElse(null));
-            CooldownRules.Rule rule = pool.markFailure(c, status, errorCode(eb), retryAfter, cooling(cfg, c),
-                    cfg.transientCooldown());
+            CooldownRules.Rule rule = pool.markFailure(c, c.credential().scopedErrors().decide(
+                    CooldownRules.ruleFor(status, errorCode(eb)), status, new String(eb, StandardCharsets.UTF_8)),
+                    status, retryAfter, cooling(cfg, c), cfg.transientCooldown());
             finish(u, t0, status, true, new String(eb, 0, Math.min(eb.length, 2048), StandardCharsets.UTF_8));
             if (status < 400) {
                 // redirects are never followed (they could leak the key elsewhere); to the client it is a bad gateway
@@ -432,8 +433,9 @@ public final class Dispatcher {
         }
         if (error != null) {
             // the stream reported a failure before anything reached the client: fail over like an HTTP error
-            CooldownRules.Rule rule = pool.markFailure(c, error.status(), error.type(), null, cooling(cfg, c),
-                    cfg.transientCooldown());
+            CooldownRules.Rule rule = pool.markFailure(c, c.credential().scopedErrors().decide(
+                    CooldownRules.ruleFor(error.status(), error.type()), error.status(), error.message()),
+                    error.status(), null, cooling(cfg, c), cfg.transientCooldown());
             finish(u, t0, error.status(), true, error.message());
             return new Outcome.Failed(error.status(), "application/json",
                     JSON.writeValueAsBytes(Errors.render(clientFormat, error)), null, rule);

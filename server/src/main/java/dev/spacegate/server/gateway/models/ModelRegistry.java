@@ -81,7 +81,7 @@ public final class ModelRegistry {
                 }
                 Credential c = new Credential(index, p.kind(), provider, p.baseUrl(), k.apiKey(), p.headers(),
                         k.proxyUrl() != null ? k.proxyUrl() : p.proxyUrl(), p.priority(), k.weight(),
-                        p.disableCooling(), p.requestRetry(), p.label());
+                        p.disableCooling(), p.requestRetry(), p.scopedErrors(), p.label());
                 creds.add(c);
                 if (p.models().isEmpty()) {
                     if (p.kind().acceptsAnyModelWhenUnlisted()) {

@@ -172,7 +172,8 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
             OAuthProvider pr = p.get();
             String base = baseUrl(pr, f);
             Credential c = new Credential(f.authIndex(authDir), pr.kind(), pr.type(), base, f.label(), f.headers(),
-                    f.proxyUrl(), f.priority(), f.weight(), f.disableCooling(), f.requestRetry(), f.name());
+                    f.proxyUrl(), f.priority(), f.weight(), f.disableCooling(), f.requestRetry(), f.scopedErrors(),
+                    f.name());
             out.add(new ModelRegistry.AccountEntry(c, f.prefix(), f.excludedModels(), f.modelAliases(),
                     pr::accepts, pr.catalog()));
         }

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.spacegate.server.gateway.GatewayConfig;
 import dev.spacegate.server.gateway.models.ModelRegistry;
+import dev.spacegate.server.gateway.pool.ScopedErrors;
 import dev.spacegate.server.outbound.ProxySpec;
 
 /**
@@ -37,6 +38,7 @@ public final class AuthFile {
             Map.entry("proxy-url", "proxy_url"), Map.entry("excluded-models", "excluded_models"),
             Map.entry("model-aliases", "model_aliases"), Map.entry("disable-cooling", "disable_cooling"),
             Map.entry("request-retry", "request_retry"), Map.entry("project-id", "project_id"),
+            Map.entry("request-scoped-errors", "request_scoped_errors"),
             Map.entry("refresh-interval-seconds", "refresh_interval_seconds"), Map.entry("auth-kind", "auth_kind"),
             Map.entry("base-url", "base_url"));
 
@@ -99,6 +101,11 @@ public final class AuthFile {
             ProxySpec.parse(o.path("proxy_url").asText(""));
         } catch (IllegalArgumentException e) {
             throw new InvalidAuthFileException(name + ": proxy_url: " + e.getMessage());
+        }
+        List<String> problems = new ArrayList<>();
+        ScopedErrors.parse(o.get("request_scoped_errors"), name, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidAuthFileException(problems.get(0));
         }
         return new AuthFile(name, o);
     }
@@ -200,6 +207,11 @@ public final class AuthFile {
     public Integer requestRetry() {
         JsonNode r = json.get("request_retry");
         return r == null || !r.canConvertToInt() ? null : r.asInt();
+    }
+
+    /** The file's {@code request_scoped_errors} rules (checked when the file was read). */
+    public ScopedErrors scopedErrors() {
+        return ScopedErrors.parse(json.get("request_scoped_errors"), name, new ArrayList<>());
     }
 
     public Boolean disableCooling() {

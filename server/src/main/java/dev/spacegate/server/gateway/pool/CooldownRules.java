@@ -21,7 +21,9 @@ public final class CooldownRules {
         /** {@code transient-error-cooldown-seconds} (default 60 s). */
         TRANSIENT,
         /** No cooldown and no failover: the client's request is at fault. */
-        REQUEST_FAULT
+        REQUEST_FAULT,
+        /** No cooldown ({@code request-scoped-errors} rules without {@code -and-cooldown}). */
+        NONE
     }
 
     /**
@@ -32,20 +34,22 @@ public final class CooldownRules {
      * @param fixed        duration for {@link Kind#FIXED}
      * @param reason       name stored with the cooldown
      * @param nextRound    whether the failure may start another retry round ({@code request-retry})
+     * @param failover     whether the next credential is tried (false: the error goes to the client)
      */
-    public record Rule(Set<Integer> statuses, Kind kind, Duration fixed, String reason, boolean nextRound) {
+    public record Rule(Set<Integer> statuses, Kind kind, Duration fixed, String reason, boolean nextRound,
+                       boolean failover) {
     }
 
     /** The rule table. */
     public static final List<Rule> RULES = List.of(
-            new Rule(Set.of(401), Kind.FIXED, Duration.ofMinutes(30), "unauthorized", false),
-            new Rule(Set.of(402), Kind.FIXED, Duration.ofMinutes(30), "payment_required", false),
-            new Rule(Set.of(403), Kind.FIXED, Duration.ofMinutes(30), "payment_required", true),
-            new Rule(Set.of(404), Kind.FIXED, Duration.ofHours(12), "not_found", false),
-            new Rule(Set.of(429), Kind.QUOTA, null, "quota", true),
-            new Rule(Set.of(408, 500, 502, 503, 504), Kind.TRANSIENT, null, "transient", true),
-            new Rule(Set.of(400, 409, 413, 422), Kind.REQUEST_FAULT, null, "request_fault", false),
-            new Rule(Set.of(), Kind.TRANSIENT, null, "transient", false));
+            new Rule(Set.of(401), Kind.FIXED, Duration.ofMinutes(30), "unauthorized", false, true),
+            new Rule(Set.of(402), Kind.FIXED, Duration.ofMinutes(30), "payment_required", false, true),
+            new Rule(Set.of(403), Kind.FIXED, Duration.ofMinutes(30), "payment_required", true, true),
+            new Rule(Set.of(404), Kind.FIXED, Duration.ofHours(12), "not_found", false, true),
+            new Rule(Set.of(429), Kind.QUOTA, null, "quota", true, true),
+            new Rule(Set.of(408, 500, 502, 503, 504), Kind.TRANSIENT, null, "transient", true, true),
+            new Rule(Set.of(400, 409, 413, 422), Kind.REQUEST_FAULT, null, "request_fault", false, false),
+            new Rule(Set.of(), Kind.TRANSIENT, null, "transient", false, true));
 
     /** Error codes/types in an upstream body that mark a request fault whatever the status (except 402/429). */
     public static final Set<String> REQUEST_FAULT_CODES = Set.of("invalid_request_error", "context_length_exceeded",

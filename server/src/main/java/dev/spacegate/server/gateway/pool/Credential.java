@@ -19,6 +19,7 @@ import dev.spacegate.server.gateway.execute.ProviderKind;
  * @param weight         weighted-round-robin weight (0 = never picked by that strategy)
  * @param disableCooling per-credential override of {@code disable-cooling}, or null
  * @param requestRetry   per-credential override of {@code request-retry}, or null
+ * @param scopedErrors   {@code request-scoped-errors} rules of the entry or auth file
  * @param label          the config entry it came from, for messages
  */
 public record Credential(
@@ -33,6 +34,7 @@ public record Credential(
         int weight,
         Boolean disableCooling,
         Integer requestRetry,
+        ScopedErrors scopedErrors,
         String label) {
 
     /** A short, non-secret form of the key for usage records and messages. */

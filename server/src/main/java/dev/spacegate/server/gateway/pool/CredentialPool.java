@@ -177,8 +177,13 @@ public final class CredentialPool implements AutoCloseable {
      */
     public CooldownRules.Rule markFailure(Candidate c, int status, String bodyCode, Duration retryAfter,
                                           boolean cooling, Duration transientCooldown) {
-        CooldownRules.Rule rule = CooldownRules.ruleFor(status, bodyCode);
-        if (!cooling || rule.kind() == CooldownRules.Kind.REQUEST_FAULT) {
+        return markFailure(c, CooldownRules.ruleFor(status, bodyCode), status, retryAfter, cooling, transientCooldown);
+    }
+
+    /** Applies a rule already chosen for this failure (the table's, or one a request-scoped-errors rule made). */
+    public CooldownRules.Rule markFailure(Candidate c, CooldownRules.Rule rule, int status, Duration retryAfter,
+                                          boolean cooling, Duration transientCooldown) {
+        if (!cooling || rule.kind() == CooldownRules.Kind.REQUEST_FAULT || rule.kind() == CooldownRules.Kind.NONE) {
             return rule;
         }
         Instant now = clock.instant();
@@ -194,7 +199,7 @@ public final class CredentialPool implements AutoCloseable {
                 }
                 yield retryAfter != null ? retryAfter : CooldownRules.quotaBackoff(level);
             }
-            case REQUEST_FAULT -> Duration.ZERO;
+            case REQUEST_FAULT, NONE -> Duration.ZERO;
         };
         if (d.isZero() || d.isNegative()) {
             return rule;

@@ -53,6 +53,18 @@ class AuthFileTest {
     }
 
     @Test
+    void requestScopedErrorsAreReadAndChecked() throws Exception {
+        AuthFile f = parse("""
+                {"type":"codex","request-scoped-errors":[{"status":429,"match":["usage limit"],"action":"stop"}]}""");
+        assertEquals(1, f.scopedErrors().rules().size());
+        assertFalse(f.scopedErrors().decide(dev.spacegate.server.gateway.pool.CooldownRules.ruleFor(429, null), 429,
+                "You have hit your Usage Limit").failover());
+        AuthFile.InvalidAuthFileException e = assertThrows(AuthFile.InvalidAuthFileException.class,
+                () -> parse("{\"type\":\"codex\",\"request_scoped_errors\":[{\"action\":\"later\"}]}"));
+        assertTrue(e.getMessage().contains("action must be one of"), e.getMessage());
+    }
+
+    @Test
     void expiryComesFromTheFirstKnownKeyInAnyFormat() throws Exception {
         Instant t = Instant.parse("2030-01-02T03:04:05Z");
         assertEquals(t, parse("{\"type\":\"codex\",\"expired\":\"2030-01-02T03:04:05Z\"}").expiry().orElseThrow());

@@ -49,7 +49,7 @@ class CredentialPoolTest {
 
     static Candidate cand(String id, int priority, int weight) {
         return new Candidate(new Credential(id, ProviderKind.OPENAI_COMPATIBILITY, "p", "http://127.0.0.1:9",
-                "test-key-not-secret-" + id, Map.of(), null, priority, weight, null, null, id), "m");
+                "test-key-not-secret-" + id, Map.of(), null, priority, weight, null, null, ScopedErrors.NONE, id), "m");
     }
 
     private static List<String> firsts(CredentialPool pool, List<Candidate> cs, Strategy s, int n) {
