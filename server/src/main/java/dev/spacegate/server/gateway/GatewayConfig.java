@@ -40,6 +40,8 @@ import dev.spacegate.server.outbound.ProxySpec;
  * @param sessionAffinityTtl       {@code routing.session-affinity-ttl} (Go duration, default 1h)
  * @param nonStreamKeepAlive       {@code nonstream-keepalive-interval}: blank lines while a non-stream answer is
  *                                 awaited (0 = off, the default)
+ * @param oauthScopedErrors        {@code oauth-request-scoped-errors}: request-scoped-errors rules per OAuth channel
+ *                                 ({@code codex}, {@code claude}, ...) for accounts without their own
  */
 public record GatewayConfig(
         List<String> apiKeys,
@@ -60,7 +62,8 @@ public record GatewayConfig(
         Duration upstreamReadTimeout,
         boolean sessionAffinity,
         Duration sessionAffinityTtl,
-        Duration nonStreamKeepAlive) {
+        Duration nonStreamKeepAlive,
+        Map<String, ScopedErrors> oauthScopedErrors) {
 
     /** One entry of a provider section (one base URL with one or more keys). */
     public record Provider(
@@ -202,6 +205,11 @@ public record GatewayConfig(
             }
         }
 
+        Map<String, ScopedErrors> oauthScoped = new LinkedHashMap<>();
+        r.path("oauth-request-scoped-errors").properties().forEach(ch -> oauthScoped.put(
+                ch.getKey().trim().toLowerCase(Locale.ROOT),
+                ScopedErrors.parse(ch.getValue(), "oauth-request-scoped-errors." + ch.getKey(), problems)));
+
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -212,7 +220,7 @@ public record GatewayConfig(
                 r.path("usage-statistics-enabled").asBoolean(false), Duration.ofSeconds(retention),
                 bodyMb * 1024L * 1024L, List.copyOf(origins), Duration.ofSeconds(readTimeout),
                 r.path("routing").path("session-affinity").asBoolean(false), affinityTtl,
-                Duration.ofSeconds(Math.max(0, nonStreamKeepAlive)));
+                Duration.ofSeconds(Math.max(0, nonStreamKeepAlive)), Map.copyOf(oauthScoped));
     }
 
     private static Provider provider(ProviderKind kind, int index, JsonNode e, List<String> problems) {

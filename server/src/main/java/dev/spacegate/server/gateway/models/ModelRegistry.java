@@ -17,6 +17,7 @@ import dev.spacegate.server.gateway.GatewayConfig;
 import dev.spacegate.server.gateway.execute.ProviderKind;
 import dev.spacegate.server.gateway.pool.Candidate;
 import dev.spacegate.server.gateway.pool.Credential;
+import dev.spacegate.server.gateway.pool.ScopedErrors;
 
 /**
  * Which credentials serve which client-visible model names, built from the provider sections.
@@ -114,6 +115,16 @@ public final class ModelRegistry {
     }
 
     /** The registry of a config plus the credentials of auth files (disabled files are left out by the caller). */
+    /** An account without its own request_scoped_errors takes its channel's oauth-request-scoped-errors. */
+    private static Credential withChannelRules(Credential c, GatewayConfig cfg) {
+        ScopedErrors channel = cfg.oauthScopedErrors().get(c.provider().toLowerCase(Locale.ROOT));
+        if (channel == null || !c.scopedErrors().rules().isEmpty()) {
+            return c;
+        }
+        return new Credential(c.authIndex(), c.kind(), c.provider(), c.baseUrl(), c.apiKey(), c.headers(),
+                c.proxyUrl(), c.priority(), c.weight(), c.disableCooling(), c.requestRetry(), channel, c.label());
+    }
+
     public static ModelRegistry build(GatewayConfig cfg, List<AccountEntry> accounts) {
         ModelRegistry base = build(cfg);
         if (accounts.isEmpty()) {
@@ -126,7 +137,7 @@ public final class ModelRegistry {
         Map<String, ModelInfo> listed = new LinkedHashMap<>();
         base.listed.forEach(m -> listed.put(m.id(), m));
         for (AccountEntry a : accounts) {
-            Credential c = a.credential();
+            Credential c = withChannelRules(a.credential(), cfg);
             creds.add(c);
             wild.add(new Wildcard(c, a.prefix(), a.excluded(), a.accepts()));
             List<GatewayConfig.Model> served = new ArrayList<>(a.aliases());

@@ -1,0 +1,58 @@
+package dev.spacegate.server.gateway.models;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import dev.spacegate.server.gateway.GatewayConfig;
+import dev.spacegate.server.gateway.execute.ProviderKind;
+import dev.spacegate.server.gateway.pool.Credential;
+import dev.spacegate.server.gateway.pool.ScopedErrors;
+import dev.spacegate.server.gateway.support.Yaml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** oauth-request-scoped-errors: an account without rules of its own takes its channel's. */
+class OAuthChannelRulesTest {
+    private static Credential account(String index, String type, ScopedErrors own) {
+        return new Credential(index, ProviderKind.CODEX_API_KEY, type, "http://127.0.0.1:9", "token-not-secret",
+                Map.of(), null, 0, 1, null, null, own, index + ".json");
+    }
+
+    private static ModelRegistry.AccountEntry entry(Credential c) {
+        return new ModelRegistry.AccountEntry(c, "", List.of(), List.of(), m -> true, List.of("gpt-5"));
+    }
+
+    @Test
+    void accountsWithoutOwnRulesTakeTheirChannels() throws Exception {
+        GatewayConfig cfg = GatewayConfig.from(Yaml.tree("""
+                oauth-request-scoped-errors:
+                  Codex: [{status: 429, match: ["usage limit"], action: stop}]
+                """));
+        ScopedErrors own = ScopedErrors.parse(new ObjectMapper().readTree("[{\"action\":\"continue\"}]"), "own",
+                new ArrayList<>());
+        ModelRegistry r = ModelRegistry.build(cfg, List.of(entry(account("a1", "codex", ScopedErrors.NONE)),
+                entry(account("a2", "codex", own)), entry(account("a3", "claude", ScopedErrors.NONE))));
+        Map<String, ScopedErrors> byAccount = new HashMap<>();
+        r.resolve("gpt-5").forEach(c -> byAccount.put(c.credential().authIndex(), c.credential().scopedErrors()));
+        assertEquals(ScopedErrors.Action.STOP, byAccount.get("a1").rules().get(0).action(), "the channel's rules");
+        assertSame(own, byAccount.get("a2"), "the account's own rules win");
+        assertSame(ScopedErrors.NONE, byAccount.get("a3"), "another channel: none");
+    }
+
+    @Test
+    void aBadChannelRuleIsAConfigError() {
+        GatewayConfig.InvalidConfigException e = assertThrows(GatewayConfig.InvalidConfigException.class,
+                () -> GatewayConfig.from(Yaml.tree(
+                        "oauth-request-scoped-errors: {codex: [{status: 99, action: stop}]}")));
+        assertTrue(e.problems().get(0).startsWith("oauth-request-scoped-errors.codex: request-scoped-errors[0]:"
+                + " status"), e.problems().toString());
+    }
+}
