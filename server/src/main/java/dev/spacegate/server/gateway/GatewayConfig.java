@@ -11,10 +11,11 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.spacegate.server.gateway.execute.PayloadRules;
 import dev.spacegate.server.gateway.execute.ProviderKind;
-import dev.spacegate.server.gateway.translate.ThinkingCapability;
 import dev.spacegate.server.gateway.pool.ScopedErrors;
 import dev.spacegate.server.gateway.pool.Strategy;
+import dev.spacegate.server.gateway.translate.ThinkingCapability;
 import dev.spacegate.server.outbound.ProxySpec;
 
 /**
@@ -42,6 +43,7 @@ import dev.spacegate.server.outbound.ProxySpec;
  *                                 awaited (0 = off, the default)
  * @param oauthScopedErrors        {@code oauth-request-scoped-errors}: request-scoped-errors rules per OAuth channel
  *                                 ({@code codex}, {@code claude}, ...) for accounts without their own
+ * @param payload                  {@code payload}: parameters set or removed in the upstream body
  */
 public record GatewayConfig(
         List<String> apiKeys,
@@ -63,7 +65,8 @@ public record GatewayConfig(
         boolean sessionAffinity,
         Duration sessionAffinityTtl,
         Duration nonStreamKeepAlive,
-        Map<String, ScopedErrors> oauthScopedErrors) {
+        Map<String, ScopedErrors> oauthScopedErrors,
+        PayloadRules payload) {
 
     /** One entry of a provider section (one base URL with one or more keys). */
     public record Provider(
@@ -210,6 +213,8 @@ public record GatewayConfig(
                 ch.getKey().trim().toLowerCase(Locale.ROOT),
                 ScopedErrors.parse(ch.getValue(), "oauth-request-scoped-errors." + ch.getKey(), problems)));
 
+        PayloadRules payload = PayloadRules.parse(r.path("payload"), problems);
+
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -220,7 +225,7 @@ public record GatewayConfig(
                 r.path("usage-statistics-enabled").asBoolean(false), Duration.ofSeconds(retention),
                 bodyMb * 1024L * 1024L, List.copyOf(origins), Duration.ofSeconds(readTimeout),
                 r.path("routing").path("session-affinity").asBoolean(false), affinityTtl,
-                Duration.ofSeconds(Math.max(0, nonStreamKeepAlive)), Map.copyOf(oauthScoped));
+                Duration.ofSeconds(Math.max(0, nonStreamKeepAlive)), Map.copyOf(oauthScoped), payload);
     }
 
     private static Provider provider(ProviderKind kind, int index, JsonNode e, List<String> problems) {

@@ -285,6 +285,8 @@ public final class Dispatcher {
             body = JSON.writeValueAsBytes(up);
             upstreamOp = counting ? countOperation(upstreamFormat) : upstreamOperation(upstreamFormat, upstreamStream);
         }
+        body = cfg.payload().apply(body, call.model(), c.upstreamModel(), c.credential().kind(), clientFormat,
+                call.clientHeaders());
         UpstreamAuth auth = this.auth;
         String url = auth.upstreamUrl(c.credential(), upstreamOp.upstreamUrl(c, translation == null ? call.alt() : "sse"));
 
