@@ -44,6 +44,7 @@ import dev.spacegate.server.outbound.ProxySpec;
  * @param oauthScopedErrors        {@code oauth-request-scoped-errors}: request-scoped-errors rules per OAuth channel
  *                                 ({@code codex}, {@code claude}, ...) for accounts without their own
  * @param payload                  {@code payload}: parameters set or removed in the upstream body
+ * @param passthroughHeaders       {@code passthrough-headers}: upstream response headers go on to the client
  */
 public record GatewayConfig(
         List<String> apiKeys,
@@ -66,7 +67,8 @@ public record GatewayConfig(
         Duration sessionAffinityTtl,
         Duration nonStreamKeepAlive,
         Map<String, ScopedErrors> oauthScopedErrors,
-        PayloadRules payload) {
+        PayloadRules payload,
+        boolean passthroughHeaders) {
 
     /** One entry of a provider section (one base URL with one or more keys). */
     public record Provider(
@@ -225,7 +227,8 @@ public record GatewayConfig(
                 r.path("usage-statistics-enabled").asBoolean(false), Duration.ofSeconds(retention),
                 bodyMb * 1024L * 1024L, List.copyOf(origins), Duration.ofSeconds(readTimeout),
                 r.path("routing").path("session-affinity").asBoolean(false), affinityTtl,
-                Duration.ofSeconds(Math.max(0, nonStreamKeepAlive)), Map.copyOf(oauthScoped), payload);
+                Duration.ofSeconds(Math.max(0, nonStreamKeepAlive)), Map.copyOf(oauthScoped), payload,
+                r.path("passthrough-headers").asBoolean(false));
     }
 
     private static Provider provider(ProviderKind kind, int index, JsonNode e, List<String> problems) {

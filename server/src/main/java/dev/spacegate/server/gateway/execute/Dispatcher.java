@@ -96,8 +96,12 @@ public final class Dispatcher {
         record Done() implements Outcome { }
 
         /** The upstream failed before anything reached the client. */
-        record Failed(int status, String contentType, byte[] body, Duration retryAfter, CooldownRules.Rule rule)
-                implements Outcome { }
+        record Failed(int status, String contentType, byte[] body, Duration retryAfter, CooldownRules.Rule rule,
+                      Map<String, String> upstreamHeaders) implements Outcome {
+            Failed(int status, String contentType, byte[] body, Duration retryAfter, CooldownRules.Rule rule) {
+                this(status, contentType, body, retryAfter, rule, Map.of());
+            }
+        }
     }
 
     /** Serves a call; every path ends with an answer to the client (or a dead client). */
@@ -332,7 +336,8 @@ public final class Dispatcher {
                         Errors.parse(upstreamFormat, status, new String(eb, StandardCharsets.UTF_8))));
                 ct = "application/json";
             }
-            return new Outcome.Failed(status, ct, eb, retryAfter, rule);
+            return new Outcome.Failed(status, ct, eb, retryAfter, rule,
+                    cfg.passthroughHeaders() ? UpstreamHeaders.forClient(resp) : Map.of());
         }
 
         if (!call.stream()) {
@@ -382,7 +387,8 @@ public final class Dispatcher {
             pool.markSuccess(c);
             finish(u, t0, status, false, null);
             try {
-                sink.full(status, ct, out, Map.of(), overheadMs(call));
+                sink.full(status, ct, out, cfg.passthroughHeaders() ? UpstreamHeaders.forClient(resp) : Map.of(),
+                        overheadMs(call));
             } catch (ClientSink.ClientGoneException e) {
                 // the answer was complete; nothing to cancel
             }
@@ -476,7 +482,7 @@ public final class Dispatcher {
         String ct = resp.first("content-type").orElse("");
         boolean sse = ct.contains("event-stream") || translator != null;
         try {
-            sink.open(overheadMs(call));
+            sink.open(overheadMs(call), cfg.passthroughHeaders() ? UpstreamHeaders.forClient(resp) : Map.of());
             InputStream in = resp.decodedBody();
             SseFramer framer = new SseFramer();
             byte[] buf = new byte[8192];
@@ -728,8 +734,10 @@ public final class Dispatcher {
     }
 
     private void sendFailure(ClientCall call, ClientSink sink, Outcome.Failed f) throws IOException {
-        Map<String, String> headers = f.retryAfter() == null ? Map.of()
-                : Map.of("Retry-After", Long.toString(Math.max(1, f.retryAfter().toSeconds())));
+        Map<String, String> headers = new LinkedHashMap<>(f.upstreamHeaders());
+        if (f.retryAfter() != null) {
+            headers.put("Retry-After", Long.toString(Math.max(1, f.retryAfter().toSeconds())));
+        }
         if (sink.committed() && call.stream()) {
             byte[] ev = ErrorFamily.streamError(call.operation().format(), f.status(), errorMessage(f.body()));
             sink.event(ev, 0, ev.length);

@@ -375,7 +375,8 @@ public record PayloadRules(List<Rule> rules) {
                 values.put(p.getKey(), v);
             });
         }
-        return problems.size() > before ? null : new Rule(kind, List.copyOf(models), Collections.unmodifiableMap(values));
+        return problems.size() > before ? null
+                : new Rule(kind, List.copyOf(models), Collections.unmodifiableMap(values));
     }
 
     private static Selector selector(JsonNode m, String at, List<String> problems) {

@@ -25,7 +25,12 @@ public interface ClientSink {
             throws IOException;
 
     /** Starts a stream (headers go out if they have not already with a keep-alive). */
-    void open(long overheadMs) throws IOException;
+    default void open(long overheadMs) throws IOException {
+        open(overheadMs, Map.of());
+    }
+
+    /** Starts a stream with extra response headers (dropped when a keep-alive already sent the headers). */
+    void open(long overheadMs, Map<String, String> headers) throws IOException;
 
     /** Whether headers (or anything else) already went out; after this, errors become stream events. */
     boolean committed();

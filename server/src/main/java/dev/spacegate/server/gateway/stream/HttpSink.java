@@ -80,10 +80,11 @@ public final class HttpSink implements ClientSink {
     }
 
     @Override
-    public void open(long overheadMs) throws IOException {
+    public void open(long overheadMs, Map<String, String> headers) throws IOException {
         lock.lock();
         try {
             if (out == null) {
+                headers.forEach(res::header);
                 commitStream(true, overheadMs);
             }
         } finally {

@@ -217,7 +217,8 @@ public final class ResponsesWebSocket implements WsListener {
         }
 
         @Override
-        public void open(long overheadMs) {
+        public void open(long overheadMs, Map<String, String> headers) {
+            // a WebSocket has no response headers per answer
         }
 
         @Override
