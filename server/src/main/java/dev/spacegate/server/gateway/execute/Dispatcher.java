@@ -336,8 +336,7 @@ public final class Dispatcher {
                         Errors.parse(upstreamFormat, status, new String(eb, StandardCharsets.UTF_8))));
                 ct = "application/json";
             }
-            return new Outcome.Failed(status, ct, eb, retryAfter, rule,
-                    cfg.passthroughHeaders() ? UpstreamHeaders.forClient(resp) : Map.of());
+            return new Outcome.Failed(status, ct, eb, retryAfter, rule, UpstreamHeaders.forClient(cfg, resp));
         }
 
         if (!call.stream()) {
@@ -387,8 +386,7 @@ public final class Dispatcher {
             pool.markSuccess(c);
             finish(u, t0, status, false, null);
             try {
-                sink.full(status, ct, out, cfg.passthroughHeaders() ? UpstreamHeaders.forClient(resp) : Map.of(),
-                        overheadMs(call));
+                sink.full(status, ct, out, UpstreamHeaders.forClient(cfg, resp), overheadMs(call));
             } catch (ClientSink.ClientGoneException e) {
                 // the answer was complete; nothing to cancel
             }
@@ -482,7 +480,7 @@ public final class Dispatcher {
         String ct = resp.first("content-type").orElse("");
         boolean sse = ct.contains("event-stream") || translator != null;
         try {
-            sink.open(overheadMs(call), cfg.passthroughHeaders() ? UpstreamHeaders.forClient(resp) : Map.of());
+            sink.open(overheadMs(call), UpstreamHeaders.forClient(cfg, resp));
             InputStream in = resp.decodedBody();
             SseFramer framer = new SseFramer();
             byte[] buf = new byte[8192];

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.spacegate.server.gateway.GatewayConfig;
 import dev.spacegate.server.outbound.Response;
 
 /**
@@ -23,8 +24,11 @@ final class UpstreamHeaders {
     private UpstreamHeaders() {
     }
 
-    /** The headers to forward (first value of each), in the upstream's order. */
-    static Map<String, String> forClient(Response upstream) {
+    /** The headers to forward (first value of each, in the upstream's order); none unless the config asks. */
+    static Map<String, String> forClient(GatewayConfig cfg, Response upstream) {
+        if (!cfg.passthroughHeaders()) {
+            return Map.of();
+        }
         Map<String, String> out = new LinkedHashMap<>();
         upstream.headers().forEach((name, values) -> {
             if (!values.isEmpty() && !DROPPED.contains(name)
