@@ -111,6 +111,10 @@ public record PayloadRules(List<Rule> rules) {
     public record Rule(Kind kind, List<Selector> models, Map<String, JsonNode> values) {
     }
 
+    /** A rule and those of its selectors that pick the request at hand. */
+    private record Picked(Rule rule, List<Selector> selectors) {
+    }
+
     /** The body to send: {@code body} itself when no rule selects the request or it is not a JSON object. */
     public byte[] apply(byte[] body, String clientModel, String upstreamModel, ProviderKind upstream,
                         ApiFormat client, Map<String, String> clientHeaders) {
@@ -119,8 +123,15 @@ public record PayloadRules(List<Rule> rules) {
         }
         String up = protocol(upstream);
         String from = fromProtocol(client);
-        List<Rule> selected = rules.stream().filter(r -> r.models().stream()
-                .anyMatch(s -> s.selects(clientModel, upstreamModel, up, from, clientHeaders))).toList();
+        // the selectors that pick this request, per rule; body conditions are checked as the rules run
+        List<Picked> selected = new ArrayList<>();
+        for (Rule r : rules) {
+            List<Selector> s = r.models().stream()
+                    .filter(m -> m.selects(clientModel, upstreamModel, up, from, clientHeaders)).toList();
+            if (!s.isEmpty()) {
+                selected.add(new Picked(r, s));
+            }
+        }
         if (selected.isEmpty()) {
             return body;
         }
@@ -134,9 +145,9 @@ public record PayloadRules(List<Rule> rules) {
             return body;
         }
         for (Kind kind : Kind.values()) {
-            for (Rule r : selected) {
-                if (r.kind() != kind || r.models().stream().noneMatch(s -> s.holdsFor(tree)
-                        && s.selects(clientModel, upstreamModel, up, from, clientHeaders))) {
+            for (Picked p : selected) {
+                Rule r = p.rule();
+                if (r.kind() != kind || p.selectors().stream().noneMatch(s -> s.holdsFor(tree))) {
                     continue;
                 }
                 r.values().forEach((path, value) -> {

@@ -51,10 +51,12 @@ public final class AuthFile {
 
     private final String name;
     private final ObjectNode json;
+    private final ScopedErrors scopedErrors;
 
-    private AuthFile(String name, ObjectNode json) {
+    private AuthFile(String name, ObjectNode json, ScopedErrors scopedErrors) {
         this.name = name;
         this.json = json;
+        this.scopedErrors = scopedErrors;
     }
 
     /** Parses and checks a file; unknown types are kept (listed, never served). */
@@ -103,11 +105,11 @@ public final class AuthFile {
             throw new InvalidAuthFileException(name + ": proxy_url: " + e.getMessage());
         }
         List<String> problems = new ArrayList<>();
-        ScopedErrors.parse(o.get("request_scoped_errors"), name, problems);
+        ScopedErrors scoped = ScopedErrors.parse(o.get("request_scoped_errors"), name, problems);
         if (!problems.isEmpty()) {
             throw new InvalidAuthFileException(problems.get(0));
         }
-        return new AuthFile(name, o);
+        return new AuthFile(name, o, scoped);
     }
 
     public String name() {
@@ -209,9 +211,9 @@ public final class AuthFile {
         return r == null || !r.canConvertToInt() ? null : r.asInt();
     }
 
-    /** The file's {@code request_scoped_errors} rules (checked when the file was read). */
+    /** The file's {@code request_scoped_errors} rules. */
     public ScopedErrors scopedErrors() {
-        return ScopedErrors.parse(json.get("request_scoped_errors"), name, new ArrayList<>());
+        return scopedErrors;
     }
 
     public Boolean disableCooling() {
