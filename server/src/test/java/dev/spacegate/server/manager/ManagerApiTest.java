@@ -61,7 +61,11 @@ class ManagerApiTest {
             new String[] {"DELETE", "/v0/management/proxy-url"},
             new String[] {"GET", "/v0/management/debug"},
             new String[] {"PUT", "/v0/management/debug"},
-            new String[] {"GET", "/v0/management/usage-statistics-enabled"});
+            new String[] {"GET", "/v0/management/usage-statistics-enabled"},
+            new String[] {"PUT", "/v0/management/passthrough-headers"},
+            new String[] {"GET", "/v0/management/oauth-request-scoped-errors"},
+            new String[] {"PATCH", "/v0/management/oauth-request-scoped-errors"},
+            new String[] {"DELETE", "/v0/management/oauth-request-scoped-errors"});
 
     static ManagerHarness h;
     static WebServer litellm;
@@ -236,6 +240,33 @@ class ManagerApiTest {
         h.ok("PUT", "/v0/management/proxy-url", "{\"value\":\"http://127.0.0.1:3128\"}");
         h.ok("DELETE", "/v0/management/proxy-url", null);
         assertEquals("", h.ok("GET", "/v0/management/proxy-url", null).get("proxy-url").asText());
+
+        assertFalse(h.ok("GET", "/v0/management/passthrough-headers", null).get("passthrough-headers").asBoolean());
+        h.ok("PUT", "/v0/management/passthrough-headers", "{\"value\":true}");
+        h.ok("PATCH", "/v0/management/max-retry-credentials", "{\"value\":2}");
+        h.ok("PUT", "/v0/management/force-model-prefix", "{\"value\":true}");
+        JsonNode scalars = h.ok("GET", "/v0/management/config", null);
+        assertTrue(scalars.path("passthrough-headers").asBoolean());
+        assertEquals(2, scalars.path("max-retry-credentials").asInt());
+        assertError(h.call("PUT", "/v0/management/max-retry-credentials", "{\"value\":-1}"), 422, "invalid_config");
+
+        String rules = "/v0/management/oauth-request-scoped-errors";
+        assertEquals(0, h.ok("GET", rules, null).path("oauth-request-scoped-errors").size());
+        h.ok("PUT", rules, "{\"value\":{\"codex\":[{\"status\":429,\"match\":[\"usage limit\"],"
+                + "\"action\":\"stop\"}]}}");
+        h.ok("PATCH", rules, "{\"channel\":\"Claude\",\"value\":[{\"action\":\"continue\"}]}");
+        JsonNode channels = h.ok("GET", rules, null).path("oauth-request-scoped-errors");
+        List<String> names = new java.util.ArrayList<>();
+        channels.fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("codex", "claude"), names, "channel names are lower-cased");
+        assertError(h.call("PATCH", rules, "{\"channel\":\"codex\",\"value\":[{\"action\":\"later\"}]}"), 422,
+                "invalid_config");
+        assertError(h.call("PATCH", rules, "{\"value\":[]}"), 400, "invalid_request");
+        h.ok("DELETE", rules + "?channel=codex", null);
+        assertEquals("continue", h.ok("GET", rules, null).at("/oauth-request-scoped-errors/claude/0/action").asText());
+        assertError(h.call("DELETE", rules + "?channel=kimi", null), 404, "not_found");
+        h.ok("DELETE", rules, null);
+        assertEquals(0, h.ok("GET", rules, null).path("oauth-request-scoped-errors").size());
 
         HttpResponse<String> yaml = h.call("GET", "/v0/management/config.yaml", null);
         assertTrue(yaml.body().contains("request-retry: 3"), yaml.body());

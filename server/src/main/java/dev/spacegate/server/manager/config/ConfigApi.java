@@ -2,6 +2,7 @@ package dev.spacegate.server.manager.config;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,9 @@ public final class ConfigApi {
     /** Keys {@code GET /config} leaves out (listen address and management secrets). */
     private static final List<String> HIDDEN = List.of("host", "port", "auth-dir", "remote-management");
     private static final List<String> SCALARS = List.of("debug", "usage-statistics-enabled", "request-retry",
-            "max-retry-interval", "proxy-url");
+            "max-retry-interval", "max-retry-credentials", "force-model-prefix", "passthrough-headers", "proxy-url");
+    /** Maps keyed by OAuth channel ({@code codex}, {@code claude}, ...). */
+    private static final List<String> CHANNEL_MAPS = List.of("oauth-request-scoped-errors");
     private static final List<String> LISTS = List.of("api-keys", "gemini-api-key", "claude-api-key",
             "codex-api-key", "openai-compatibility");
 
@@ -65,6 +68,12 @@ public final class ConfigApi {
                     .patch(BASE + "/" + key, c -> putScalar(c.req(), c.res(), key));
         }
         b.delete(BASE + "/proxy-url", c -> deleteKey(c.res(), "proxy-url"));
+        for (String key : CHANNEL_MAPS) {
+            b.get(BASE + "/" + key, c -> getScalar(c.res(), key))
+                    .put(BASE + "/" + key, c -> putChannels(c.req(), c.res(), key))
+                    .patch(BASE + "/" + key, c -> patchChannel(c.req(), c.res(), key))
+                    .delete(BASE + "/" + key, c -> deleteChannel(c.req(), c.res(), key));
+        }
         for (String key : LISTS) {
             b.get(BASE + "/" + key, c -> getList(c.res(), key))
                     .put(BASE + "/" + key, c -> putList(c.req(), c.res(), key))
@@ -159,6 +168,7 @@ public final class ConfigApi {
         return switch (ConfigShape.KEYS.get(key)) {
             case BOOL -> Json.MAPPER.getNodeFactory().booleanNode(false);
             case INT -> Json.MAPPER.getNodeFactory().numberNode(0);
+            case MAP -> Json.MAPPER.createObjectNode();
             default -> Json.MAPPER.getNodeFactory().textNode("");
         };
     }
@@ -174,6 +184,46 @@ public final class ConfigApi {
     private void deleteKey(ServerResponse res, String key) {
         config.update(doc -> doc.remove(key));
         ok(res);
+    }
+
+    /** {@code PUT /v0/management/<map>} with {@code {"value": {channel: ...}}} (or the map itself): replaces it. */
+    private void putChannels(ServerRequest req, ServerResponse res, String key) {
+        JsonNode body = Requests.json(req);
+        JsonNode value = body.has("value") ? body.get("value") : body;
+        if (!value.isObject()) {
+            throw new ApiError.Failure(400, "invalid_request", "body must be {\"value\": {\"<channel>\": ...}}");
+        }
+        config.update(doc -> doc.set(key, value));
+        ok(res);
+    }
+
+    /** {@code PATCH /v0/management/<map>} with {@code {"channel": "codex", "value": ...}}: sets one channel. */
+    private void patchChannel(ServerRequest req, ServerResponse res, String key) {
+        JsonNode body = Requests.json(req);
+        String channel = body.path("channel").asText("").trim().toLowerCase(Locale.ROOT);
+        if (channel.isEmpty() || !body.has("value")) {
+            throw new ApiError.Failure(400, "invalid_request", "body must be {\"channel\": \"codex\", \"value\": ...}");
+        }
+        config.update(doc -> channels(doc, key).set(channel, body.get("value")));
+        ok(res);
+    }
+
+    /** {@code DELETE /v0/management/<map>?channel=codex} removes one channel; without it, the whole map. */
+    private void deleteChannel(ServerRequest req, ServerResponse res, String key) {
+        Optional<String> channel = Requests.param(req, "channel");
+        config.update(doc -> {
+            if (channel.isEmpty()) {
+                doc.remove(key);
+            } else if (channels(doc, key).remove(channel.get().trim().toLowerCase(Locale.ROOT)) == null) {
+                throw new ApiError.Failure(404, "not_found", "no channel " + channel.get() + " in " + key);
+            }
+        });
+        ok(res);
+    }
+
+    private static ObjectNode channels(ObjectNode doc, String key) {
+        JsonNode m = doc.get(key);
+        return m instanceof ObjectNode o ? o : doc.putObject(key);
     }
 
     /** {@code GET /v0/management/routing/strategy}: {@code {"strategy": "round-robin"}}. */

@@ -13,7 +13,7 @@ final class ConfigShape {
     private ConfigShape() {
     }
 
-    enum Kind { BOOL, INT, STRING, STRING_LIST, OBJECT_LIST }
+    enum Kind { BOOL, INT, STRING, STRING_LIST, OBJECT_LIST, MAP }
 
     /** Top-level keys and their kinds. */
     static final Map<String, Kind> KEYS = Map.ofEntries(
@@ -21,6 +21,10 @@ final class ConfigShape {
             Map.entry("usage-statistics-enabled", Kind.BOOL),
             Map.entry("request-retry", Kind.INT),
             Map.entry("max-retry-interval", Kind.INT),
+            Map.entry("max-retry-credentials", Kind.INT),
+            Map.entry("force-model-prefix", Kind.BOOL),
+            Map.entry("passthrough-headers", Kind.BOOL),
+            Map.entry("oauth-request-scoped-errors", Kind.MAP),
             Map.entry("proxy-url", Kind.STRING),
             Map.entry("api-keys", Kind.STRING_LIST),
             Map.entry("gemini-api-key", Kind.OBJECT_LIST),
@@ -43,6 +47,7 @@ final class ConfigShape {
                 case STRING -> v.isTextual();
                 case STRING_LIST -> v.isArray() && allMatch(v, JsonNode::isTextual);
                 case OBJECT_LIST -> v.isArray() && allMatch(v, JsonNode::isObject);
+                case MAP -> v.isObject();
             };
             if (!ok) {
                 problems.add(key + " must be " + switch (kind) {
@@ -51,6 +56,7 @@ final class ConfigShape {
                     case STRING -> "a string";
                     case STRING_LIST -> "a list of strings";
                     case OBJECT_LIST -> "a list of mappings";
+                    case MAP -> "a mapping";
                 });
             }
         });
