@@ -45,6 +45,7 @@ import dev.spacegate.server.gateway.translate.TranslateContext;
 import dev.spacegate.server.gateway.translate.Translation;
 import dev.spacegate.server.gateway.translate.TranslationException;
 import dev.spacegate.server.gateway.translate.UpstreamError;
+import dev.spacegate.server.gateway.translate.format.Codec;
 import dev.spacegate.server.gateway.translate.neutral.Reasoning;
 import dev.spacegate.server.gateway.usage.UsageRecord;
 import dev.spacegate.server.outbound.OutboundClient;
@@ -214,6 +215,18 @@ public final class Dispatcher {
         return translations.find(op.format(), upstream);
     }
 
+    private static byte[] withEffort(byte[] body, ApiFormat format, Reasoning reasoning, Candidate c) {
+        try {
+            if (!(JSON.readTree(body) instanceof ObjectNode tree)) {
+                return body;
+            }
+            Codec.writeEffort(format, tree, Effort.resolve(reasoning, c.thinking()), c.thinking());
+            return JSON.writeValueAsBytes(tree);
+        } catch (IOException e) {
+            return body; // not JSON: the upstream judges it as it is
+        }
+    }
+
     private static boolean passthroughAllowed(Operation op, Candidate c) {
         // legacy completions and embeddings exist only on OpenAI-compatible upstreams
         return (op != Operation.COMPLETIONS && op != Operation.EMBEDDINGS)
@@ -254,6 +267,16 @@ public final class Dispatcher {
                 body = call.operation().modelInPath() ? call.body().bytes()
                         : call.body().forUpstream(c.upstreamModel(),
                         call.stream() && call.operation() == Operation.CHAT);
+            }
+            if (reasoning != null && call.operation().translatable() && !counting) {
+                // a model(high) suffix: the same effort the translators would send, written into the body as it is
+                try {
+                    body = withEffort(body, upstreamFormat, reasoning, c);
+                } catch (TranslationException e) {
+                    return new Outcome.Failed(400, "application/json",
+                            JSON.writeValueAsBytes(Errors.render(clientFormat, e.error())), null,
+                            CooldownRules.ruleFor(400, null));
+                }
             }
         } else {
             ObjectNode up;

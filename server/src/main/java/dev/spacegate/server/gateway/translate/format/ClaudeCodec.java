@@ -10,6 +10,7 @@ import dev.spacegate.server.gateway.translate.Json;
 import dev.spacegate.server.gateway.translate.Signatures;
 import dev.spacegate.server.gateway.translate.SseEvent;
 import dev.spacegate.server.gateway.translate.ToolNames;
+import dev.spacegate.server.gateway.translate.ThinkingCapability;
 import dev.spacegate.server.gateway.translate.TranslateContext;
 import dev.spacegate.server.gateway.translate.UpstreamError;
 import dev.spacegate.server.gateway.translate.UsageMap;
@@ -153,33 +154,61 @@ public final class ClaudeCodec implements Codec {
         return Part.Image.fromUrl(Json.text(source, "url"));
     }
 
+    /**
+     * Claude's settings for an effort: the {@code thinking} block (null: none), the adaptive
+     * {@code output_config.effort} (or null), a {@code max_tokens} that leaves room for the budget, and whether
+     * thinking is on.
+     */
+    private record Thinking(ObjectNode node, String outputEffort, int maxTokens, boolean on) {
+    }
+
+    private static Thinking thinking(Effort effort, ThinkingCapability cap, int maxTokens) {
+        if (effort == null) {
+            return new Thinking(null, null, maxTokens, false);
+        }
+        ObjectNode node = Json.object();
+        if ("none".equals(effort.level())) {
+            return new Thinking(node.put("type", "disabled"), null, maxTokens, false);
+        }
+        if (cap != null && cap.adaptive()) {
+            return new Thinking(node.put("type", "adaptive"), effort.claudeLevel(), maxTokens, true);
+        }
+        int budget = effort.budget() < 0 ? Effort.budgetFor("high") : Math.max(1024, effort.budget());
+        node.put("type", "enabled").put("budget_tokens", budget);
+        // Claude rejects budgets that are not below max_tokens.
+        return new Thinking(node, null, maxTokens <= budget ? budget + DEFAULT_MAX_TOKENS : maxTokens, true);
+    }
+
+    /** Writes an effort into a Claude request body as it is (a model-name suffix on same-format traffic). */
+    public static void writeEffort(ObjectNode body, Effort effort, ThinkingCapability cap) {
+        Thinking t = thinking(effort, cap, body.path("max_tokens").asInt(DEFAULT_MAX_TOKENS));
+        if (t.node() == null) {
+            return;
+        }
+        body.set("thinking", t.node());
+        if (t.outputEffort() != null) {
+            body.withObject("/output_config").put("effort", t.outputEffort());
+        }
+        body.put("max_tokens", t.maxTokens());
+        if (t.on()) {
+            // extended thinking only runs at the default sampling settings
+            body.remove("temperature");
+            body.remove("top_p");
+        }
+    }
+
     @Override
     public ObjectNode writeRequest(Conversation c, TranslateContext ctx) {
         ObjectNode body = Json.object();
         body.put("model", ctx.upstreamModel());
-        Effort effort = Codec.effort(c, ctx);
-        int maxTokens = c.maxTokens != null ? c.maxTokens : DEFAULT_MAX_TOKENS;
-        boolean thinking = false;
-        ObjectNode thinkingNode = null;
-        if (effort != null) {
-            thinkingNode = Json.object();
-            if ("none".equals(effort.level())) {
-                thinkingNode.put("type", "disabled");
-            } else if (ctx.thinking() != null && ctx.thinking().adaptive()) {
-                thinking = true;
-                thinkingNode.put("type", "adaptive");
-                body.putObject("output_config").put("effort", effort.claudeLevel());
-            } else {
-                thinking = true;
-                int budget = effort.budget() < 0 ? Effort.budgetFor("high") : Math.max(1024, effort.budget());
-                thinkingNode.put("type", "enabled").put("budget_tokens", budget);
-                // Claude rejects budgets that are not below max_tokens.
-                if (maxTokens <= budget) {
-                    maxTokens = budget + DEFAULT_MAX_TOKENS;
-                }
-            }
+        Thinking planned = thinking(Codec.effort(c, ctx), ctx.thinking(),
+                c.maxTokens != null ? c.maxTokens : DEFAULT_MAX_TOKENS);
+        boolean thinking = planned.on();
+        ObjectNode thinkingNode = planned.node();
+        if (planned.outputEffort() != null) {
+            body.putObject("output_config").put("effort", planned.outputEffort());
         }
-        body.put("max_tokens", maxTokens);
+        body.put("max_tokens", planned.maxTokens());
         if (!c.system.isEmpty()) {
             ArrayNode sys = body.putArray("system");
             c.system.forEach(t -> sys.addObject().put("type", "text").put("text", t.text()));

@@ -3,6 +3,7 @@ package dev.spacegate.server.gateway.translate.format;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.gateway.translate.ApiFormat;
 import dev.spacegate.server.gateway.translate.Effort;
+import dev.spacegate.server.gateway.translate.ThinkingCapability;
 import dev.spacegate.server.gateway.translate.TranslateContext;
 import dev.spacegate.server.gateway.translate.neutral.BlockSink;
 import dev.spacegate.server.gateway.translate.neutral.Conversation;
@@ -39,6 +40,22 @@ public interface Codec {
             case CLAUDE -> ClaudeCodec.INSTANCE;
             case GEMINI -> GeminiCodec.INSTANCE;
         };
+    }
+
+    /**
+     * Writes an effort into a request body of {@code format} as it is, replacing what the body asked for: a
+     * {@code model(high)} suffix on same-format traffic.
+     */
+    static void writeEffort(ApiFormat format, ObjectNode body, Effort effort, ThinkingCapability cap) {
+        if (effort == null) {
+            return;
+        }
+        switch (format) {
+            case OPENAI_CHAT -> body.put("reasoning_effort", effort.openAiLevel());
+            case OPENAI_RESPONSES -> body.withObject("/reasoning").put("effort", effort.openAiLevel());
+            case CLAUDE -> ClaudeCodec.writeEffort(body, effort, cap);
+            case GEMINI -> GeminiCodec.writeEffort(body, effort, cap);
+        }
     }
 
     /** The reasoning to send: the model-suffix override wins over the body, then clamped to the model. */

@@ -10,6 +10,7 @@ import dev.spacegate.server.gateway.translate.Errors;
 import dev.spacegate.server.gateway.translate.Json;
 import dev.spacegate.server.gateway.translate.Signatures;
 import dev.spacegate.server.gateway.translate.SseEvent;
+import dev.spacegate.server.gateway.translate.ThinkingCapability;
 import dev.spacegate.server.gateway.translate.TranslateContext;
 import dev.spacegate.server.gateway.translate.UpstreamError;
 import dev.spacegate.server.gateway.translate.UsageMap;
@@ -326,18 +327,30 @@ public final class GeminiCodec implements Codec {
         }
         Effort effort = Codec.effort(c, ctx);
         if (effort != null) {
-            ObjectNode tc = gc.putObject("thinkingConfig");
-            if (ctx.thinking() != null && !ctx.thinking().levels().isEmpty()) {
-                tc.put("thinkingLevel", effort.level());
-            } else {
-                tc.put("thinkingBudget", effort.budget());
-            }
-            tc.put("includeThoughts", effort.budget() != 0);
+            gc.set("thinkingConfig", thinkingConfig(effort, ctx.thinking()));
         }
         if (!gc.isEmpty()) {
             body.set("generationConfig", gc);
         }
         return body;
+    }
+
+    /** Gemini's {@code thinkingConfig} for an effort: a level for models that take levels, else a budget. */
+    private static ObjectNode thinkingConfig(Effort effort, ThinkingCapability cap) {
+        ObjectNode tc = Json.object();
+        if (cap != null && !cap.levels().isEmpty()) {
+            tc.put("thinkingLevel", effort.level());
+        } else {
+            tc.put("thinkingBudget", effort.budget());
+        }
+        return tc.put("includeThoughts", effort.budget() != 0);
+    }
+
+    /** Writes an effort into a Gemini request body as it is (a model-name suffix on same-format traffic). */
+    public static void writeEffort(ObjectNode body, Effort effort, ThinkingCapability cap) {
+        if (effort != null) {
+            body.withObject("/generationConfig").set("thinkingConfig", thinkingConfig(effort, cap));
+        }
     }
 
     // ---------------------------------------------------------------- response
