@@ -26,7 +26,7 @@ import java.util.logging.Formatter;
 public final class AsyncLogHandler extends Handler {
     private static final int CAPACITY = 65_536;
     /** How long a line may wait in the queue. */
-    private static final long TICK_NANOS = 50_000_000L;
+    private static final long TICK_NANOS = 250_000_000L;
 
     private final BlockingQueue<LogRecord> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();

@@ -59,6 +59,30 @@ class UsageSinkTest {
     }
 
     @Test
+    void aFullBatchIsWrittenWithoutWaitingForTheTick(@TempDir Path dir) throws Exception {
+        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+        CountDownLatch written = new CountDownLatch(1);
+        UsageWriter writer = records -> {
+            stored.addAll(records);
+            written.countDown();
+        };
+        try (UsageSink sink = new UsageSink(writer, dir, 100, 10, Duration.ofMinutes(10))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!sink.waiting() && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // the writer's first round (journal check) ends in its long park
+            }
+            assertTrue(sink.waiting());
+            for (int i = 0; i < 9; i++) {
+                sink.submit(record(i));
+            }
+            assertTrue(!written.await(300, TimeUnit.MILLISECONDS), "nine records wait for the tick");
+            sink.submit(record(9));
+            assertTrue(written.await(10, TimeUnit.SECONDS), "the tenth fills a batch: written at once");
+            assertEquals(10, ids(stored).size());
+        }
+    }
+
+    @Test
     void journalSurvivesARestart(@TempDir Path dir) throws Exception {
         try (UsageSink sink = new UsageSink(r -> {
             throw new IllegalStateException("down");
