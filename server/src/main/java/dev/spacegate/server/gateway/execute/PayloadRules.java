@@ -144,24 +144,22 @@ public record PayloadRules(List<Rule> rules) {
         } catch (IOException e) {
             return body;
         }
-        for (Kind kind : Kind.values()) {
-            for (Picked p : selected) {
-                Rule r = p.rule();
-                if (r.kind() != kind || p.selectors().stream().noneMatch(s -> s.holdsFor(tree))) {
-                    continue;
-                }
-                r.values().forEach((path, value) -> {
-                    switch (kind) {
-                        case DEFAULT, DEFAULT_RAW -> {
-                            if (get(tree, path) == null) {
-                                set(tree, path, value.deepCopy());
-                            }
-                        }
-                        case OVERRIDE, OVERRIDE_RAW -> set(tree, path, value.deepCopy());
-                        case FILTER -> remove(tree, path);
-                    }
-                });
+        // rules are kept in kind order (parse reads the sections in that order), so this runs defaults first
+        for (Picked p : selected) {
+            if (p.selectors().stream().noneMatch(s -> s.holdsFor(tree))) {
+                continue;
             }
+            p.rule().values().forEach((path, value) -> {
+                switch (p.rule().kind()) {
+                    case DEFAULT, DEFAULT_RAW -> {
+                        if (get(tree, path) == null) {
+                            set(tree, path, value.deepCopy());
+                        }
+                    }
+                    case OVERRIDE, OVERRIDE_RAW -> set(tree, path, value.deepCopy());
+                    case FILTER -> remove(tree, path);
+                }
+            });
         }
         try {
             return JSON.writeValueAsBytes(tree);
