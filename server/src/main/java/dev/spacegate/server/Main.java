@@ -22,12 +22,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // JDK 22+ wakes a virtual thread blocked on a socket through a virtual-thread poller by default: one more
-        // hand-off per wake-up than JDK 21's platform pollers, which showed as added tail latency on two cores
-        // (docs/benchmarks.md). Read before any socket waits, so set here, before the server starts.
-        if (System.getProperty("jdk.pollerMode") == null) {
-            System.setProperty("jdk.pollerMode", "1");
-        }
+        preferPlatformPollers();
         LogConfig.configureRuntime();
         try {
             if (args.length > 0 && args[0].equals("routes")) {
@@ -38,6 +33,18 @@ public final class Main {
         } catch (ServerConfig.InvalidConfigException | IllegalArgumentException e) {
             System.err.println("spacegate: " + e.getMessage());
             System.exit(2);
+        }
+    }
+
+    /**
+     * JDK 22+ wakes a virtual thread blocked on a socket through a virtual-thread poller by default: one more
+     * hand-off per wake-up than JDK 21's platform pollers, which showed as added tail latency on two cores
+     * (docs/benchmarks.md). The JDK reads the setting before the first socket wait, so call this first thing in
+     * {@code main}; a value given on the command line wins.
+     */
+    public static void preferPlatformPollers() {
+        if (System.getProperty("jdk.pollerMode") == null) {
+            System.setProperty("jdk.pollerMode", "1");
         }
     }
 

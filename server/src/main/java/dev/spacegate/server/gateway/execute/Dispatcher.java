@@ -343,9 +343,8 @@ public final class Dispatcher {
             }
             String ct = resp.first("content-type").orElse("application/json");
             Duration retryAfter = retryAfter(resp.first("retry-after").orElse(null));
-            CooldownRules.Rule rule = pool.markFailure(c, c.credential().scopedErrors().decide(
-                    CooldownRules.ruleFor(status, errorCode(eb)), status, new String(eb, StandardCharsets.UTF_8)),
-                    status, retryAfter, cooling(cfg, c), cfg.transientCooldown());
+            CooldownRules.Rule rule = markUpstreamError(cfg, c, status, errorCode(eb),
+                    new String(eb, StandardCharsets.UTF_8), retryAfter);
             finish(u, t0, status, true, new String(eb, 0, Math.min(eb.length, 2048), StandardCharsets.UTF_8));
             if (status < 400) {
                 // redirects are never followed (they could leak the key elsewhere); to the client it is a bad gateway
@@ -462,9 +461,7 @@ public final class Dispatcher {
         }
         if (error != null) {
             // the stream reported a failure before anything reached the client: fail over like an HTTP error
-            CooldownRules.Rule rule = pool.markFailure(c, c.credential().scopedErrors().decide(
-                    CooldownRules.ruleFor(error.status(), error.type()), error.status(), error.message()),
-                    error.status(), null, cooling(cfg, c), cfg.transientCooldown());
+            CooldownRules.Rule rule = markUpstreamError(cfg, c, error.status(), error.type(), error.message(), null);
             finish(u, t0, error.status(), true, error.message());
             return new Outcome.Failed(error.status(), "application/json",
                     JSON.writeValueAsBytes(Errors.render(clientFormat, error)), null, rule);
@@ -710,6 +707,14 @@ public final class Dispatcher {
             }
         });
         return h;
+    }
+
+    /** An error the upstream answered with: the cooldown table's rule, as the credential's scoped rules change it. */
+    private CooldownRules.Rule markUpstreamError(GatewayConfig cfg, Candidate c, int status, String code, String body,
+                                                 Duration retryAfter) {
+        CooldownRules.Rule rule = c.credential().scopedErrors().decide(CooldownRules.ruleFor(status, code), status,
+                body);
+        return pool.markFailure(c, rule, status, retryAfter, cooling(cfg, c), cfg.transientCooldown());
     }
 
     private static boolean cooling(GatewayConfig cfg, Candidate c) {

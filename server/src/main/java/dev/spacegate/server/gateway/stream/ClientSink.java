@@ -24,12 +24,10 @@ public interface ClientSink {
     void full(int status, String contentType, byte[] body, Map<String, String> headers, long overheadMs)
             throws IOException;
 
-    /** Starts a stream (headers go out if they have not already with a keep-alive). */
-    default void open(long overheadMs) throws IOException {
-        open(overheadMs, Map.of());
-    }
-
-    /** Starts a stream with extra response headers (dropped when a keep-alive already sent the headers). */
+    /**
+     * Starts a stream (headers go out if they have not already with a keep-alive, which drops the extra
+     * {@code headers}).
+     */
     void open(long overheadMs, Map<String, String> headers) throws IOException;
 
     /** Whether headers (or anything else) already went out; after this, errors become stream events. */

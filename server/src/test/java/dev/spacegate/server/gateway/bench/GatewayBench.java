@@ -42,10 +42,8 @@ public final class GatewayBench {
     }
 
     public static void main(String[] args) throws Exception {
-        // the fake upstream and the clients wake on sockets as the server does (see Main): less noise in the baseline
-        if (System.getProperty("jdk.pollerMode") == null) {
-            System.setProperty("jdk.pollerMode", "1");
-        }
+        // the fake upstream and the clients wake on sockets as the server does: less noise in the baseline
+        dev.spacegate.server.Main.preferPlatformPollers();
         // log as the packaged server does (logging.properties: access log written off the request thread)
         io.helidon.logging.common.LogConfig.configureRuntime();
         try {
