@@ -1,5 +1,6 @@
 package dev.spacegate.persistence;
 
+import dev.spacegate.persistence.auth.AuthFileSeals;
 import dev.spacegate.persistence.auth.AuthStore;
 import dev.spacegate.persistence.auth.DbAuthStore;
 import dev.spacegate.persistence.auth.DirAuthStore;
@@ -9,6 +10,7 @@ import dev.spacegate.persistence.dsn.PostgresDsn;
 import dev.spacegate.persistence.dsn.PostgresTarget;
 import dev.spacegate.persistence.migrate.Migrations;
 import dev.spacegate.persistence.seal.DataKeys;
+import dev.spacegate.persistence.seal.Resealer;
 import dev.spacegate.persistence.seal.SecretBox;
 import dev.spacegate.persistence.store.ConfigStore;
 import dev.spacegate.persistence.store.DbConfigStore;
@@ -42,6 +44,7 @@ public final class Persistence implements AutoCloseable {
     private final ConfigStore configStore;
     private final UsageStore usageStore;
     private final AuthStore authStore;
+    private final Resealer resealer;
 
     private Persistence(PersistenceSettings settings, Database database, SecretBox secretBox, AuthStore authStore) {
         this.settings = settings;
@@ -51,6 +54,8 @@ public final class Persistence implements AutoCloseable {
         this.configStore = new DbConfigStore(database);
         this.usageStore = new DbUsageStore(database);
         this.authStore = authStore;
+        this.resealer = new Resealer(secretBox);
+        resealer.register(new AuthFileSeals(authStore));
     }
 
     /**
@@ -134,6 +139,14 @@ public final class Persistence implements AutoCloseable {
         return secretBox;
     }
 
+    /**
+     * The background pass that re-seals every sealed value under the current data key; other modules register
+     * their sealed values, the server starts it once everything is wired.
+     */
+    public Resealer resealer() {
+        return resealer;
+    }
+
     /** The database, for modules that add their own tables through migrations here. */
     public Database database() {
         return database;
@@ -148,6 +161,7 @@ public final class Persistence implements AutoCloseable {
 
     @Override
     public void close() {
+        resealer.close();
         try {
             authStore.close();
         } finally {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.persistence.Persistence;
 import dev.spacegate.persistence.PersistenceSettings;
 import dev.spacegate.persistence.usage.UsageEvent;
+import dev.spacegate.server.config.EnvKeys;
 import dev.spacegate.server.config.ServerConfig;
 import dev.spacegate.server.gateway.GatewayConfig;
 import dev.spacegate.server.gateway.GatewayService;
@@ -86,7 +87,7 @@ final class Assembly implements AutoCloseable {
         if (builtinGateway) {
             ManagementKeys keys = manager != null ? manager.keys()
                     : ManagementKeys.open(storage.settings(), ManagerSettings.fromEnv(env).managementPassword(),
-                    Clock.systemUTC());
+                    Clock.systemUTC()).previous(ManagerSettings.fromEnv(env).previousPassword());
             JsonNode document = manager != null ? manager.liveConfig().current() : config.document();
             Path journal = storage.options().dataDir().resolve("usage-journal");
             try {
@@ -95,6 +96,7 @@ final class Assembly implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the usage journal directory " + journal, e);
             }
+            gateway.clientKeysFromEnv(EnvKeys.fromEnv(env, "CLIENT_API_KEYS", true));
             AuthSetup.attach(gateway, storage, document, env);
             if (manager != null) {
                 manager.liveConfig().onChange(gateway::reload);
@@ -102,6 +104,9 @@ final class Assembly implements AutoCloseable {
             owners.put(RouteTable.GATEWAY, manager != null ? new GatewayOwner(gateway, manager) : gateway);
         } else {
             owners.put(RouteTable.GATEWAY, forwarder(RouteTable.GATEWAY, gatewayUrl.get(), config));
+        }
+        if (storage != null) {
+            storage.resealer().start(); // every sealed value is registered by now
         }
         if (table.owners().contains(RouteTable.PANEL)) {
             owners.put(RouteTable.PANEL, new PanelService(table, (method, path) -> {

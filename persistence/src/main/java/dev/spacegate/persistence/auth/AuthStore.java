@@ -1,6 +1,7 @@
 package dev.spacegate.persistence.auth;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -9,6 +10,8 @@ import java.util.Optional;
  * Names are checked by {@link AuthName}; a bad name fails with code INVALID_NAME.
  */
 public interface AuthStore extends AutoCloseable {
+    /** The key id {@link #sealKeyIds()} reports for content that is not in sealed form. */
+    String UNSEALED = "unsealed";
 
     /** {@code database}, {@code dir} or {@code git}. */
     String backend();
@@ -24,6 +27,12 @@ public interface AuthStore extends AutoCloseable {
 
     /** Removes one auth file; false when it did not exist. */
     boolean delete(String name);
+
+    /**
+     * The data key id each stored file is sealed with, by name (reads key ids only, opens nothing); a file whose
+     * content is not in sealed form is reported with the id {@code "unsealed"}.
+     */
+    Map<String, String> sealKeyIds();
 
     /** Picks up changes other writers made (a no-op where every read already sees them). */
     default void refresh() {

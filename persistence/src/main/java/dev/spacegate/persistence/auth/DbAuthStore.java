@@ -6,6 +6,8 @@ import dev.spacegate.persistence.seal.SecretBox;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /** {@link AuthStore} in the {@code auth_files} table: one sealed row per file; values sealed under an older key are re-sealed when read. */
@@ -31,6 +33,15 @@ public final class DbAuthStore implements AuthStore {
                         Instant.ofEpochMilli(Database.longValue(r, "updated_at_ms")))));
         // sorted here, not in SQL, so the order does not depend on the database's collation
         return rows.stream().sorted(Comparator.comparing(AuthFileInfo::name)).toList();
+    }
+
+    @Override
+    public Map<String, String> sealKeyIds() {
+        List<String[]> rows = db.read(exec -> Database.list(exec, db.sql("SELECT name, sealed FROM ${p}auth_files"),
+                r -> new String[] {Database.text(r, "name"), Database.text(r, "sealed")}));
+        Map<String, String> out = new TreeMap<>();
+        rows.forEach(r -> out.put(r[0], SecretBox.keyIdOf(r[1]).orElse(UNSEALED)));
+        return out;
     }
 
     @Override

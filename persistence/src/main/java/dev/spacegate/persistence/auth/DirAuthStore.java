@@ -16,6 +16,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /**
@@ -84,14 +86,43 @@ public final class DirAuthStore implements AuthStore {
                 if (AuthName.problem(name).isPresent() || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
-                byte[] plain = box.open(Files.readString(f, StandardCharsets.UTF_8), AuthContent.context(name));
-                out.add(new AuthFileInfo(name, plain.length, Files.getLastModifiedTime(f).toInstant()));
+                out.add(new AuthFileInfo(name, plainSize(Files.readString(f, StandardCharsets.UTF_8), name),
+                        Files.getLastModifiedTime(f).toInstant()));
             }
         } catch (IOException e) {
             throw new PersistenceException(Code.STORAGE_FAILED, "could not list the auth directory: "
                     + e.getClass().getSimpleName());
         }
         out.sort(Comparator.comparing(AuthFileInfo::name));
+        return out;
+    }
+
+    /** The plaintext size, or 0 when the file cannot be opened (listed anyway; reading it reports why). */
+    private long plainSize(String sealed, String name) {
+        try {
+            return box.open(sealed, AuthContent.context(name)).length;
+        } catch (PersistenceException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public Map<String, String> sealKeyIds() {
+        Map<String, String> out = new TreeMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json" + SUFFIX)) {
+            for (Path f : files) {
+                String file = f.getFileName().toString();
+                String name = file.substring(0, file.length() - SUFFIX.length());
+                if (AuthName.problem(name).isEmpty() && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    out.put(name, SecretBox.keyIdOf(Files.readString(f, StandardCharsets.UTF_8)).orElse(UNSEALED));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // removed while listing: no longer pending
+        } catch (IOException e) {
+            throw new PersistenceException(Code.STORAGE_FAILED, "could not list the auth directory: "
+                    + e.getClass().getSimpleName());
+        }
         return out;
     }
 

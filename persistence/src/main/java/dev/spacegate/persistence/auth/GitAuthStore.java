@@ -148,10 +148,22 @@ public final class GitAuthStore implements AuthStore {
     public synchronized List<AuthFileInfo> list() {
         List<AuthFileInfo> out = new ArrayList<>();
         for (Map.Entry<String, ObjectId> f : files.entrySet()) {
-            byte[] plain = box.open(readBlob(f.getValue()), AuthContent.context(f.getKey()));
-            out.add(new AuthFileInfo(f.getKey(), plain.length, syncedAt));
+            long size;
+            try {
+                size = box.open(readBlob(f.getValue()), AuthContent.context(f.getKey())).length;
+            } catch (PersistenceException e) {
+                size = 0; // listed anyway; reading it reports why it cannot be opened
+            }
+            out.add(new AuthFileInfo(f.getKey(), size, syncedAt));
         }
         out.sort(Comparator.comparing(AuthFileInfo::name));
+        return out;
+    }
+
+    @Override
+    public synchronized Map<String, String> sealKeyIds() {
+        Map<String, String> out = new TreeMap<>();
+        files.forEach((name, id) -> out.put(name, SecretBox.keyIdOf(readBlob(id)).orElse(UNSEALED)));
         return out;
     }
 

@@ -29,7 +29,7 @@ public final class DataKeys {
     /** Builds the key ring the settings describe. */
     public static SecretBox load(PersistenceSettings settings) {
         List<String> previous = settings.dataKeyPrevious()
-                .map(p -> Arrays.stream(p.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .map(p -> Arrays.stream(p.split(",")).map(DataKeys::withoutUntil).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());
         if (settings.dataKey().isPresent()) {
             return SecretBox.fromText(settings.dataKey().get(), previous);
@@ -48,6 +48,15 @@ public final class DataKeys {
                     + " `openssl rand -base64 32` and store it as a secret");
         }
         return SecretBox.fromText(generate(file), previous);
+    }
+
+    /**
+     * A previous key without the {@code ;until=...} a rotation writes with it: the old data key keeps opening values
+     * until it is removed (re-sealing runs at start, so by the end of the window nothing needs it).
+     */
+    static String withoutUntil(String entry) {
+        int semi = entry.indexOf(';');
+        return (semi < 0 ? entry : entry.substring(0, semi)).trim();
     }
 
     private static String generate(Path file) {

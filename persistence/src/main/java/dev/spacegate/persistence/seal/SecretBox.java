@@ -162,6 +162,18 @@ public final class SecretBox {
         return value != null && value.startsWith(PREFIX);
     }
 
+    /** The key id a sealed value names, if it is in sealed form. */
+    public static java.util.Optional<String> keyIdOf(String sealed) {
+        String[] parts = sealed == null ? new String[0] : sealed.trim().split(":", 3);
+        return parts.length == 3 && (parts[0] + ":").equals(PREFIX) ? java.util.Optional.of(parts[1])
+                : java.util.Optional.empty();
+    }
+
+    /** True when the ring holds the key with this id (current or previous). */
+    public boolean knows(String keyId) {
+        return keys.containsKey(keyId);
+    }
+
     /** True when {@code sealed} was sealed with an older key and should be re-sealed. */
     public boolean needsReseal(String sealed) {
         String[] parts = sealed.split(":", 3);

@@ -34,6 +34,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.websocket.WsListener;
 
+import dev.spacegate.server.config.EnvKeys;
+import dev.spacegate.server.gateway.auth.ClientKeySourcesApi;
 import dev.spacegate.server.gateway.auth.ClientKeys;
 import dev.spacegate.server.gateway.execute.ClientCall;
 import dev.spacegate.server.gateway.execute.Dispatcher;
@@ -102,6 +104,7 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
     private volatile JsonNode rawConfig;
     private volatile AuthAccounts accounts;
     private volatile LoginFlows logins;
+    private volatile EnvKeys envClientKeys = EnvKeys.none("CLIENT_API_KEYS");
 
     /**
      * @param config     the server's config document (CLIProxyAPI key names)
@@ -125,7 +128,7 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
         this.queue = new UsageQueue(clock, cfg.usageQueueRetention());
         this.clock = clock;
         this.rawConfig = config;
-        this.state = new State(cfg, ModelRegistry.build(cfg), new ClientKeys(cfg.apiKeys()));
+        this.state = new State(cfg, ModelRegistry.build(cfg), clientKeys(cfg));
         this.clients = new OutboundClient(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
         this.dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity);
         Endpoints.Builder routes = Endpoints.builder()
@@ -145,6 +148,7 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
                 .get(USAGE_QUEUE_PATH, this::usageQueue)
                 .get("/healthz", c -> json(c.req(), c.res(), 200, JSON.createObjectNode().put("status", "ok")));
         new AuthFilesApi(guard, () -> accounts, () -> logins).routes(routes);
+        new ClientKeySourcesApi(guard, () -> state.config().apiKeys(), () -> envClientKeys, clock).routes(routes);
         this.endpoints = routes.build();
         warnIfOpen(cfg);
     }
@@ -164,8 +168,27 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
             queue.clear();
         }
         this.rawConfig = config;
-        state = new State(cfg, registry(cfg), new ClientKeys(cfg.apiKeys()));
+        state = new State(cfg, registry(cfg), clientKeys(cfg));
         warnIfOpen(cfg);
+    }
+
+    /**
+     * Admits client keys from the environment ({@code CLIENT_API_KEYS} and its rotation companion) next to the
+     * config's {@code api-keys}; call once at start.
+     */
+    public void clientKeysFromEnv(EnvKeys keys) {
+        envClientKeys = keys;
+        State st = state;
+        state = new State(st.config(), st.registry(), clientKeys(st.config()));
+    }
+
+    /** The client keys that come from the environment (shown read-only in the panel). */
+    public EnvKeys envClientKeys() {
+        return envClientKeys;
+    }
+
+    private ClientKeys clientKeys(GatewayConfig cfg) {
+        return new ClientKeys(cfg.apiKeys(), envClientKeys, clock);
     }
 
     /**
@@ -648,8 +671,8 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
         res.send(JSON.writeValueAsBytes(body));
     }
 
-    private static void warnIfOpen(GatewayConfig cfg) {
-        if (cfg.apiKeys().isEmpty() && !cfg.providers().isEmpty()) {
+    private void warnIfOpen(GatewayConfig cfg) {
+        if (cfg.apiKeys().isEmpty() && envClientKeys.isEmpty() && !cfg.providers().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "api-keys is empty: every client is admitted to the gateway");
         }
     }

@@ -22,6 +22,8 @@ import dev.spacegate.persistence.Health;
 import dev.spacegate.persistence.Persistence;
 import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.persistence.Versioned;
+import dev.spacegate.persistence.seal.Resealer;
+import dev.spacegate.persistence.store.SealedSettingField;
 import dev.spacegate.persistence.store.SettingsStore;
 import dev.spacegate.persistence.usage.GroupBy;
 import dev.spacegate.persistence.usage.UsageFilter;
@@ -85,7 +87,10 @@ public final class ManagerService implements RouteOwner, dev.spacegate.server.ro
         this.persistence = persistence;
         this.settings = settings;
         this.externalGateway = externalGateway;
-        this.keys = ManagementKeys.open(persistence.settings(), settings.managementPassword(), Clock.systemUTC());
+        this.keys = ManagementKeys.open(persistence.settings(), settings.managementPassword(), Clock.systemUTC())
+                .previous(settings.previousPassword());
+        persistence.resealer().register(new SealedSettingField(persistence.settings(), persistence.secretBox(),
+                SETUP_KEY, "managementKey", SEAL_CONTEXT));
         this.config = LiveConfig.open(persistence.config(), seed, validator);
         this.configApi = new ConfigApi(config, keys);
         this.prices = new PriceTable(persistence.settings());
@@ -174,10 +179,18 @@ public final class ManagerService implements RouteOwner, dev.spacegate.server.ro
 
     // --- health, info, status -----------------------------------------------------------------------------
 
-    /** {@code curl http://localhost:7860/health} */
+    /**
+     * {@code curl http://localhost:7860/health}: {@code "ok": false, "status": "degraded"} when a sealed value (an
+     * auth file, a sealed setting) cannot be opened with the configured data keys.
+     */
     private void health(ServerResponse res) {
-        Json.send(res, 200, Json.MAPPER.createObjectNode().put("ok", true).put("service", "spacegate")
-                .put("version", Version.current()));
+        Resealer.Status seal = persistence.resealer().status();
+        ObjectNode o = Json.MAPPER.createObjectNode().put("ok", seal.healthy()).put("service", "spacegate")
+                .put("version", Version.current());
+        if (!seal.healthy()) {
+            o.put("status", "degraded").put("authStore", "degraded").put("unreadable", seal.unreadable().size());
+        }
+        Json.send(res, 200, o);
     }
 
     /** {@code curl http://localhost:7860/usage-service/info} (no key): mode and setup state. */
@@ -223,7 +236,19 @@ public final class ManagerService implements RouteOwner, dev.spacegate.server.ro
         ObjectNode db = o.putObject("database");
         db.put("engine", h.engine()).put("ok", h.ok()).put("authStore", h.authStore());
         h.sizeBytes().ifPresent(n -> db.put("databaseBytes", n).put("totalBytes", n));
+        o.set("seal", sealStatus(persistence.resealer().status()));
         Json.send(c.res(), 200, o);
+    }
+
+    /** Re-sealing progress: values still sealed under older data keys, by key id, and values that cannot be opened. */
+    static ObjectNode sealStatus(Resealer.Status s) {
+        ObjectNode seal = Json.MAPPER.createObjectNode();
+        seal.put("currentKeyId", s.currentKeyId()).put("state", s.state()).put("pendingTotal", s.pendingTotal());
+        ObjectNode pending = seal.putObject("pending");
+        s.pending().forEach(pending::put);
+        seal.putArray("unreadable").addAll(s.unreadable().stream().map(Json.MAPPER.getNodeFactory()::textNode)
+                .toList());
+        return seal;
     }
 
     // --- setup and service config -------------------------------------------------------------------------

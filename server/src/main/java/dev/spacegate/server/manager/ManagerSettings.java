@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.spacegate.server.config.EnvKeys;
+
 /**
  * The manager's start-up settings, read once from the environment.
  *
@@ -20,11 +22,12 @@ import java.util.Optional;
  * @param litellmUrl          {@code PRICE_SYNC_LITELLM_URL}
  * @param openRouterUrl       {@code PRICE_SYNC_OPENROUTER_URL}
  * @param syncTimeout         {@code PRICE_SYNC_TIMEOUT_SECONDS}: per price source
+ * @param previousPassword    {@code MANAGEMENT_PASSWORD_PREVIOUS}: the key a rotation replaced, with its window
  */
 public record ManagerSettings(Optional<String> managementPassword, int queryLimit, Optional<URI> gatewayUpstream,
                               Optional<String> upstreamKey, int batchSize, Duration pollInterval,
                               Duration backoffStart, Duration backoffMax, URI modelsDevUrl, URI litellmUrl,
-                              URI openRouterUrl, Duration syncTimeout) {
+                              URI openRouterUrl, Duration syncTimeout, EnvKeys previousPassword) {
 
     /** Largest {@code /v0/management/usage} answer, whatever {@code USAGE_QUERY_LIMIT} says (as CPA-Manager-Plus). */
     public static final int USAGE_VIEW_CAP = 50_000;
@@ -44,7 +47,8 @@ public record ManagerSettings(Optional<String> managementPassword, int queryLimi
                 URI.create(value(env, "PRICE_SYNC_LITELLM_URL").orElse("https://raw.githubusercontent.com/BerriAI/"
                         + "litellm/main/model_prices_and_context_window.json")),
                 URI.create(value(env, "PRICE_SYNC_OPENROUTER_URL").orElse("https://openrouter.ai/api/v1/models")),
-                Duration.ofSeconds(positive(env, "PRICE_SYNC_TIMEOUT_SECONDS", 10)));
+                Duration.ofSeconds(positive(env, "PRICE_SYNC_TIMEOUT_SECONDS", 10)),
+                EnvKeys.fromEnv(env, "MANAGEMENT_PASSWORD", false));
     }
 
     private static Optional<String> value(Map<String, String> env, String name) {

@@ -2,9 +2,11 @@ package dev.spacegate.server.gateway.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
+import dev.spacegate.server.config.EnvKeys;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
@@ -13,22 +15,39 @@ import io.helidon.webserver.http.ServerRequest;
 /**
  * Checks client API keys ({@code api-keys}) in CLIProxyAPI's order of sources, comparing in constant time.
  *
- * <p>With no keys configured every request is admitted, as CLIProxyAPI does.
+ * <p>Keys come from the config ({@code api-keys}, managed in the panel) and from the environment
+ * ({@code CLIENT_API_KEYS}, {@code CLIENT_API_KEYS_PREVIOUS} within its rotation window; see {@link EnvKeys}).
+ * With no keys configured from any source every request is admitted, as CLIProxyAPI does.
  */
 public final class ClientKeys {
 
-    /** The result of a check: admitted (with the key, if any, and where it came from) or rejected. */
-    public record Verdict(boolean admitted, String key, String source, String problem) {
+    /**
+     * The result of a check: admitted (with the key, if any, where it was presented and which configured key it
+     * is: {@code config}, or the env variable and label such as {@code CLIENT_API_KEYS_PREVIOUS:ci}) or rejected.
+     */
+    public record Verdict(boolean admitted, String key, String source, String problem, String origin) {
+        public Verdict(boolean admitted, String key, String source, String problem) {
+            this(admitted, key, source, problem, admitted ? "config" : null);
+        }
     }
 
     private final List<byte[]> keys;
+    private final EnvKeys env;
+    private final Clock clock;
 
     public ClientKeys(List<String> keys) {
+        this(keys, EnvKeys.none("CLIENT_API_KEYS"), Clock.systemUTC());
+    }
+
+    /** Keys from the config next to keys from the environment, whose windows are judged by {@code clock}. */
+    public ClientKeys(List<String> keys, EnvKeys env, Clock clock) {
         this.keys = keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        this.env = env;
+        this.clock = clock;
     }
 
     public boolean open() {
-        return keys.isEmpty();
+        return keys.isEmpty() && env.isEmpty();
     }
 
     /** Reads the presented key from headers or query and checks it. */
@@ -63,7 +82,7 @@ public final class ClientKeys {
 
     /** Checks a presented key (null when none was presented). */
     public Verdict check(String key, String source) {
-        if (keys.isEmpty()) {
+        if (open()) {
             return new Verdict(true, key == null ? "" : key, source, null);
         }
         if (key == null || key.isEmpty()) {
@@ -75,7 +94,17 @@ public final class ClientKeys {
             // every key is compared so timing does not reveal which one matched
             match |= MessageDigest.isEqual(k, presented);
         }
-        return match ? new Verdict(true, key, source, null) : new Verdict(false, null, null, "Invalid API key");
+        Optional<EnvKeys.Key> fromEnv = env.find(key);
+        if (match) {
+            return new Verdict(true, key, source, null);
+        }
+        if (fromEnv.isPresent()) {
+            EnvKeys.Key k = fromEnv.get();
+            return k.validAt(clock.instant())
+                    ? new Verdict(true, key, source, null, k.source(env.name()) + ":" + k.label())
+                    : new Verdict(false, null, null, env.expiredMessage(k), null);
+        }
+        return new Verdict(false, null, null, "Invalid API key");
     }
 
     private static boolean nonBlank(Optional<String> v) {

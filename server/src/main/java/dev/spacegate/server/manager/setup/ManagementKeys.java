@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.persistence.Versioned;
 import dev.spacegate.persistence.store.SettingsStore;
+import dev.spacegate.server.config.EnvKeys;
 import dev.spacegate.server.manager.ApiError;
 import dev.spacegate.server.web.Json;
 import io.helidon.http.HeaderNames;
@@ -53,6 +54,7 @@ public final class ManagementKeys {
     private final Clock clock;
     private final Map<String, Attempts> attempts = new ConcurrentHashMap<>();
     private volatile Credential credential;
+    private volatile EnvKeys previous = EnvKeys.none("MANAGEMENT_PASSWORD");
 
     private ManagementKeys(SettingsStore settings, Optional<String> password, Clock clock) {
         this.settings = settings;
@@ -97,6 +99,15 @@ public final class ManagementKeys {
         }
     }
 
+    /**
+     * Also admits the key a rotation replaced ({@code MANAGEMENT_PASSWORD_PREVIOUS}) until the end of its window;
+     * after that it is refused with a message naming the rotation. Only previous keys of {@code keys} count.
+     */
+    public ManagementKeys previous(EnvKeys keys) {
+        this.previous = new EnvKeys(keys.name(), keys.keys().stream().filter(EnvKeys.Key::previous).toList());
+        return this;
+    }
+
     /** A fresh key: {@code sgm_} and 32 letters and digits. */
     public static String generate() {
         StringBuilder sb = new StringBuilder("sgm_");
@@ -139,7 +150,12 @@ public final class ManagementKeys {
 
     /** True when {@code key} is the management key (constant time). */
     public boolean verify(String key) {
-        return key != null && matches(credential, key.trim());
+        if (key == null) {
+            return false;
+        }
+        boolean current = matches(credential, key.trim());
+        Optional<EnvKeys.Key> old = previous.find(key.trim());
+        return current || old.isPresent() && old.get().validAt(clock.instant());
     }
 
     /**
@@ -186,7 +202,9 @@ public final class ManagementKeys {
                         + BAN.toMinutes() + " min after " + MAX_FAILURES + " wrong keys");
             }
         }
-        ApiError.send(res, 401, "invalid_management_key", "invalid management key");
+        Optional<EnvKeys.Key> rotated = previous.find(key.get());
+        ApiError.send(res, 401, "invalid_management_key",
+                rotated.map(previous::expiredMessage).orElse("invalid management key"));
         return false;
     }
 
