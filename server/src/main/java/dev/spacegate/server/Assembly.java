@@ -26,10 +26,8 @@ import dev.spacegate.server.manager.ManagerSettings;
 import dev.spacegate.server.manager.panel.PanelService;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import dev.spacegate.server.routing.Forwarder;
-import dev.spacegate.server.routing.PathAware;
 import dev.spacegate.server.routing.RouteOwner;
 import dev.spacegate.server.routing.RouteTable;
-import io.helidon.http.Method;
 
 /**
  * Builds the parts a route profile needs and wires them together: storage, the built-in manager and gateway
@@ -101,7 +99,7 @@ final class Assembly implements AutoCloseable {
             if (manager != null) {
                 manager.liveConfig().onChange(gateway::reload);
             }
-            owners.put(RouteTable.GATEWAY, manager != null ? new GatewayOwner(gateway, manager) : gateway);
+            owners.put(RouteTable.GATEWAY, gateway);
         } else {
             owners.put(RouteTable.GATEWAY, forwarder(RouteTable.GATEWAY, gatewayUrl.get(), config));
         }
@@ -111,8 +109,7 @@ final class Assembly implements AutoCloseable {
         if (table.owners().contains(RouteTable.PANEL)) {
             owners.put(RouteTable.PANEL, new PanelService(table, (method, path) -> {
                 RouteTable.Decision d = table.decide(path);
-                // Owners that cannot tell (forwarders) count as serving.
-                return !(owners.get(d.owner()) instanceof PathAware known) || known.serves(method, d.targetPath());
+                return owners.get(d.owner()).serves(method, d.targetPath());
             }));
         }
     }
@@ -163,26 +160,6 @@ final class Assembly implements AutoCloseable {
         }
         if (ownedPersistence != null) {
             ownedPersistence.close();
-        }
-    }
-
-    /**
-     * The gateway owner when the manager is built in: the CLIProxyAPI config subset of the management API
-     * ({@code /v0/management/config}, {@code api-keys}, ...) lives on the gateway's paths but edits the
-     * manager's live config; everything else is the gateway's.
-     */
-    private record GatewayOwner(GatewayService gateway, ManagerService manager) implements RouteOwner, PathAware {
-        @Override
-        public void serve(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res,
-                          String path) throws Exception {
-            if (!(path.startsWith("/v0/management/") && manager.configApi().serve(req, res, path))) {
-                gateway.serve(req, res, path);
-            }
-        }
-
-        @Override
-        public boolean serves(Method method, String path) {
-            return manager.configApi().serves(method, path) || gateway.serves(method, path);
         }
     }
 }

@@ -68,10 +68,11 @@ public final class Main {
                 }
             }
         }
-        if (profile == null) {
-            profile = ServerConfig.load(args, env).routeProfile();
-        }
-        RouteTable table = RouteTable.profile(profile);
+        // The table the server would run: the config names the profile (unless --profile does) and whether
+        // GATEWAY_UPSTREAM hands the gateway's paths, config API included, to an external CLIProxyAPI.
+        ServerConfig config = ServerConfig.load(args, env);
+        RouteTable table = RouteTable.profile(profile != null ? profile : config.routeProfile(),
+                config.gatewayUpstream().isPresent());
         if (explain == null) {
             out.print(table.print());
             return 0;

@@ -1,7 +1,6 @@
 package dev.spacegate.server;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +14,7 @@ import dev.spacegate.server.routing.RequestLog;
 import dev.spacegate.server.routing.RouteTable;
 import dev.spacegate.server.routing.Router;
 import dev.spacegate.server.routing.WsDispatch;
-import dev.spacegate.server.routing.WsOwner;
+import dev.spacegate.server.routing.RouteOwner;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsRouting;
 import sun.misc.Signal;
@@ -51,16 +50,11 @@ public final class Spacegate {
      */
     public static Spacegate start(ServerConfig config, Persistence persistence, Map<String, String> env) {
         long t0 = System.nanoTime();
-        RouteTable table = RouteTable.profile(config.routeProfile());
+        RouteTable table = RouteTable.profile(config.routeProfile(), config.gatewayUpstream().isPresent());
         Assembly parts = Assembly.build(table, config, persistence, env);
         try {
-            Map<String, WsOwner> wsOwners = new HashMap<>();
-            parts.owners().forEach((name, owner) -> {
-                if (owner instanceof WsOwner ws) {
-                    wsOwners.put(name, ws);
-                }
-            });
-            Router router = new Router(table, parts.owners(), config.maxBodyBytes());
+            Map<String, RouteOwner> owners = Map.copyOf(parts.owners());
+            Router router = new Router(table, owners, config.maxBodyBytes());
             Drain drain = new Drain();
             WebServer server = WebServer.builder()
                     .host(config.host())
@@ -74,7 +68,7 @@ public final class Spacegate {
                     // client's delayed ACK (up to 40 ms) whenever the previous event is still unacknowledged.
                     .connectionOptions(o -> o.tcpNoDelay(true))
                     .routing(r -> r.addFilter(drain).addFilter(new RequestLog()).any(router))
-                    .addRouting(WsRouting.builder().endpoint("/*", () -> new WsDispatch(table, wsOwners)))
+                    .addRouting(WsRouting.builder().endpoint("/*", () -> new WsDispatch(table, owners)))
                     .build()
                     .start();
             long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -93,6 +87,11 @@ public final class Spacegate {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /** The parts of this server by owner name, as the route table hands them requests. */
+    Map<String, RouteOwner> owners() {
+        return Map.copyOf(parts.owners());
     }
 
     /** The built-in manager of this server, when it has one. */

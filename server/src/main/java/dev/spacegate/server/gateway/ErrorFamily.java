@@ -5,7 +5,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.providers.ApiFormat;
 
 /**
  * The three error envelopes clients expect, and the terminal stream error event of each wire format.

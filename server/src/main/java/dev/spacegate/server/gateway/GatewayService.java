@@ -62,8 +62,6 @@ import dev.spacegate.server.gateway.usage.UsageSink;
 import dev.spacegate.server.gateway.usage.UsageWriter;
 import dev.spacegate.server.routing.Endpoints;
 import dev.spacegate.server.outbound.OutboundClient;
-import dev.spacegate.server.routing.PathAware;
-import dev.spacegate.server.routing.WsOwner;
 import dev.spacegate.server.routing.RouteOwner;
 
 /**
@@ -78,7 +76,7 @@ import dev.spacegate.server.routing.RouteOwner;
  * curl localhost:7860/healthz
  * </pre>
  */
-public final class GatewayService implements RouteOwner, WsOwner, PathAware, AutoCloseable {
+public final class GatewayService implements RouteOwner, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GatewayService.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String USAGE_QUEUE_PATH = "/v0/management/usage-queue";
@@ -96,6 +94,7 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("gateway-keepalive").factory());
     private final Endpoints endpoints;
+    private final Map<String, Supplier<WsListener>> sockets = webSocketEndpoints();
     private volatile State state;
     private volatile TranslationLookup translations = Translators::find;
     private volatile OutboundClient clients;
@@ -131,20 +130,19 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
         this.state = new State(cfg, ModelRegistry.build(cfg), clientKeys(cfg));
         this.clients = new OutboundClient(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
         this.dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity);
-        Endpoints.Builder routes = Endpoints.builder()
-                .post("/v1/chat/completions", c -> proxy(c, Operation.CHAT))
-                .post("/v1/completions", c -> proxy(c, Operation.COMPLETIONS))
-                .post("/v1/embeddings", c -> proxy(c, Operation.EMBEDDINGS))
-                .post("/v1/responses", c -> proxy(c, Operation.RESPONSES))
-                .get("/v1/responses", this::needsWebSocket)
-                .post("/v1/messages", c -> proxy(c, Operation.MESSAGES))
-                .post("/v1/messages/count_tokens", c -> proxy(c, Operation.COUNT_TOKENS))
+        Endpoints.Builder routes = Endpoints.builder();
+        for (Operation op : Operation.values()) {
+            if (!op.modelInPath()) {
+                routes.post(op.path(), c -> proxy(c, op));
+            }
+            if (op.webSocket()) {
+                routes.get(op.path(), this::needsWebSocket);
+            }
+        }
+        routes.post(Operation.GEMINI_GENERATE.path(), this::geminiAction)
                 .get("/v1/models", this::listModels)
                 .get("/v1beta/models", this::listGeminiModels)
                 .get("/v1beta/models/{model}", this::geminiModel)
-                .post("/v1beta/models/{model}", this::geminiAction)
-                .post("/backend-api/codex/responses", c -> proxy(c, Operation.CODEX_RESPONSES))
-                .get("/backend-api/codex/responses", this::needsWebSocket)
                 .get(USAGE_QUEUE_PATH, this::usageQueue)
                 .get("/healthz", c -> json(c.req(), c.res(), 200, JSON.createObjectNode().put("status", "ok")));
         new AuthFilesApi(guard, () -> accounts, () -> logins).routes(routes);
@@ -267,8 +265,8 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
                 states.stream().filter(x -> x.authIndex().equals(c.authIndex())).toList())).toList();
     }
 
-    /** The method + path table this owner serves (for the route documentation). */
-    public List<String> routes() {
+    @Override
+    public List<String> endpoints() {
         return endpoints.describe();
     }
 
@@ -277,11 +275,13 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
      * upstream ({@code GET /v1/responses}, {@code GET /backend-api/codex/responses}).
      */
     public Map<String, Supplier<WsListener>> webSocketEndpoints() {
-        return Map.of(
-                "/v1/responses", () -> new ResponsesWebSocket(this::webSocketCall, Operation.RESPONSES,
-                        this::admitsWebSocket),
-                "/backend-api/codex/responses", () -> new ResponsesWebSocket(this::webSocketCall,
-                        Operation.CODEX_RESPONSES, this::admitsWebSocket));
+        Map<String, Supplier<WsListener>> out = new HashMap<>();
+        for (Operation op : Operation.values()) {
+            if (op.webSocket()) {
+                out.put(op.path(), () -> new ResponsesWebSocket(this::webSocketCall, op, this::admitsWebSocket));
+            }
+        }
+        return Map.copyOf(out);
     }
 
     @Override
@@ -295,7 +295,7 @@ public final class GatewayService implements RouteOwner, WsOwner, PathAware, Aut
      */
     @Override
     public Optional<WsListener> websocket(String path, String rawQuery, Headers upgradeHeaders) {
-        Supplier<WsListener> s = webSocketEndpoints().get(path);
+        Supplier<WsListener> s = sockets.get(path);
         return s == null ? Optional.empty() : Optional.of(s.get());
     }
 

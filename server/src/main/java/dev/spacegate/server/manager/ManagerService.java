@@ -51,9 +51,10 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * The manager: setup, status, usage analytics, prices and key aliases over the persistence stores. Every route but
  * {@code /health} and {@code /usage-service/info} needs the management key; errors are {@code {"error","code"}}.
- * The CLIProxyAPI config subset lives in {@link #configApi()} because its paths belong to the gateway owner.
+ * It also serves the CLIProxyAPI config subset of the management API ({@link ConfigApi}) wherever the route table
+ * hands those paths to the manager (the bundled profile).
  */
-public final class ManagerService implements RouteOwner, dev.spacegate.server.routing.PathAware, AutoCloseable {
+public final class ManagerService implements RouteOwner, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ManagerService.class.getName());
     static final String SETUP_KEY = "manager.setup";
     private static final String SEAL_CONTEXT = "manager.cpa_management_key";
@@ -154,20 +155,29 @@ public final class ManagerService implements RouteOwner, dev.spacegate.server.ro
 
     @Override
     public void serve(ServerRequest req, ServerResponse res, String path) throws Exception {
-        owner.serve(req, res, path);
+        if (!configApi.serve(req, res, path)) {
+            owner.serve(req, res, path);
+        }
+    }
+
+    @Override
+    public boolean serves(io.helidon.http.Method method, String path) {
+        return owner.serves(method, path) || configApi.serves(method, path);
+    }
+
+    @Override
+    public List<String> endpoints() {
+        List<String> all = new ArrayList<>(owner.endpoints());
+        all.addAll(configApi.endpoints().describe());
+        return List.copyOf(all);
     }
 
     /** The key check, for the gateway's management routes and usage queue ({@code keys()::admit}). */
-    @Override
-    public boolean serves(io.helidon.http.Method method, String path) {
-        return owner.serves(method, path);
-    }
-
     public ManagementKeys keys() {
         return keys;
     }
 
-    /** The CLIProxyAPI-compatible config API, for the gateway owner's unmatched {@code /v0/management/*} paths. */
+    /** The CLIProxyAPI-compatible config API this manager serves. */
     public ConfigApi configApi() {
         return configApi;
     }

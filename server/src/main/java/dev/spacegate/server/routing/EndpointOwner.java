@@ -1,5 +1,6 @@
 package dev.spacegate.server.routing;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 import io.helidon.http.HeaderNames;
@@ -8,7 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /** A built-in owner made of an {@link Endpoints} table and the owner's own "not found" answer. */
-public final class EndpointOwner implements RouteOwner, PathAware {
+public final class EndpointOwner implements RouteOwner {
 
     /** Answers a path the owner does not serve (or a method it does not allow) in the owner's error format. */
     @FunctionalInterface
@@ -27,6 +28,11 @@ public final class EndpointOwner implements RouteOwner, PathAware {
     @Override
     public boolean serves(Method method, String path) {
         return endpoints.lookup(method, path) instanceof Endpoints.Lookup.Found;
+    }
+
+    @Override
+    public List<String> endpoints() {
+        return endpoints.describe();
     }
 
     @Override

@@ -32,7 +32,7 @@ import io.helidon.webserver.http.ServerResponse;
  * Sends a path to an external HTTP upstream (an existing CLIProxyAPI or CPA-Manager), streaming bodies both
  * ways: each upstream read is flushed to the client at once, so SSE events are never held back.
  */
-public final class Forwarder implements RouteOwner, WsOwner {
+public final class Forwarder implements RouteOwner {
     private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
 
     /** Hop-by-hop headers (RFC 9110 §7.6.1) plus the ones the forwarder sets itself. */

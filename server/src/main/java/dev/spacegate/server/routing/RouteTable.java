@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.spacegate.server.providers.OAuthProvider;
+
 import static dev.spacegate.server.routing.RouteRule.Action.REDIRECT;
 import static dev.spacegate.server.routing.RouteRule.Action.REWRITE;
 import static dev.spacegate.server.routing.RouteRule.Action.STRIP;
@@ -25,36 +27,70 @@ public final class RouteTable {
     public static final String MANAGER = "manager";
     public static final String PANEL = "panel";
 
-    /** The OAuth callbacks of the providers' login flows; the gateway finishes logins there. */
-    private static final RouteRule[] OAUTH_CALLBACKS = {
-        exact("/codex/callback", GATEWAY), exact("/anthropic/callback", GATEWAY),
-        exact("/google/callback", GATEWAY), exact("/antigravity/callback", GATEWAY)};
+    /** The gateway's own management paths: usage queue, auth files, and a login URL per OAuth provider. */
+    private static final List<RouteRule> GATEWAY_MANAGEMENT = gatewayManagement();
 
-    /** Everything in one server: built-in gateway, manager and panel (CLIProxyAPI + CPA-Manager paths). */
-    static final List<RouteRule> BUNDLED = withCallbacks(
-            exact("/", PANEL),
-            exact("/management.html", PANEL),
-            exact("/cpm", PANEL).then(REDIRECT, "/cpm/"),
-            exact("/cpm/", PANEL),
-            prefix("/cpm/", PANEL).then(STRIP_REROUTE, "/cpm"),
-            prefix("/panel/", PANEL),
-            exact("/health", MANAGER),
-            exact("/status", MANAGER),
-            exact("/setup", MANAGER),
-            prefix("/usage-service/", MANAGER),
-            exact("/v0/management/usage", MANAGER),
-            prefix("/v0/management/usage/", MANAGER),
-            prefix("/v0/management/model-prices", MANAGER),
-            prefix("/v0/management/api-key-aliases", MANAGER),
-            prefix("/v0/management/dashboard/", MANAGER),
-            prefix("/v0/management/monitoring/", MANAGER),
-            exact("/v0/management/usage-queue", GATEWAY),
-            prefix("/v0/management/", GATEWAY),
-            prefix("/v1/", GATEWAY),
-            prefix("/v1beta/", GATEWAY),
-            prefix("/backend-api/codex/", GATEWAY),
-            exact("/healthz", GATEWAY),
-            fallback(GATEWAY));
+    private static List<RouteRule> gatewayManagement() {
+        List<RouteRule> out = new ArrayList<>(List.of(
+                exact("/v0/management/usage-queue", GATEWAY),
+                prefix("/v0/management/auth-files", GATEWAY),
+                exact("/v0/management/get-auth-status", GATEWAY),
+                exact("/v0/management/oauth-session", GATEWAY),
+                exact("/v0/management/oauth-callback", GATEWAY)));
+        for (OAuthProvider p : OAuthProvider.values()) {
+            if (p.flow() != OAuthProvider.Flow.NONE) {
+                out.add(exact("/v0/management/" + p.loginName() + "-auth-url", GATEWAY));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The OAuth callbacks of the providers' login flows; the gateway finishes logins there. */
+    private static final List<RouteRule> OAUTH_CALLBACKS =
+            OAuthProvider.CALLBACK_PATHS.stream().map(path -> exact(path, GATEWAY)).toList();
+
+    /**
+     * Everything in one server: built-in gateway, manager and panel (CLIProxyAPI + CPA-Manager paths). The
+     * management API is the manager's (its CLIProxyAPI config subset included), except the gateway's own
+     * management paths: the usage queue, the auth files and the OAuth logins.
+     */
+    static final List<RouteRule> BUNDLED = bundled(MANAGER);
+
+    /**
+     * {@code bundled} with {@code GATEWAY_UPSTREAM}: the external CLIProxyAPI keeps its own config API, so the
+     * management paths the manager does not define go to it.
+     */
+    static final List<RouteRule> BUNDLED_EXTERNAL_GATEWAY = bundled(GATEWAY);
+
+    private static List<RouteRule> bundled(String managementOwner) {
+        List<RouteRule> out = new ArrayList<>(List.of(
+                exact("/", PANEL),
+                exact("/management.html", PANEL),
+                exact("/cpm", PANEL).then(REDIRECT, "/cpm/"),
+                exact("/cpm/", PANEL),
+                prefix("/cpm/", PANEL).then(STRIP_REROUTE, "/cpm"),
+                prefix("/panel/", PANEL),
+                exact("/health", MANAGER),
+                exact("/status", MANAGER),
+                exact("/setup", MANAGER),
+                prefix("/usage-service/", MANAGER),
+                exact("/v0/management/usage", MANAGER),
+                prefix("/v0/management/usage/", MANAGER),
+                prefix("/v0/management/model-prices", MANAGER),
+                prefix("/v0/management/api-key-aliases", MANAGER),
+                prefix("/v0/management/dashboard/", MANAGER),
+                prefix("/v0/management/monitoring/", MANAGER),
+                prefix("/v0/management/", managementOwner)));
+        out.addAll(GATEWAY_MANAGEMENT);
+        out.addAll(List.of(
+                prefix("/v1/", GATEWAY),
+                prefix("/v1beta/", GATEWAY),
+                prefix("/backend-api/codex/", GATEWAY),
+                exact("/healthz", GATEWAY),
+                fallback(GATEWAY)));
+        out.addAll(OAUTH_CALLBACKS);
+        return List.copyOf(out);
+    }
 
     /** The Caddyfile of the Hugging Face Space guide: CLIProxyAPI + CPA-Manager behind one port. */
     static final List<RouteRule> CPA_MANAGER = rules(
@@ -108,9 +144,17 @@ public final class RouteTable {
         this.tried = ordered(rules);
     }
 
-    /** The table of a named profile; an unknown name is an error listing the known ones. */
+    /** The table of a named profile with its built-in parts; an unknown name is an error listing the known ones. */
     public static RouteTable profile(String name) {
-        List<RouteRule> r = PROFILES.get(name);
+        return profile(name, false);
+    }
+
+    /**
+     * The table a server runs: {@code externalGateway} is true when {@code GATEWAY_UPSTREAM} is set, which in
+     * {@code bundled} hands the config API to that external gateway.
+     */
+    public static RouteTable profile(String name, boolean externalGateway) {
+        List<RouteRule> r = name.equals("bundled") && externalGateway ? BUNDLED_EXTERNAL_GATEWAY : PROFILES.get(name);
         if (r == null) {
             throw new IllegalArgumentException("unknown route profile '" + name + "' (known: "
                     + String.join(", ", PROFILE_NAMES) + ")");
@@ -229,7 +273,7 @@ public final class RouteTable {
     /** A profile's rules plus the OAuth callbacks, listed on their own as the seeds' configs did. */
     private static List<RouteRule> withCallbacks(RouteRule... items) {
         List<RouteRule> out = new ArrayList<>(List.of(items));
-        out.addAll(List.of(OAUTH_CALLBACKS));
+        out.addAll(OAUTH_CALLBACKS);
         return List.copyOf(out);
     }
 }

@@ -18,10 +18,10 @@ public final class WsDispatch implements WsListener {
     private static final System.Logger ACCESS = System.getLogger("spacegate.access");
 
     private final RouteTable table;
-    private final Map<String, WsOwner> owners;
+    private final Map<String, RouteOwner> owners;
     private WsListener delegate;
 
-    public WsDispatch(RouteTable table, Map<String, WsOwner> owners) {
+    public WsDispatch(RouteTable table, Map<String, RouteOwner> owners) {
         this.table = table;
         this.owners = owners;
     }
@@ -31,7 +31,7 @@ public final class WsDispatch implements WsListener {
         String path = PathNormalizer.normalize(prologue.uriPath().rawPath())
                 .orElseThrow(() -> new WsUpgradeException("invalid path"));
         RouteTable.Decision d = table.decide(path);
-        WsOwner owner = owners.get(d.owner());
+        RouteOwner owner = owners.get(d.owner());
         Optional<WsListener> listener = owner == null || d.redirect().isPresent() ? Optional.empty()
                 : owner.websocket(d.targetPath(), prologue.query().rawValue(), headers);
         if (listener.isEmpty()) {

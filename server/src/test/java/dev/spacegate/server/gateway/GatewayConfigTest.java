@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.spacegate.server.gateway.execute.ProviderKind;
+import dev.spacegate.server.providers.ProviderKind;
 import dev.spacegate.server.gateway.pool.Strategy;
 import dev.spacegate.server.gateway.support.Yaml;
 import dev.spacegate.server.gateway.translate.ThinkingCapability;

@@ -18,7 +18,7 @@ import dev.spacegate.server.gateway.support.FakeUpstream;
 import dev.spacegate.server.gateway.support.GatewayHarness;
 import dev.spacegate.server.gateway.support.Wire;
 import dev.spacegate.server.gateway.support.Yaml;
-import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.providers.ApiFormat;
 import dev.spacegate.server.gateway.translate.SseEvent;
 import dev.spacegate.server.gateway.translate.StreamTranslator;
 import dev.spacegate.server.gateway.translate.TranslateContext;

@@ -24,7 +24,7 @@ class RouteTableTest {
             bundled | /cpm/health                          | manager | /health
             bundled | /cpm/v0/management/usage             | manager | /v0/management/usage
             bundled | /cpm/../v0/management/usage          | manager | /v0/management/usage
-            bundled | /cpm/%2e%2e/v0/management/config     | gateway | /v0/management/config
+            bundled | /cpm/%2e%2e/v0/management/config     | manager | /v0/management/config
             bundled | /panel/v1/app.js                     | panel   | /panel/v1/app.js
             bundled | /health                              | manager | /health
             bundled | /status                              | manager | /status
@@ -42,9 +42,16 @@ class RouteTableTest {
             bundled | /v0/management/api-key-aliases/abc   | manager | /v0/management/api-key-aliases/abc
             bundled | /v0/management/dashboard/summary     | manager | /v0/management/dashboard/summary
             bundled | /v0/management/monitoring/analytics  | manager | /v0/management/monitoring/analytics
-            bundled | /v0/management/config                | gateway | /v0/management/config
+            bundled | /v0/management/config                | manager | /v0/management/config
+            bundled | /v0/management/config.yaml           | manager | /v0/management/config.yaml
+            bundled | /v0/management/debug                 | manager | /v0/management/debug
             bundled | /v0/management/auth-files            | gateway | /v0/management/auth-files
-            bundled | /v0/management/api-keys              | gateway | /v0/management/api-keys
+            bundled | /v0/management/auth-files/download   | gateway | /v0/management/auth-files/download
+            bundled | /v0/management/get-auth-status       | gateway | /v0/management/get-auth-status
+            bundled | /v0/management/oauth-callback        | gateway | /v0/management/oauth-callback
+            bundled | /v0/management/codex-auth-url        | gateway | /v0/management/codex-auth-url
+            bundled | /v0/management/kimi-auth-url         | gateway | /v0/management/kimi-auth-url
+            bundled | /v0/management/api-keys              | manager | /v0/management/api-keys
             bundled | /v1/chat/completions                 | gateway | /v1/chat/completions
             bundled | /v1/responses                        | gateway | /v1/responses
             bundled | /v1beta/models/gemini-2.5-pro:generateContent | gateway | /v1beta/models/gemini-2.5-pro:generateContent
@@ -119,6 +126,16 @@ class RouteTableTest {
         assertEquals(RouteRule.Match.EXACT, t.decide("/v0/management/usage-queue").rule().match());
         assertEquals("/v0/management/usage/", t.decide("/v0/management/usage/x").rule().pattern());
         assertEquals("/v0/management/", t.decide("/v0/management/usagex").rule().pattern());
+    }
+
+    @Test
+    void anExternalGatewayInBundledKeepsItsConfigApi() {
+        RouteTable t = RouteTable.profile("bundled", true);
+        assertEquals(RouteTable.GATEWAY, t.decide("/v0/management/config").owner());
+        assertEquals(RouteTable.GATEWAY, t.decide("/v0/management/api-keys").owner());
+        assertEquals(RouteTable.MANAGER, t.decide("/v0/management/usage").owner());
+        assertEquals(RouteTable.MANAGER, t.decide("/v0/management/model-prices").owner());
+        assertEquals(RouteTable.MANAGER, RouteTable.profile("bundled", false).decide("/v0/management/config").owner());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.execute;
 
+import dev.spacegate.server.providers.ProviderKind;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +35,7 @@ import dev.spacegate.server.gateway.pool.CredentialPool;
 import dev.spacegate.server.gateway.pool.SessionAffinity;
 import dev.spacegate.server.gateway.stream.ClientSink;
 import dev.spacegate.server.gateway.stream.SseFramer;
-import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.providers.ApiFormat;
 import dev.spacegate.server.gateway.translate.CodexBody;
 import dev.spacegate.server.gateway.translate.Effort;
 import dev.spacegate.server.gateway.translate.Errors;

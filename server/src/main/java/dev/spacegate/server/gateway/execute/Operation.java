@@ -4,7 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 import dev.spacegate.server.gateway.pool.Candidate;
-import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.providers.ApiFormat;
 
 /**
  * What a client asked for, as data: the client's wire format, the usage {@code endpoint} name and the upstream
@@ -42,6 +42,19 @@ public enum Operation {
     /** The {@code endpoint} field of usage records (method + route as CLIProxyAPI names it). */
     public String endpoint() {
         return endpoint;
+    }
+
+    /**
+     * The client path the gateway serves this operation on; the Gemini actions share
+     * {@code /v1beta/models/{model}} ({@code {model}} is {@code name:action}).
+     */
+    public String path() {
+        return modelInPath() ? "/v1beta/models/{model}" : endpoint.substring(endpoint.indexOf(' ') + 1);
+    }
+
+    /** Whether a GET upgrade on {@link #path()} is this operation over WebSocket (the Responses socket). */
+    public boolean webSocket() {
+        return format == ApiFormat.OPENAI_RESPONSES;
     }
 
     /** Whether a translator may serve this operation from an upstream of another format. */

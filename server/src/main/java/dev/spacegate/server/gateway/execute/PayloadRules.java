@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.execute;
 
+import dev.spacegate.server.providers.ProviderKind;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.providers.ApiFormat;
 
 /**
  * CLIProxyAPI's {@code payload} rules (§2.2): parameters set when missing ({@code default}, {@code default-raw}),

@@ -2,7 +2,7 @@ package dev.spacegate.server.gateway.execute;
 
 import java.util.Optional;
 
-import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.providers.ApiFormat;
 import dev.spacegate.server.gateway.translate.Translation;
 
 /** Finds a translation between a client format and an upstream format ({@code Translators::find} by default). */

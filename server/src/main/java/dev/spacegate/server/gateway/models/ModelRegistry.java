@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import dev.spacegate.server.gateway.GatewayConfig;
-import dev.spacegate.server.gateway.execute.ProviderKind;
+import dev.spacegate.server.providers.ProviderKind;
 import dev.spacegate.server.gateway.pool.Candidate;
 import dev.spacegate.server.gateway.pool.Credential;
 import dev.spacegate.server.gateway.pool.ScopedErrors;

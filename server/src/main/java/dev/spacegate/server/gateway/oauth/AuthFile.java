@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.oauth;
 
+import dev.spacegate.server.providers.OAuthProvider;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

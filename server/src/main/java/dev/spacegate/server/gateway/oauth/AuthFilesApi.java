@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.oauth;
 
+import dev.spacegate.server.providers.OAuthProvider;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -82,8 +84,7 @@ public final class AuthFilesApi {
                 b.get(M + "/" + p.loginName() + "-auth-url", c -> guarded(c, x -> startLogin(x, p)));
             }
         }
-        for (String path : List.of("/codex/callback", "/anthropic/callback", "/antigravity/callback",
-                "/google/callback")) {
+        for (String path : OAuthProvider.CALLBACK_PATHS) {
             b.get(path, c -> open(c, this::browserCallback));
         }
     }

@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.oauth;
 
+import dev.spacegate.server.providers.OAuthProvider;
+
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;

@@ -5,3 +5,5 @@
  * ({@code AuthFilesApi}) and the start-up wiring ({@code AuthSetup}). User documentation: docs/accounts.md.
  */
 package dev.spacegate.server.gateway.oauth;
+
+import dev.spacegate.server.providers.OAuthProvider;

@@ -2,7 +2,7 @@ package dev.spacegate.server.gateway.pool;
 
 import java.util.Map;
 
-import dev.spacegate.server.gateway.execute.ProviderKind;
+import dev.spacegate.server.providers.ProviderKind;
 
 /**
  * One upstream credential (one API key at one base URL) as the pool sees it.

@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.providers.ApiFormat;
+
 /** Anthropic Messages clients on OpenAI Responses upstreams. */
 public final class ClaudeToResponses extends CodecTranslation {
     public ClaudeToResponses() {

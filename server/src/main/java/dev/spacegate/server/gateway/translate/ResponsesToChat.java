@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.providers.ApiFormat;
+
 /** OpenAI Responses clients on OpenAI Chat Completions upstreams. */
 public final class ResponsesToChat extends CodecTranslation {
     public ResponsesToChat() {

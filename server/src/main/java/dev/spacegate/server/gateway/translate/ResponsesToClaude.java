@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.providers.ApiFormat;
+
 /** OpenAI Responses clients on Anthropic Messages upstreams. */
 public final class ResponsesToClaude extends CodecTranslation {
     public ResponsesToClaude() {

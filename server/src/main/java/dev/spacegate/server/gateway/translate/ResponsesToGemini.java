@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.providers.ApiFormat;
+
 /** OpenAI Responses clients on Gemini generateContent upstreams. */
 public final class ResponsesToGemini extends CodecTranslation {
     public ResponsesToGemini() {

@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.providers.ApiFormat;
+
 import dev.spacegate.server.gateway.translate.neutral.Part;
 import dev.spacegate.server.gateway.translate.neutral.Reply;
 import dev.spacegate.server.gateway.translate.neutral.StreamEvent;

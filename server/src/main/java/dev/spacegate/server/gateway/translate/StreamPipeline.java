@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.providers.ApiFormat;
+
 import dev.spacegate.server.gateway.translate.format.Codec;
 import dev.spacegate.server.gateway.translate.format.StreamDecoder;
 import dev.spacegate.server.gateway.translate.neutral.Sequencer;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.providers.ApiFormat;
 import dev.spacegate.server.web.Json;
 
 /**

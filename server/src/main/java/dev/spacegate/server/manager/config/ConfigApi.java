@@ -21,9 +21,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * The CLIProxyAPI-compatible config subset of the management API, over {@link LiveConfig}. These paths belong to the
- * gateway owner in the route table, so the gateway calls {@link #serve} for {@code /v0/management/*} paths it does
- * not handle itself. Conventions (CLIProxyAPI): scalar GET {@code {"<key>": value}}; PUT/PATCH {@code {"value": x}};
+ * The CLIProxyAPI-compatible config subset of the management API, over {@link LiveConfig}. The manager serves it:
+ * the bundled route table hands {@code /v0/management/*} to the manager, except the manager's other paths and the
+ * gateway's own management paths (usage queue, auth files, logins). Conventions (CLIProxyAPI): scalar GET {@code {"<key>": value}}; PUT/PATCH {@code {"value": x}};
  * success {@code {"status":"ok"}}; list PUT replaces (array or {@code {"items":[...]}}), PATCH edits one entry,
  * DELETE removes by {@code ?index=}, {@code ?value=}, {@code ?api-key=} or {@code ?name=}.
  *

@@ -129,6 +129,16 @@ public final class PanelService implements RouteOwner {
         owner.serve(req, res, path);
     }
 
+    @Override
+    public boolean serves(Method method, String path) {
+        return owner.serves(method, path);
+    }
+
+    @Override
+    public java.util.List<String> endpoints() {
+        return owner.endpoints();
+    }
+
     /** The asset URL prefix of this build, e.g. {@code /panel/0.1.0-0123456789/}. */
     public String assetBase() {
         return assets.base();

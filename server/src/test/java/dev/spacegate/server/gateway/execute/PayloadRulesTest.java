@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.execute;
 
+import dev.spacegate.server.providers.ProviderKind;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import dev.spacegate.server.gateway.support.Yaml;
-import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.providers.ApiFormat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

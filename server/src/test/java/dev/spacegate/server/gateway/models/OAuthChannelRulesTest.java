@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import dev.spacegate.server.gateway.GatewayConfig;
-import dev.spacegate.server.gateway.execute.ProviderKind;
+import dev.spacegate.server.providers.ProviderKind;
 import dev.spacegate.server.gateway.pool.Credential;
 import dev.spacegate.server.gateway.pool.ScopedErrors;
 import dev.spacegate.server.gateway.support.Yaml;

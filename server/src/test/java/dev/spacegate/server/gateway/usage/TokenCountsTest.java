@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
-import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.providers.ApiFormat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.usage;
 
+import dev.spacegate.server.providers.ApiFormat;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -127,7 +129,7 @@ class UsageSinkTest {
     @Test
     void recordHasCliProxyApiFields() {
         UsageRecord u = new UsageRecord();
-        u.tokens.observe(dev.spacegate.server.gateway.translate.ApiFormat.OPENAI_CHAT,
+        u.tokens.observe(dev.spacegate.server.providers.ApiFormat.OPENAI_CHAT,
                 JsonNodeFactory.instance.objectNode().set("usage", JsonNodeFactory.instance.objectNode()
                         .put("prompt_tokens", 10).put("completion_tokens", 5)));
         u.failed = true;

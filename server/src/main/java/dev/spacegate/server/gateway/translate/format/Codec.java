@@ -1,7 +1,7 @@
 package dev.spacegate.server.gateway.translate.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.providers.ApiFormat;
 import dev.spacegate.server.gateway.translate.Effort;
 import dev.spacegate.server.gateway.translate.ThinkingCapability;
 import dev.spacegate.server.gateway.translate.TranslateContext;

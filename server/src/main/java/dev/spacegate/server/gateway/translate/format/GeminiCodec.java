@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.spacegate.server.gateway.translate.ApiFormat;
+import dev.spacegate.server.providers.ApiFormat;
 import dev.spacegate.server.gateway.translate.Effort;
 import dev.spacegate.server.gateway.translate.Errors;
 import dev.spacegate.server.gateway.translate.Json;

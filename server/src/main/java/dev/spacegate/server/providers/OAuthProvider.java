@@ -1,4 +1,4 @@
-package dev.spacegate.server.gateway.oauth;
+package dev.spacegate.server.providers;
 
 import java.time.Duration;
 import java.util.List;
@@ -6,12 +6,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import dev.spacegate.server.gateway.execute.ProviderKind;
-
 /**
  * The auth file types, as data: OAuth constants (CLIProxyAPI's, so existing files and logins keep working), the
  * refresh lead time, the upstream the credential calls and the models it serves. Every URL here is a default that
- * {@link OAuthEndpoints} can replace.
+ * the gateway's {@code OAuthEndpoints} can replace.
  */
 public enum OAuthProvider {
     CODEX("codex", "codex", Flow.PKCE,
@@ -53,6 +51,13 @@ public enum OAuthProvider {
             "gemini-2.5-flash-lite"));
 
     /** How an account of this type logs in from the server. */
+    /**
+     * The paths a provider's browser login comes back to on this server ({@code google} is Gemini CLI's, kept
+     * as CLIProxyAPI serves it).
+     */
+    public static final List<String> CALLBACK_PATHS = List.of("/codex/callback", "/anthropic/callback",
+            "/google/callback", "/antigravity/callback");
+
     public enum Flow {
         /** Authorization code with PKCE: the browser comes back to a callback (or the user pastes the URL). */
         PKCE,

@@ -1,4 +1,4 @@
-package dev.spacegate.server.gateway.translate;
+package dev.spacegate.server.providers;
 
 /** The four wire formats the gateway speaks, on the client side and on the upstream side. */
 public enum ApiFormat {

@@ -1,6 +1,4 @@
-package dev.spacegate.server.gateway.execute;
-
-import dev.spacegate.server.gateway.translate.ApiFormat;
+package dev.spacegate.server.providers;
 
 /**
  * The API-key upstream kinds, as data: config section, wire format, default base URL and how the key is sent.
