@@ -27,12 +27,16 @@ public final class RouteTable {
     public static final String MANAGER = "manager";
     public static final String PANEL = "panel";
 
-    /** The gateway's own management paths: usage queue, auth files, and a login URL per OAuth provider. */
+    /**
+     * The gateway's own management paths: usage queue, client key sources, auth files, and a login URL per OAuth
+     * provider. A management path the gateway adds needs its rule here (RouteTruthTest walks every endpoint).
+     */
     private static final List<RouteRule> GATEWAY_MANAGEMENT = gatewayManagement();
 
     private static List<RouteRule> gatewayManagement() {
         List<RouteRule> out = new ArrayList<>(List.of(
                 exact("/v0/management/usage-queue", GATEWAY),
+                exact("/v0/management/client-key-sources", GATEWAY),
                 prefix("/v0/management/auth-files", GATEWAY),
                 exact("/v0/management/get-auth-status", GATEWAY),
                 exact("/v0/management/oauth-session", GATEWAY),
