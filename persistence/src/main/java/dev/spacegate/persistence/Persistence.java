@@ -5,6 +5,10 @@ import dev.spacegate.persistence.auth.AuthStore;
 import dev.spacegate.persistence.auth.DbAuthStore;
 import dev.spacegate.persistence.auth.DirAuthStore;
 import dev.spacegate.persistence.auth.GitAuthStore;
+import dev.spacegate.persistence.changes.AnnouncedAuthStore;
+import dev.spacegate.persistence.changes.AnnouncedConfigStore;
+import dev.spacegate.persistence.changes.AnnouncedSettingsStore;
+import dev.spacegate.persistence.changes.ChangeLog;
 import dev.spacegate.persistence.db.Database;
 import dev.spacegate.persistence.dsn.PostgresDsn;
 import dev.spacegate.persistence.dsn.PostgresTarget;
@@ -45,16 +49,26 @@ public final class Persistence implements AutoCloseable {
     private final UsageStore usageStore;
     private final AuthStore authStore;
     private final Resealer resealer;
+    private final ChangeLog changes;
 
     private Persistence(PersistenceSettings settings, Database database, SecretBox secretBox, AuthStore authStore) {
         this.settings = settings;
         this.database = database;
         this.secretBox = secretBox;
-        this.settingsStore = new DbSettingsStore(database);
-        this.configStore = new DbConfigStore(database);
+        this.changes = new ChangeLog(database, ChangeLog.replicaId(System.getenv()));
         this.usageStore = new DbUsageStore(database);
-        this.authStore = authStore;
+        if (changes.shared()) {
+            // other replicas may share this database: every write that changes what they serve is announced
+            this.settingsStore = new AnnouncedSettingsStore(new DbSettingsStore(database), changes);
+            this.configStore = new AnnouncedConfigStore(new DbConfigStore(database), changes);
+            this.authStore = new AnnouncedAuthStore(authStore, changes);
+        } else {
+            this.settingsStore = new DbSettingsStore(database);
+            this.configStore = new DbConfigStore(database);
+            this.authStore = authStore;
+        }
         this.resealer = new Resealer(secretBox);
+        // re-sealing rewrites the same content: nothing for other replicas to reload
         resealer.register(new AuthFileSeals(authStore));
     }
 
@@ -132,6 +146,11 @@ public final class Persistence implements AutoCloseable {
     /** Auth files, sealed at rest. */
     public AuthStore auths() {
         return authStore;
+    }
+
+    /** The change log replicas on one PostgreSQL follow (records nothing on SQLite). */
+    public ChangeLog changes() {
+        return changes;
     }
 
     /** Seals other secrets at rest (upstream API keys, an external management key). */

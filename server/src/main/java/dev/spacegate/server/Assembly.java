@@ -25,6 +25,8 @@ import dev.spacegate.server.manager.ManagerService;
 import dev.spacegate.server.manager.ManagerSettings;
 import dev.spacegate.server.manager.panel.PanelService;
 import dev.spacegate.server.manager.setup.ManagementKeys;
+import dev.spacegate.server.replica.ReplicaSettings;
+import dev.spacegate.server.replica.Replicas;
 import dev.spacegate.server.routing.Forwarder;
 import dev.spacegate.server.routing.RouteOwner;
 import dev.spacegate.server.routing.RouteTable;
@@ -42,6 +44,7 @@ final class Assembly implements AutoCloseable {
     private Persistence ownedPersistence;
     private ManagerService manager;
     private GatewayService gateway;
+    private Replicas replicas;
 
     private Assembly() {
     }
@@ -72,8 +75,11 @@ final class Assembly implements AutoCloseable {
         boolean builtinManager = managerUrl.isEmpty();
 
         Persistence storage = null;
+        long startId = 0;
         if (builtinGateway || builtinManager) {
             storage = given != null ? given : open(env);
+            // read before any state is loaded, so no change made meanwhile is missed
+            startId = storage.changes().shared() ? storage.changes().latestId() : 0;
         }
         if (builtinManager) {
             manager = new ManagerService(storage, ManagerSettings.fromEnv(env), config.document(),
@@ -105,6 +111,11 @@ final class Assembly implements AutoCloseable {
         }
         if (storage != null) {
             storage.resealer().start(); // every sealed value is registered by now
+            replicas = Replicas.start(storage.changes(), ReplicaSettings.fromEnv(env), startId,
+                    manager == null ? null : manager.liveConfig(), manager == null ? null : manager.keys(), gateway);
+            if (manager != null) {
+                manager.replicaStatus(replicas::status);
+            }
         }
         if (table.owners().contains(RouteTable.PANEL)) {
             owners.put(RouteTable.PANEL, new PanelService(table, (method, path) -> {
@@ -152,6 +163,9 @@ final class Assembly implements AutoCloseable {
 
     @Override
     public void close() {
+        if (replicas != null) {
+            replicas.close();
+        }
         if (gateway != null) {
             gateway.close();
         }

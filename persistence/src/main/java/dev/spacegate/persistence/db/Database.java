@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
@@ -46,10 +47,13 @@ public final class Database implements AutoCloseable {
     private final String prefix;
     private final String schema;
     private final Path sqliteFile;
+    private final PostgresTarget target;
     private final ReentrantLock writeLock = new ReentrantLock();
 
-    private Database(Engine engine, HikariDataSource dataSource, String schema, Path sqliteFile) {
+    private Database(Engine engine, HikariDataSource dataSource, String schema, Path sqliteFile,
+                     PostgresTarget target) {
         this.engine = engine;
+        this.target = target;
         this.dataSource = dataSource;
         this.schema = schema;
         this.sqliteFile = sqliteFile;
@@ -80,7 +84,7 @@ public final class Database implements AutoCloseable {
         // take the write lock at BEGIN so a read-then-write transaction never fails half way on upgrade
         c.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         try {
-            return new Database(Engine.SQLITE, new HikariDataSource(c), "main", file.toAbsolutePath());
+            return new Database(Engine.SQLITE, new HikariDataSource(c), "main", file.toAbsolutePath(), null);
         } catch (RuntimeException e) {
             throw new PersistenceException(Code.STORAGE_FAILED, "could not open the SQLite database: "
                     + e.getClass().getSimpleName());
@@ -108,7 +112,7 @@ public final class Database implements AutoCloseable {
         c.setMaxLifetime(600_000); // below the idle cut-offs of hosted poolers
         c.setKeepaliveTime(60_000);
         c.setInitializationFailTimeout(-1);
-        return new Database(Engine.POSTGRESQL, new HikariDataSource(c), schema, null);
+        return new Database(Engine.POSTGRESQL, new HikariDataSource(c), schema, null, target);
     }
 
     private static void waitUntilReachable(PostgresTarget target, Duration startWait) {
@@ -179,6 +183,29 @@ public final class Database implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** True when PostgreSQL is reached through a transaction-mode pooler (no session state such as LISTEN). */
+    public boolean transactionPooler() {
+        return target != null && target.transactionPooler();
+    }
+
+    /**
+     * A connection of its own, outside the pool (PostgreSQL only), for work that holds a session such as LISTEN.
+     * {@code overrides} replace driver properties (timeouts); the caller closes it.
+     */
+    public Connection openDedicated(Map<String, String> overrides) throws SQLException {
+        if (target == null) {
+            throw new PersistenceException(Code.INVALID_SETTINGS, "dedicated connections need PostgreSQL");
+        }
+        Properties props = new Properties();
+        props.putAll(target.properties());
+        props.putAll(overrides);
+        Connection c = new org.postgresql.Driver().connect(target.jdbcUrl(), props);
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver did not accept the URL", "08001");
+        }
+        return c;
     }
 
     /** The Helidon DB Client; prefer {@link #read} and {@link #write}. */

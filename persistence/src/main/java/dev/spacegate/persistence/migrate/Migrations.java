@@ -25,7 +25,12 @@ public final class Migrations {
     /** Every migration, oldest first. Append only; never edit a released step. */
     public static final List<Migration> ALL = List.of(
             new Migration(1, "settings, config, auth files, usage events and hourly rollups",
-                    schemaV1(Engine.SQLITE), schemaV1(Engine.POSTGRESQL)));
+                    schemaV1(Engine.SQLITE), schemaV1(Engine.POSTGRESQL)),
+            new Migration(2, "change log that replicas on one database follow",
+                    List.of("CREATE TABLE IF NOT EXISTS ${p}replica_changes (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                            + " topic TEXT NOT NULL, detail TEXT NOT NULL, origin TEXT NOT NULL, at_ms BIGINT NOT NULL)"),
+                    List.of("CREATE TABLE IF NOT EXISTS ${p}replica_changes (id BIGSERIAL PRIMARY KEY,"
+                            + " topic TEXT NOT NULL, detail TEXT NOT NULL, origin TEXT NOT NULL, at_ms BIGINT NOT NULL)")));
 
     private Migrations() {
     }

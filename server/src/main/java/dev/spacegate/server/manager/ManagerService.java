@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
@@ -75,6 +76,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
     private final long startedAt = System.currentTimeMillis();
     private final boolean externalGateway;
     private volatile UsageCollector collector;
+    private volatile Supplier<ObjectNode> replicaStatus;
 
     /**
      * @param persistence     the opened stores
@@ -183,6 +185,11 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
     }
 
     /** The live config document (the lead registers {@code gateway.reload} with {@link LiveConfig#onChange}). */
+    /** Adds the {@code replica} block (id, mode, view age, config version, last change) to {@code /status}. */
+    public void replicaStatus(Supplier<ObjectNode> status) {
+        this.replicaStatus = status;
+    }
+
     public LiveConfig liveConfig() {
         return config;
     }
@@ -247,6 +254,10 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         db.put("engine", h.engine()).put("ok", h.ok()).put("authStore", h.authStore());
         h.sizeBytes().ifPresent(n -> db.put("databaseBytes", n).put("totalBytes", n));
         o.set("seal", sealStatus(persistence.resealer().status()));
+        Supplier<ObjectNode> replica = replicaStatus;
+        if (replica != null) {
+            o.set("replica", replica.get());
+        }
         Json.send(c.res(), 200, o);
     }
 

@@ -37,6 +37,15 @@ public final class CredentialPool implements AutoCloseable {
     private final ExecutorService saver = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("cooldown-save")
             .factory());
     private final AtomicBoolean savePending = new AtomicBoolean();
+    private volatile Watcher watcher;
+
+    /** Told of the cooldowns this pool learns or clears itself (never of adopted ones), to share them. */
+    public interface Watcher {
+        void learned(CooldownState state);
+
+        /** {@code model} null: every cooldown of the credential. */
+        void cleared(String authIndex, String model);
+    }
 
     public CredentialPool(CooldownStore store, Clock clock) {
         this.store = store;
@@ -208,9 +217,14 @@ public final class CredentialPool implements AutoCloseable {
             // expired entries only remember a 429 backoff level; dropping them just restarts it at 1 s
             states.values().removeIf(x -> !x.nextRetryAt().isAfter(now));
         }
-        states.put(c.stateKey(), new CooldownState(c.credential().authIndex(), c.upstreamModel(), now.plus(d),
-                rule.reason(), status, level));
+        CooldownState learned = new CooldownState(c.credential().authIndex(), c.upstreamModel(), now.plus(d),
+                rule.reason(), status, level);
+        states.put(c.stateKey(), learned);
         scheduleSave();
+        Watcher w = watcher;
+        if (w != null) {
+            w.learned(learned);
+        }
         return rule;
     }
 
@@ -218,6 +232,10 @@ public final class CredentialPool implements AutoCloseable {
     public void markSuccess(Candidate c) {
         if (states.remove(c.stateKey()) != null) {
             scheduleSave();
+            Watcher w = watcher;
+            if (w != null) {
+                w.cleared(c.credential().authIndex(), c.upstreamModel());
+            }
         }
     }
 
@@ -225,6 +243,28 @@ public final class CredentialPool implements AutoCloseable {
     public void reset(String authIndex) {
         if (states.values().removeIf(s -> s.authIndex().equals(authIndex))) {
             scheduleSave();
+            Watcher w = watcher;
+            if (w != null) {
+                w.cleared(authIndex, null);
+            }
+        }
+    }
+
+    public void watch(Watcher w) {
+        this.watcher = w;
+    }
+
+    /** A cooldown another replica learned; kept unless this pool already knows a later one for the same key. */
+    public void adopt(CooldownState s) {
+        states.merge(s.key(), s, (mine, theirs) -> theirs.nextRetryAt().isAfter(mine.nextRetryAt()) ? theirs : mine);
+    }
+
+    /** A cooldown another replica cleared ({@code model} null: every cooldown of the credential). */
+    public void release(String authIndex, String model) {
+        if (model == null) {
+            states.values().removeIf(s -> s.authIndex().equals(authIndex));
+        } else {
+            states.remove(authIndex + "|" + model);
         }
     }
 

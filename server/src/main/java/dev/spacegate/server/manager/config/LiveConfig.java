@@ -65,6 +65,11 @@ public final class LiveConfig {
         return document.deepCopy();
     }
 
+    /** The stored version of the current document (0 when none is stored). */
+    public synchronized long version() {
+        return version;
+    }
+
     /** The current document as YAML. */
     public synchronized String yaml() {
         return toYaml(document);

@@ -108,6 +108,11 @@ public final class ManagementKeys {
         return this;
     }
 
+    /** Re-reads the stored key: another replica may have changed it (a restart with a new MANAGEMENT_PASSWORD). */
+    public void reload() {
+        settings.get(SETTINGS_KEY).ifPresent(v -> credential = decode(v.value()));
+    }
+
     /** A fresh key: {@code sgm_} and 32 letters and digits. */
     public static String generate() {
         StringBuilder sb = new StringBuilder("sgm_");
