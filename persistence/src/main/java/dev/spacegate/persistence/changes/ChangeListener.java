@@ -18,8 +18,11 @@ import org.postgresql.PGNotification;
  */
 public final class ChangeListener implements AutoCloseable {
     /** Short timeouts: a dead connection must show up as an error within seconds, not minutes. */
-    private static final Map<String, String> SESSION = Map.of("connectTimeout", "5", "socketTimeout", "15",
-            "loginTimeout", "5", "tcpKeepAlive", "true", "ApplicationName", "spacegate-listener");
+    private static Map<String, String> session(String origin) {
+        String app = "spacegate-listener:" + origin;
+        return Map.of("connectTimeout", "5", "socketTimeout", "15", "loginTimeout", "5", "tcpKeepAlive", "true",
+                "ApplicationName", app.length() > 63 ? app.substring(0, 63) : app);
+    }
 
     private final Connection connection;
     private final PGConnection pg;
@@ -34,7 +37,7 @@ public final class ChangeListener implements AutoCloseable {
     }
 
     static ChangeListener open(Database db, ChangeLog log) throws SQLException {
-        Connection c = db.openDedicated(SESSION);
+        Connection c = db.openDedicated(session(log.origin()));
         try {
             c.setAutoCommit(true);
             try (Statement st = c.createStatement()) {

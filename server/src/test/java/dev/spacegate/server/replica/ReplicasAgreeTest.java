@@ -240,10 +240,40 @@ class ReplicasAgreeTest {
                 r -> r.send("GET", "/status", MK, null).statusCode() == 401
                         && r.send("GET", "/status", newKey, null).statusCode() == 200);
         managementKey = newKey;
+        listenerDroppedAndBack();
 
         printDelays();
         checkStatus();
         checkUsageIsExact();
+    }
+
+    /**
+     * B's listening connection is cut (as a pooler restart or a network blip would): a change made meanwhile still
+     * reaches B within 2 s (it polls until the listener is back), then B listens again and says so.
+     */
+    private static void listenerDroppedAndBack() throws Exception {
+        String key = "sk-replica-after-drop-not-secret";
+        try (Database db = Database.postgres(dev.spacegate.persistence.dsn.PostgresDsn.parse(url), schema, 1,
+                Duration.ofSeconds(5))) {
+            long cut = db.read(exec -> Database.list(exec, "SELECT pg_terminate_backend(pid) AS t FROM"
+                    + " pg_stat_activity WHERE application_name = ?", r -> 1, "spacegate-listener:replica-b")).size();
+            assertEquals(1, cut, "B had one listening connection");
+        }
+        long t0 = System.nanoTime();
+        manage("PUT", "/v0/management/api-keys", "[\"" + BASE_KEY + "\",\"" + key + "\"]");
+        long deadline = t0 + Duration.ofSeconds(10).toNanos();
+        while (ask(b, key, "base").statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        delays.computeIfAbsent("client key added, B's listener cut", k -> new ArrayList<>()).add(ms);
+        assertTrue(ms <= LISTEN_BOUND_MS, "change reached B after its listener was cut: " + ms + " ms");
+        while (!b.send("GET", "/status", managementKey, null).body().contains("\"mode\":\"listen\"")
+                || b.logLines("(reconnected; state re-read)").isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "B listens again within 10 s");
+            Thread.sleep(50);
+        }
+        assertTrue(!b.logLines("Change listener unavailable").isEmpty(), "B logged the lost listener");
     }
 
     private static long coolingCredentials(ReplicaProcess r) throws Exception {
