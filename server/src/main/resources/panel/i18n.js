@@ -65,6 +65,7 @@ const STRINGS = {
   'sys.docs': ['Documentation', '文档'], 'sys.events': ['Usage events', '用量事件'], 'sys.engine': ['Engine', '引擎'],
   'sys.health': ['Health', '健康'], 'sys.profile': ['Profile', '路由配置'], 'sys.apis': ['Management APIs on this server', '此服务器的管理 API'],
   'sys.clear': ['Forget the saved key on this device', '清除此设备保存的密钥'],
+  'sys.replica': ['Replica', '副本'], 'sys.lastChange': ['last change', '最近变更'],
 };
 
 const LANG_KEY = 'spacegate.lang';

@@ -23,8 +23,17 @@ export default function system(root) {
       stat(t('sys.engine'), db.engine || (s.dbPath ? 'sqlite' : '–'), db.authStore ? `auth files: ${db.authStore}` : ''),
       stat(t('sys.health'), h('span', { class: db.ok === false ? 'bad' : 'good', id: 'store-health' }, db.ok === false ? '✗' : '✓'), db.totalBytes ? `${compact(db.totalBytes)} B` : ''),
       stat(t('sys.events'), num(s.events), s.startedAt ? time(s.startedAt) : ''),
-      stat('collector', (s.collector || {}).collector || '–', (s.collector || {}).lastError || '')));
+      stat('collector', (s.collector || {}).collector || '–', (s.collector || {}).lastError || ''),
+      replica(s.replica || {})));
   });
+
+  // Which replica answered, how it follows the others (listen / poll / single) and the last change it applied.
+  function replica(r) {
+    const last = r.lastChange ? `${t('sys.lastChange')}: ${r.lastChange.topic} #${r.lastChange.id} ${time(Date.parse(r.lastChange.appliedAt))}` : '';
+    const mode = h('span', { class: r.stale ? 'bad' : 'good', id: 'replica-mode' }, `${r.mode || '–'}${r.stale ? ' (stale)' : ''}`);
+    return stat(t('sys.replica'), h('span', {}, `${r.id || '–'} · `, mode),
+      [r.configVersion != null ? `config v${r.configVersion}` : '', last].filter(Boolean).join(' · '));
+  }
 
   section(routes, async () => {
     const res = await fetch('/panel/api/routes', { cache: 'no-store' });

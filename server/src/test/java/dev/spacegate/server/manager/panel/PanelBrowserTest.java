@@ -249,6 +249,8 @@ class PanelBrowserTest {
         open("system");
         String system = driver.findElement(By.id("page")).getText();
         assertTrue(system.contains("/v0/management/usage-queue"), "the route table is shown");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("replica-mode")));
+        assertEquals("single", driver.findElement(By.id("replica-mode")).getText(), "the replica block is shown");
         if (!apis.path("prices").asBoolean()) {
             open("prices");
             assertFalse(driver.findElements(By.cssSelector("[data-unavailable]")).isEmpty(), "prices: not available");
