@@ -2,7 +2,7 @@ package dev.spacegate.persistence.changes;
 
 /**
  * One announced change: what changed ({@code topic}: {@code config}, {@code settings}, {@code auth},
- * {@code cooldown}), a small detail (the settings key, the auth file name, a cooldown as JSON, the config version),
+ * {@code account}, {@code cooldown}), a small detail (the settings key, the auth file name, a cooldown as JSON, the config version),
  * the replica that made it and when.
  *
  * @param id     position in the change log (increases with commit order)
@@ -18,6 +18,8 @@ public record Change(long id, String topic, String detail, String origin, long a
     public static final String SETTINGS = "settings";
     /** An auth file was stored or deleted; detail is its name. */
     public static final String AUTH = "auth";
+    /** An auth file's refresh token was rejected (it needs a new login); detail is its name. */
+    public static final String ACCOUNT = "account";
     /** A credential cooldown was learned or cleared; detail is the change as JSON. */
     public static final String COOLDOWN = "cooldown";
 }

@@ -1,16 +1,11 @@
 package dev.spacegate.server.replica;
 
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.persistence.changes.Change;
-import dev.spacegate.persistence.changes.ChangeLog;
 import dev.spacegate.server.gateway.pool.CooldownState;
 import dev.spacegate.server.gateway.pool.CredentialPool;
 import dev.spacegate.server.web.Json;
@@ -18,34 +13,27 @@ import dev.spacegate.server.web.Json;
 /**
  * Shares credential cooldowns between replicas: what one pool learns (a 429 with {@code Retry-After}, a quota, an
  * unauthorized credential) or clears is announced off the request path, and the other pools adopt it, so N
- * replicas do not each hit a limited credential. Announcements are coalesced per credential and model.
+ * replicas do not each hit a limited credential.
  */
-public final class CooldownShare implements CredentialPool.Watcher, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(CooldownShare.class.getName());
-
-    private final ChangeLog log;
+final class CooldownShare implements CredentialPool.Watcher {
+    private final AsyncAnnouncer announcer;
     private final CredentialPool pool;
-    private final Map<String, ObjectNode> pending = new ConcurrentHashMap<>();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(Thread.ofVirtual()
-            .name("cooldown-share").factory());
 
-    private CooldownShare(ChangeLog log, CredentialPool pool) {
-        this.log = log;
+    private CooldownShare(AsyncAnnouncer announcer, CredentialPool pool) {
+        this.announcer = announcer;
         this.pool = pool;
     }
 
-    /** Watches {@code pool} and announces its cooldowns through {@code log}. */
-    public static CooldownShare attach(ChangeLog log, CredentialPool pool) {
-        CooldownShare share = new CooldownShare(log, pool);
+    /** Watches {@code pool} and announces its cooldowns. */
+    static CooldownShare attach(AsyncAnnouncer announcer, CredentialPool pool) {
+        CooldownShare share = new CooldownShare(announcer, pool);
         pool.watch(share);
         return share;
     }
 
     @Override
     public void learned(CooldownState s) {
-        ObjectNode one = CooldownState.toJson(java.util.List.of(s));
-        queue(s.key(), one);
+        announcer.announce(Change.COOLDOWN, s.key(), CooldownState.toJson(List.of(s)).toString());
     }
 
     @Override
@@ -54,34 +42,11 @@ public final class CooldownShare implements CredentialPool.Watcher, AutoCloseabl
         if (model != null) {
             o.put("model", model);
         }
-        queue(authIndex + "|" + (model == null ? "*" : model), o);
-    }
-
-    private void queue(String key, ObjectNode change) {
-        pending.put(key, change);
-        if (scheduled.compareAndSet(false, true)) {
-            sender.execute(this::send);
-        }
-    }
-
-    private void send() {
-        scheduled.set(false);
-        for (String key : pending.keySet()) {
-            ObjectNode change = pending.remove(key);
-            if (change == null) {
-                continue;
-            }
-            try {
-                log.publish(Change.COOLDOWN, change.toString());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "a cooldown could not be shared with other replicas: "
-                        + e.getClass().getSimpleName());
-            }
-        }
+        announcer.announce(Change.COOLDOWN, authIndex + "|" + (model == null ? "*" : model), o.toString());
     }
 
     /** Applies a cooldown change another replica announced. */
-    public void apply(Change c) {
+    void apply(Change c) {
         JsonNode o;
         try {
             o = Json.MAPPER.readTree(c.detail());
@@ -98,10 +63,5 @@ public final class CooldownShare implements CredentialPool.Watcher, AutoCloseabl
                 pool.adopt(s);
             }
         }
-    }
-
-    @Override
-    public void close() {
-        sender.shutdown();
     }
 }

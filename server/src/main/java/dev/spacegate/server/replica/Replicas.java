@@ -19,13 +19,13 @@ import dev.spacegate.server.manager.setup.ManagementKeys;
  */
 public final class Replicas implements AutoCloseable {
     private final ReplicaSync sync;
-    private final CooldownShare cooldowns;
+    private final AsyncAnnouncer announcer;
     private final LiveConfig config;
     private final GatewayService gateway;
 
-    private Replicas(ReplicaSync sync, CooldownShare cooldowns, LiveConfig config, GatewayService gateway) {
+    private Replicas(ReplicaSync sync, AsyncAnnouncer announcer, LiveConfig config, GatewayService gateway) {
         this.sync = sync;
-        this.cooldowns = cooldowns;
+        this.announcer = announcer;
         this.config = config;
         this.gateway = gateway;
     }
@@ -48,12 +48,13 @@ public final class Replicas implements AutoCloseable {
                 }
             });
         }
-        CooldownShare share = null;
+        AsyncAnnouncer announcer = null;
         if (gateway != null) {
             handlers.put(Change.AUTH, c -> reloadAuths(gateway));
             if (log.shared()) {
-                share = CooldownShare.attach(log, gateway.pool());
-                handlers.put(Change.COOLDOWN, share::apply);
+                announcer = new AsyncAnnouncer(log);
+                handlers.put(Change.COOLDOWN, CooldownShare.attach(announcer, gateway.pool())::apply);
+                shareRejectedLogins(announcer, gateway.authAccounts(), handlers);
             }
         }
         Runnable everything = () -> {
@@ -67,8 +68,17 @@ public final class Replicas implements AutoCloseable {
                 reloadAuths(gateway);
             }
         };
-        return new Replicas(ReplicaSync.start(log, settings, handlers, everything, startId), share, config,
+        return new Replicas(ReplicaSync.start(log, settings, handlers, everything, startId), announcer, config,
                 gateway);
+    }
+
+    /** An auth file whose refresh token was rejected on one replica is set aside by every replica. */
+    private static void shareRejectedLogins(AsyncAnnouncer announcer, AuthAccounts accounts,
+                                            Map<String, Consumer<Change>> handlers) {
+        if (accounts != null) {
+            accounts.onNeedsLogin(name -> announcer.announce(Change.ACCOUNT, name, name));
+            handlers.put(Change.ACCOUNT, c -> accounts.adoptNeedsLogin(c.detail()));
+        }
     }
 
     private static void reloadAuths(GatewayService gateway) {
@@ -99,8 +109,8 @@ public final class Replicas implements AutoCloseable {
     @Override
     public void close() {
         sync.close();
-        if (cooldowns != null) {
-            cooldowns.close();
+        if (announcer != null) {
+            announcer.close();
         }
     }
 }

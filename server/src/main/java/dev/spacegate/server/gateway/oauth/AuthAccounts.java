@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,6 +65,7 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("auth-refresh").factory());
     private volatile Runnable onChange = () -> { };
+    private volatile Consumer<String> onNeedsLogin = name -> { };
 
     /**
      * @param store     where auth files live (sealed)
@@ -82,6 +84,22 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
     /** Called after the set of usable credentials (or their settings) changed; the gateway rebuilds its registry. */
     public void onChange(Runnable r) {
         this.onChange = r;
+    }
+
+    /** Called with the file name when a refresh token is rejected, so other replicas stop using it too. */
+    public void onNeedsLogin(Consumer<String> listener) {
+        this.onNeedsLogin = listener;
+    }
+
+    /** Another replica had this file's refresh token rejected: stop using it until a new login replaces it. */
+    public void adoptNeedsLogin(String name) {
+        Account a = byName.get(name);
+        if (a != null && !a.needsLogin) {
+            a.needsLogin = true;
+            a.status = "error";
+            a.statusMessage = "the refresh token was rejected (invalid_grant, seen by another replica); log in again";
+            reindex();
+        }
     }
 
     public AuthStore store() {
@@ -448,6 +466,7 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
             a.statusMessage = "the refresh token was rejected (invalid_grant); log in again";
             LOG.log(System.Logger.Level.WARNING, "auth file " + a.name + " needs a new login (invalid_grant)");
             reindex();
+            onNeedsLogin.accept(a.name);
             return false;
         }
         a.status = "error";
