@@ -8,7 +8,7 @@ export class NotAvailable extends Error {
 
 /** A refused call, with the server's {"error","code"} envelope when it sent one. */
 export class ApiError extends Error {
-  constructor(status, code, message) { super(message || `HTTP ${status}`); this.status = status; this.code = code; }
+  constructor(status, code, message, body) { super(message || `HTTP ${status}`); this.status = status; this.code = code; this.body = body || {}; }
 }
 
 let caps = { apis: {} };
@@ -41,22 +41,23 @@ export function has(name) { return caps.apis[name] !== false; }
  * Calls the management API. `need` names the capability (see PanelService.CAPABILITIES); a call the server does not
  * offer throws NotAvailable without a request. 401 signs the operator out.
  */
-export async function call(need, path, { method = 'GET', json, body, headers = {}, raw = false, key } = {}) {
+export async function call(need, path, { method = 'GET', json, body, headers = {}, raw = false, key, signal } = {}) {
   if (need && !has(need)) throw new NotAvailable(path.split('?')[0]);
   const h = { ...headers };
   const k = key ?? storedKey();
   if (k) h.Authorization = `Bearer ${k}`;
   let payload = body;
   if (json !== undefined) { h['Content-Type'] = 'application/json'; payload = JSON.stringify(json); }
-  const res = await fetch(path, { method, headers: h, body: payload, cache: 'no-store' });
+  const res = await fetch(path, { method, headers: h, body: payload, cache: 'no-store', signal });
   if (res.status === 401 && key === undefined) {
     listeners.unauthorized.forEach((fn) => fn());
   }
   if (res.status === 404 && need) throw new NotAvailable(path.split('?')[0]);
   if (!res.ok) {
-    let code = '', message = `HTTP ${res.status}`;
-    try { const e = await res.json(); code = e.code || ''; message = e.error || e.message || message; } catch (_) { /* not JSON */ }
-    throw new ApiError(res.status, code, message);
+    // two envelopes: {"error": message, "code"} (manager) and {"error": code, "message"} (config contract)
+    let code = '', message = `HTTP ${res.status}`, parsed = {};
+    try { parsed = await res.json(); code = parsed.code || parsed.error || ''; message = parsed.message || parsed.error || message; } catch (_) { /* not JSON */ }
+    throw new ApiError(res.status, code, message, parsed);
   }
   if (raw) return res;
   const type = res.headers.get('Content-Type') || '';

@@ -37,26 +37,77 @@ const locale = () => (language() === 'zh' ? 'zh-CN' : 'en');
 export const num = (n) => (n === undefined || n === null ? '–' : Number(n).toLocaleString(locale()));
 export const compact = (n) => (n === undefined || n === null ? '–'
   : Number(n).toLocaleString(locale(), { notation: 'compact', maximumFractionDigits: 1 }));
-export const money = (n) => (n === undefined || n === null ? '–' : `$${Number(n).toFixed(Number(n) < 1 ? 4 : 2)}`);
-export const pct = (r) => (r === undefined || r === null ? '–' : `${(Number(r) * 100).toFixed(1)}%`);
-export const ms = (n) => (n === undefined || n === null ? '–' : `${Math.round(Number(n))} ms`);
+/** US dollars: cents for amounts of a dollar or more, up to four decimals below (a request costs fractions of a cent). */
+export const money = (n) => (n === undefined || n === null ? '–'
+  : Number(n).toLocaleString(locale(), { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: Math.abs(Number(n)) >= 1 ? 2 : 4 }));
+export const pct = (r) => (r === undefined || r === null ? '–' : Number(r).toLocaleString(locale(), { style: 'percent', maximumFractionDigits: 1 }));
+export const ms = (n) => (n === undefined || n === null ? '–' : Number(n) >= 10000
+  ? `${(Number(n) / 1000).toLocaleString(locale(), { maximumFractionDigits: 1 })} s` : `${Math.round(Number(n)).toLocaleString(locale())} ms`);
 export const time = (msv) => (msv ? new Date(Number(msv)).toLocaleString(locale()) : '–');
+/** Time of day for today's moments, else a short date and time (no full date repeated on every row). */
+export const clock = (msv) => {
+  if (!msv) return '–';
+  const d = new Date(Number(msv));
+  const today = new Date().toDateString() === d.toDateString();
+  return d.toLocaleString(locale(), today ? { hour: '2-digit', minute: '2-digit', second: '2-digit' }
+    : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+};
 export const short = (str, n = 12) => (!str ? '–' : str.length > n ? `${str.slice(0, n)}…` : str);
+/** Bytes in the locale's digits with a binary unit (B, KiB, MiB, GiB). */
+export const bytes = (n) => {
+  if (n === undefined || n === null) return '–';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = Number(n), i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${v.toLocaleString(locale(), { maximumFractionDigits: i === 0 ? 0 : 1 })} ${units[i]}`;
+};
+/** What an operator calls a credential: the server's name, else label / file / provider and masked key. */
+export const credentialName = (r) => r.credential_name || r.name || r.auth_label || r.auth_file || r.auth_id
+  || [r.provider, (r.source || '').replace(/^m:/, '')].filter(Boolean).join(' ') || (r.auth_index ? `#${r.auth_index.slice(0, 6)}` : '–');
+/** A client key by alias and masked key. */
+export const keyName = (r) => {
+  const alias = r.api_key_alias || r.alias || '';
+  const masked = (r.api_key_masked || r.masked_key || '').replace(/^m:/, '');
+  if (alias && masked) return `${alias} (${masked})`;
+  return alias || masked || (r.api_key_hash ? `#${r.api_key_hash.slice(0, 6)}` : '–');
+};
 
 export function stat(label, value, sub) {
   return h('div', { class: 'card stat' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value),
     sub ? h('div', { class: 'sub' }, sub) : null);
 }
 
-/** A table from column specs [{title, get(row), num?}] and rows. */
-export function table(columns, rows, empty = t('common.none')) {
+/**
+ * A table from column specs [{title, get(row), num?, hide?: 'phone'}] and rows. With opts.detail(row), a row opens
+ * a detail line below it on click (or Enter).
+ */
+export function table(columns, rows, empty = t('common.none'), opts = {}) {
   if (!rows || rows.length === 0) return h('p', { class: 'muted' }, empty);
-  return h('div', { class: 'table-wrap' }, h('table', {},
-    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { class: c.num ? 'num' : '' }, c.title)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => {
+  const cls = (c) => [c.num ? 'num' : '', c.hide ? `hide-${c.hide}` : ''].filter(Boolean).join(' ');
+  // raw: the cell shows data (model names, ids, upstream messages), not panel wording
+  const raw = (c) => (c.raw ? '' : undefined);
+  const body = h('tbody', {});
+  rows.forEach((r) => {
+    const tr = h('tr', {}, columns.map((c) => {
       const v = c.get(r);
-      return h('td', { class: c.num ? 'num' : '' }, v instanceof Node ? v : (v ?? '–'));
-    }))))));
+      return h('td', { class: cls(c), 'data-raw': raw(c) }, v instanceof Node ? v : (v ?? '–'));
+    }));
+    body.append(tr);
+    if (opts.detail) {
+      tr.className = 'clickable';
+      tr.tabIndex = 0;
+      const toggle = () => {
+        const next = tr.nextElementSibling;
+        if (next && next.classList.contains('detail-row')) { next.remove(); tr.classList.remove('open'); return; }
+        tr.classList.add('open');
+        tr.after(h('tr', { class: 'detail-row' }, h('td', { colSpan: columns.length }, opts.detail(r))));
+      };
+      tr.addEventListener('click', toggle);
+      tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') toggle(); });
+    }
+  });
+  return h('div', { class: 'table-wrap' }, h('table', { id: opts.id },
+    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { class: cls(c) }, c.title)))), body));
 }
 
 export function unavailable(what) {

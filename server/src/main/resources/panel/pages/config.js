@@ -37,50 +37,132 @@ export function lintYaml(text) {
   return '';
 }
 
+/** Matches a YAML line whose key names a secret: `  api-key: value`, `- secret: value`. */
+const SECRET_LINE = /^(\s*(?:-\s+)?["']?[\w.-]*(?:key|secret|password|token|passphrase)[\w.-]*["']?\s*:\s+)(["']?)([^"'#\s[{][^"'#]*?)(\2)(\s+#.*)?$/i;
+/** The same inside a flow mapping: `{api-key: value, ...}`. */
+const SECRET_FLOW = /([{,]\s*["']?[\w.-]*(?:key|secret|password|token|passphrase)[\w.-]*["']?\s*:\s*)(["']?)([^,}"'\s]+)(\2)/gi;
+
+/** A secret as other pages show it: the first and last four characters around a fixed run of dots. */
+export function maskValue(v) { return v.length <= 12 ? '••••••••' : `${v.slice(0, 4)}••••${v.slice(-4)}`; }
+
+/**
+ * The document with secrets masked for display: values of keys naming a key, secret, password or token, the items
+ * of key lists (`api-keys:`), and credentials inside URLs (`scheme://user:pass@host`).
+ */
+export function maskYaml(text) {
+  let listIndent = -1;
+  return text.split('\n').map((line) => {
+    const indent = line.search(/\S/);
+    if (listIndent >= 0 && indent >= 0 && (indent < listIndent || (indent === listIndent && !/^\s*-/.test(line)))) listIndent = -1;
+    let out = line.replace(/(:\/\/[^/\s:@]+:)([^@\s/]+)@/g, (_, a) => `${a}••••@`)
+      .replace(SECRET_FLOW, (_, a, q, v) => `${a}${q}${maskValue(v)}${q}`);
+    const m = SECRET_LINE.exec(out);
+    if (m && !/^(true|false|null|~|\[\]|\{\})$/i.test(m[3].trim())) out = `${m[1]}${m[2]}${maskValue(m[3])}${m[4]}${m[5] || ''}`;
+    if (/^\s*["']?[\w-]*keys["']?\s*:\s*$/i.test(line)) listIndent = indent + 1;
+    else if (listIndent >= 0 && /^\s*-\s+["']?[^\s"'{[][^"'#]*["']?\s*$/.test(line)) {
+      out = line.replace(/^(\s*-\s+)(["']?)([^"'#]+?)(\2)\s*$/, (_, a, q, v) => `${a}${q}${maskValue(v)}${q}`);
+    }
+    return out;
+  }).join('\n');
+}
+
+/** GET config.yaml as {text, etag}; the ETag names the stored version (absent on servers without versioning). */
+async function loadYaml() {
+  const res = await api.call('configYaml', `${BASE}/config.yaml`, { raw: true });
+  return { text: await res.text(), etag: res.headers.get('ETag') };
+}
+
 export default function config(root) {
   const editorCard = h('div', { class: 'card', id: 'config-yaml' });
   const settings = h('div', { class: 'card', id: 'config-settings' });
   root.append(settings, editorCard);
+  let editor = null;
 
   section(editorCard, async () => {
-    const original = await api.get('configYaml', `${BASE}/config.yaml`);
-    let saved = typeof original === 'string' ? original : JSON.stringify(original, null, 2);
-    const area = h('textarea', { class: 'code', id: 'yaml', spellcheck: false, value: saved });
+    let { text: saved, etag } = await loadYaml();
+    const area = h('textarea', { class: 'code', id: 'yaml', spellcheck: false, readOnly: true, value: maskYaml(saved), 'aria-label': t('cfg.yaml') });
+    let revealed = false;
     const out = h('div', { id: 'config-review' });
+    const version = h('span', { class: 'muted', id: 'config-version' });
+    const showVersion = () => { version.textContent = etag ? t('cfg.version', etag.replace(/"/g, '')) : ''; };
+    showVersion();
+    const revealBtn = h('button', { id: 'config-reveal', onclick() {
+      revealed = !revealed;
+      area.readOnly = !revealed;
+      area.value = revealed ? saved : maskYaml(saved);
+      revealBtn.textContent = revealed ? t('cfg.hide') : t('cfg.reveal');
+      maskNote.hidden = revealed;
+    } }, t('cfg.reveal'));
+    const maskNote = h('span', { class: 'muted' }, t('cfg.masked'));
     const check = () => { const p = lintYaml(area.value); out.replaceChildren(notice(p ? t('cfg.invalid', p) : t('cfg.valid'), p ? 'error' : 'ok')); return !p; };
+    const diffView = (base, next) => h('pre', { class: 'diff', id: 'config-diff' }, diffLines(base, next)
+      .filter((l, i, all) => l.op !== ' ' || all.slice(Math.max(0, i - 2), i + 3).some((c) => c.op !== ' '))
+      .map((l) => h('div', { class: l.op === '+' ? 'add' : l.op === '-' ? 'del' : '' }, `${l.op} ${revealed ? l.line : maskYaml(l.line)}`)));
+    async function save() {
+      const headers = { 'Content-Type': 'application/yaml' };
+      if (etag) headers['If-Match'] = etag;
+      try {
+        const res = await api.call('configYamlSave', `${BASE}/config.yaml`, { method: 'PUT', body: area.value, headers, raw: true });
+        saved = area.value;
+        etag = res.headers.get('ETag') || etag;
+        showVersion();
+        let ignored = [];
+        try { ignored = (await res.json()).ignored || []; } catch (_) { /* no body */ }
+        out.replaceChildren(notice(ignored.length ? `${t('common.saved')} ${t('cfg.ignored', ignored.join(', '))}` : t('common.saved'), 'ok'));
+      } catch (e) {
+        if (e.status === 409 && e.code === 'config_conflict') return conflict(e);
+        out.replaceChildren(notice(t('cfg.invalid', e.message), 'error'));
+      }
+      return undefined;
+    }
+    /** Someone saved first: keep the operator's text, take the current version as the new base and show the diff. */
+    async function conflict(e) {
+      const fresh = await loadYaml();
+      saved = fresh.text;
+      etag = fresh.etag;
+      showVersion();
+      out.replaceChildren(h('div', { class: 'notice error conflict', id: 'config-conflict' },
+        h('strong', {}, t('cfg.conflict', e.body.current_version ?? '?')), ' ', t('cfg.conflictHint')),
+      diffView(saved, area.value), h('p'), h('div', { class: 'row' },
+        h('button', { class: 'primary', id: 'config-save', onclick: save }, t('cfg.saveAnyway')),
+        h('button', { id: 'config-take-current', onclick() { area.value = revealed ? saved : maskYaml(saved); out.replaceChildren(notice(t('cfg.reloaded'), 'ok')); } }, t('cfg.takeCurrent'))));
+    }
     const review = () => {
+      if (!revealed) { out.replaceChildren(notice(t('cfg.revealFirst'))); return; }
       if (!check()) return;
-      const d = diffLines(saved, area.value);
-      if (!d.some((l) => l.op !== ' ')) { out.replaceChildren(notice(t('cfg.nochange'))); return; }
-      const pre = h('pre', { class: 'diff' }, d.filter((l, i, all) => l.op !== ' ' || all.slice(Math.max(0, i - 2), i + 3).some((c) => c.op !== ' '))
-        .map((l) => h('div', { class: l.op === '+' ? 'add' : l.op === '-' ? 'del' : '' }, `${l.op} ${l.line}`)));
-      out.replaceChildren(pre, h('p'), h('div', { class: 'row' }, h('button', { class: 'primary', id: 'config-save', disabled: !api.has('configYamlSave'), async onclick() {
-        try {
-          await api.call('configYamlSave', `${BASE}/config.yaml`, { method: 'PUT', body: area.value, headers: { 'Content-Type': 'application/yaml' } });
-          saved = area.value; out.replaceChildren(notice(t('common.saved'), 'ok'));
-        } catch (e) { out.replaceChildren(notice(t('cfg.invalid', e.message), 'error')); }
-      } }, t('common.save')), h('button', { onclick() { out.replaceChildren(); } }, t('common.cancel'))));
+      if (area.value === saved) { out.replaceChildren(notice(t('cfg.nochange'))); return; }
+      out.replaceChildren(diffView(saved, area.value), h('p'), h('div', { class: 'row' }, h('button', { class: 'primary', id: 'config-save', disabled: !api.has('configYamlSave'), onclick: save }, t('common.save')),
+        h('button', { onclick() { out.replaceChildren(); } }, t('common.cancel'))));
     };
-    return [h('h2', {}, t('cfg.yaml')), area, h('p'), h('div', { class: 'row' }, h('button', { onclick: check }, t('cfg.validate')),
-      h('button', { class: 'primary', id: 'config-review-button', onclick: review }, t('cfg.review'))), out];
+    /** After another card on this page saved: reload the editor unless it holds unsaved edits (then save reports 409). */
+    editor = async () => {
+      if (revealed && area.value !== saved) return;
+      const fresh = await loadYaml();
+      saved = fresh.text; etag = fresh.etag; showVersion();
+      area.value = revealed ? saved : maskYaml(saved);
+    };
+    return [h('div', { class: 'row' }, h('h2', {}, t('cfg.yaml')), version), h('div', { class: 'masked-note' }, maskNote, revealBtn), area, h('p'),
+      h('div', { class: 'row' }, h('button', { onclick: check }, t('cfg.validate')),
+        h('button', { class: 'primary', id: 'config-review-button', onclick: review }, t('cfg.review'))), out];
   });
 
   section(settings, async () => {
     const s = await api.get('strategy', `${BASE}/routing/strategy`);
-    const strategy = h('select', { id: 'strategy' }, ['round-robin', 'weighted-round-robin', 'fill-first'].map((v) => h('option', { value: v, selected: v === s.strategy }, v)));
+    const strategy = h('select', { id: 'strategy' }, ['round-robin', 'weighted-round-robin', 'fill-first'].map((v) => h('option', { value: v, selected: v === s.strategy }, t(`cfg.strategy.${v}`))));
     let retry = null;
     if (api.has('retry')) {
       try { retry = (await api.get('retry', `${BASE}/request-retry`))['request-retry']; } catch (_) { retry = null; }
     }
     const retryIn = h('input', { type: 'number', min: 0, value: retry ?? '', id: 'retry', disabled: retry === null });
-    return [h('div', { class: 'grid' },
+    return [h('h2', {}, t('cfg.routing')), h('div', { class: 'grid' },
       h('label', { class: 'field' }, h('span', {}, t('cfg.strategy')), strategy),
       h('label', { class: 'field' }, h('span', {}, t('cfg.retry')), retryIn)),
-    h('button', { class: 'primary', async onclick() {
+    h('button', { class: 'primary', id: 'settings-save', async onclick() {
       try {
         await api.put('strategy', `${BASE}/routing/strategy`, { strategy: strategy.value });
         if (retry !== null && retryIn.value !== '') await api.put('retry', `${BASE}/request-retry`, { value: Number(retryIn.value) });
         toast(t('common.saved'));
+        if (editor) await editor();
       } catch (e) { toast(t('common.error', e.message)); }
     } }, t('common.save'))];
   });

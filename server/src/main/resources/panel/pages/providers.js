@@ -6,8 +6,9 @@ import { h, table, section, toast, short, unavailable } from '../ui.js';
 
 const BASE = '/v0/management';
 const KINDS = [['gemini-api-key', 'geminiKeys', 'Gemini'], ['claude-api-key', 'claudeKeys', 'Claude'], ['codex-api-key', 'codexKeys', 'Codex'],
-  ['xai-api-key', 'xaiKeys', 'xAI'], ['vertex-api-key', 'vertexKeys', 'Vertex'], ['openai-compatibility', 'openaiCompat', 'OpenAI compatible']];
+  ['xai-api-key', 'xaiKeys', 'xAI'], ['vertex-api-key', 'vertexKeys', 'Vertex'], ['openai-compatibility', 'openaiCompat', 'prov.openaiCompat']];
 
+const kindLabel = (l) => (l.startsWith('prov.') ? t(l) : l);
 const maskKey = (k) => (!k ? '–' : k.length > 10 ? `${k.slice(0, 6)}…${k.slice(-3)}` : '••••');
 const modelsText = (e) => (e.models || []).map((m) => (m.alias ? `${m.name}=${m.alias}` : m.name)).join(', ');
 const parseModels = (s) => s.split(',').map((x) => x.trim()).filter(Boolean).map((x) => { const [name, alias] = x.split('='); return alias ? { name: name.trim(), alias: alias.trim() } : { name: name.trim() }; });
@@ -28,9 +29,9 @@ export default function providers(root) {
       lists.append(el);
       section(el, async () => {
         const items = (await api.get(cap, `${BASE}/${key}`))[key] || [];
-        return [h('h2', {}, label), table([
+        return [h('h2', {}, kindLabel(label)), table([
           { title: key === 'openai-compatibility' ? t('col.name') : t('prov.key'), get: (e) => (key === 'openai-compatibility' ? e.name : h('code', {}, maskKey(e['api-key']))) },
-          { title: t('prov.baseUrl'), get: (e) => short(e['base-url'] || '', 48) },
+          { title: t('prov.baseUrl'), get: (e) => short(e['base-url'] || '', 48), hide: 'phone', raw: true },
           { title: t('prov.modelsCol'), get: (e) => short(modelsText(e), 80) },
           { title: t('col.actions'), get: (e) => h('div', { class: 'row' },
             h('button', { class: 'small', onclick() { showForm(key, e, items.indexOf(e)); } }, t('common.edit')),
@@ -44,8 +45,8 @@ export default function providers(root) {
   }
 
   function showForm(kind = offered[0][0], entry = {}, index = -1) {
-    const sel = h('select', { disabled: index >= 0 }, offered.map(([k, , label]) => h('option', { value: k, selected: k === kind }, label)));
-    const name = h('input', { type: 'text', value: entry.name || '', placeholder: 'name (OpenAI compatible)' });
+    const sel = h('select', { disabled: index >= 0 }, offered.map(([k, , label]) => h('option', { value: k, selected: k === kind }, kindLabel(label))));
+    const name = h('input', { type: 'text', value: entry.name || '', placeholder: t('prov.namePh') });
     const keyIn = h('input', { type: 'password', value: entry['api-key'] || (entry['api-key-entries'] || [])[0]?.['api-key'] || '', autocomplete: 'off' });
     const base = h('input', { type: 'url', value: entry['base-url'] || '', placeholder: 'https://…' });
     const models = h('input', { type: 'text', value: modelsText(entry) });

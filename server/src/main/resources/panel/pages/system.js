@@ -1,46 +1,80 @@
-// Version, store and database health (/status), the route table and which management APIs this server offers.
+// The server in plain words: version and route profile, whether storage is healthy, how much usage it holds,
+// which part of Spacegate answers which addresses, which features this server offers, and where the guides are.
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { h, stat, num, table, section, time, compact } from '../ui.js';
+import { h, stat, num, table, section, time, bytes } from '../ui.js';
+
+/** Features the panel can use, in the operator's words, with the capability names behind each. */
+const FEATURES = [
+  ['feat.usage', ['dashboard', 'analytics', 'usage']], ['feat.live', ['monitorStream']], ['feat.transfer', ['usageExport', 'usageImport']],
+  ['feat.prices', ['prices', 'pricesSave', 'pricesSync']], ['feat.config', ['configYaml', 'configYamlSave']],
+  ['feat.keys', ['apiKeys', 'apiKeysSave', 'aliases']], ['feat.accounts', ['authFiles', 'authUpload']],
+  ['feat.oauth', ['codexAuthUrl', 'anthropicAuthUrl', 'antigravityAuthUrl']],
+  ['feat.providers', ['geminiKeys', 'claudeKeys', 'codexKeys', 'openaiCompat']], ['feat.xai', ['xaiKeys']], ['feat.vertex', ['vertexKeys']],
+  ['feat.gateway', ['chat', 'models']],
+];
+const DOCS = [['panel', 'doc.panel'], ['operations', 'doc.operations'], ['deploy', 'doc.deploy'], ['configuration', 'doc.configuration'], ['routes', 'doc.routes']];
+
+function owner(o) { return ['gateway', 'manager', 'panel'].includes(o) ? t(`owner.${o}`) : o; }
+
+function action(x) {
+  switch (x.kind) {
+    case 'serve': return t('route.serve');
+    case 'rewrite': return t('route.rewrite', x.target);
+    case 'strip': return t('route.strip', x.target);
+    case 'strip_reroute': return t('route.stripReroute', x.target);
+    case 'redirect': return t('route.redirect', x.target);
+    default: return x.action;
+  }
+}
 
 export default function system(root) {
   const caps = api.capabilities();
   const status = h('div', { id: 'system-status' });
   const routes = h('div', { class: 'card', id: 'system-routes' });
-  root.append(h('div', { class: 'grid' }, stat(t('sys.version'), caps.version || document.querySelector('meta[name="spacegate-version"]')?.content || '–'),
-    stat(t('sys.profile'), caps.profile || '–')), status, routes,
-  h('div', { class: 'card' }, h('h2', {}, t('sys.apis')), h('p', {}, Object.entries(caps.apis || {}).map(([name, ok]) =>
-    h('span', { class: `badge ${ok ? 'good' : 'warn'}`, title: name }, `${name} ${ok ? '✓' : '–'}`)).flatMap((b) => [b, ' ']))),
+  const apis = caps.apis || {};
+  root.append(h('div', { class: 'grid' }, stat(t('sys.version'), h('span', { 'data-raw': '' }, caps.version || document.querySelector('meta[name="spacegate-version"]')?.content || '–')),
+    stat(t('sys.profile'), h('span', { 'data-raw': '' }, caps.profile || '–'), t('sys.profileHint'))), status,
+  h('div', { class: 'card', id: 'system-features' }, h('h2', {}, t('sys.apis')), h('ul', { class: 'features' }, FEATURES.map(([key, names]) => {
+    const on = names.filter((n) => apis[n] !== false).length;
+    const state = on === names.length ? 'good' : on === 0 ? 'muted' : 'warn';
+    return h('li', { class: state, title: names.join(', ') }, `${on === names.length ? '✓' : on === 0 ? '–' : '◐'} ${t(key)}`);
+  }))),
+  routes,
   h('div', { class: 'card' }, h('h2', {}, t('sys.docs')), h('ul', {},
-    ['panel', 'routes', 'deploy', 'persistence'].map((d) => h('li', {}, h('code', {}, `docs/${d}.md`), ' '))),
-    h('p', { class: 'muted' }, h('a', { href: '/' }, '/'), ' · ', h('a', { href: '/health' }, '/health'))),
+    DOCS.map(([d, key]) => h('li', {}, t(key), ' — ', h('code', {}, `docs/${d}.md`)))),
+    h('p', { class: 'muted' }, h('a', { href: '/' }, t('sys.home')), ' · ', h('a', { href: '/health' }, t('sys.healthCheck')))),
   h('button', { class: 'small', onclick() { api.forgetKey(); location.reload(); } }, t('sys.clear')));
 
   section(status, async () => {
     const s = await api.get('status', '/status');
     const db = s.database || {};
+    const col = s.collector || {};
+    const collector = col.collector === 'builtin' ? t('sys.collectorBuiltin') : col.collector === 'stopped' ? t('sys.collectorStopped') : (col.collector || '–');
     return h('div', { class: 'card' }, h('h2', {}, t('sys.store')), h('div', { class: 'grid' },
-      stat(t('sys.engine'), db.engine || (s.dbPath ? 'sqlite' : '–'), db.authStore ? `auth files: ${db.authStore}` : ''),
-      stat(t('sys.health'), h('span', { class: db.ok === false ? 'bad' : 'good', id: 'store-health' }, db.ok === false ? '✗' : '✓'), db.totalBytes ? `${compact(db.totalBytes)} B` : ''),
-      stat(t('sys.events'), num(s.events), s.startedAt ? time(s.startedAt) : ''),
-      stat('collector', (s.collector || {}).collector || '–', (s.collector || {}).lastError || ''),
+      stat(t('sys.engine'), db.engine === 'postgresql' ? 'PostgreSQL' : db.engine === 'sqlite' ? 'SQLite' : (db.engine || '–'),
+        db.authStore ? t('sys.authStore', db.authStore === 'database' ? t('sys.inDatabase') : db.authStore === 'dir' ? t('sys.inFolder') : db.authStore === 'git' ? t('sys.inGit') : db.authStore) : ''),
+      stat(t('sys.health'), h('span', { class: db.ok === false ? 'bad' : 'good', id: 'store-health' }, db.ok === false ? t('sys.down') : t('sys.ok')), db.totalBytes ? t('sys.size', bytes(db.totalBytes)) : ''),
+      stat(t('sys.events'), num(s.events), s.startedAt ? t('sys.since', time(s.startedAt)) : ''),
+      stat(t('sys.collector'), collector, col.lastError ? String(col.lastError) : ''),
       replica(s.replica || {})));
   });
 
   // Which replica answered, how it follows the others (listen / poll / single) and the last change it applied.
   function replica(r) {
-    const last = r.lastChange ? `${t('sys.lastChange')}: ${r.lastChange.topic} #${r.lastChange.id} ${time(Date.parse(r.lastChange.appliedAt))}` : '';
-    const mode = h('span', { class: r.stale ? 'bad' : 'good', id: 'replica-mode' }, `${r.mode || '–'}${r.stale ? ' (stale)' : ''}`);
-    return stat(t('sys.replica'), h('span', {}, `${r.id || '–'} · `, mode),
-      [r.configVersion != null ? `config v${r.configVersion}` : '', last].filter(Boolean).join(' · '));
+    const mode = h('span', { class: r.stale ? 'bad' : 'good', id: 'replica-mode' }, `${r.mode ? t(`replica.${r.mode}`) : '–'}${r.stale ? ` (${t('replica.stale')})` : ''}`);
+    const last = r.lastChange ? t('replica.last', r.lastChange.topic, time(Date.parse(r.lastChange.appliedAt))) : '';
+    return stat(t('sys.replica'), h('span', {}, h('span', { 'data-raw': '' }, `${r.id || '–'}`), ' · ', mode),
+      [r.mode ? t(`replica.${r.mode}Hint`) : '', r.configVersion != null ? t('cfg.version', r.configVersion) : '', last].filter(Boolean).join(' · '));
   }
 
   section(routes, async () => {
     const res = await fetch('/panel/api/routes', { cache: 'no-store' });
     const r = await res.json();
-    return [h('h2', {}, `${t('sys.routes')} (${r.profile})`), table([
-      { title: 'match', get: (x) => x.match }, { title: 'path', get: (x) => (x.pattern ? h('code', {}, x.pattern) : '(anything else)') },
-      { title: 'owner', get: (x) => x.owner }, { title: 'action', get: (x) => x.action },
+    return [h('h2', {}, t('sys.routes')), h('p', { class: 'muted' }, t('sys.routesHint', ''), h('code', {}, r.profile)), table([
+      { title: t('route.path'), get: (x) => (x.match === 'fallback' ? t('route.anything') : h('code', {}, x.match === 'prefix' ? `${x.pattern}…` : x.pattern)) },
+      { title: t('route.owner'), get: (x) => owner(x.owner) },
+      { title: t('route.action'), get: (x) => action(x), hide: 'phone' },
     ], r.rules)];
   });
 }

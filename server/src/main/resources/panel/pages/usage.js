@@ -1,21 +1,23 @@
 // Usage over a time range, grouped by model, provider, credential, client key, hour or day; export and import.
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { h, stat, num, compact, money, pct, ms, table, section, barChart, notice, download, toast, time } from '../ui.js';
+import { h, stat, num, compact, money, pct, ms, bytes, table, section, notice, download, toast, time, credentialName, keyName } from '../ui.js';
+import { timeChart } from '../charts.js';
+import { buckets } from './dashboard.js';
 
 const RANGES = { '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 };
 const GROUPS = {
   model: ['model_stats', (r) => r.model],
   provider: ['provider_stats', (r) => r.provider],
-  credential: ['credential_stats', (r) => r.auth_file || r.auth_index],
-  key: ['api_key_stats', (r) => r.alias || r.api_key_hash],
+  credential: ['credential_stats', (r) => credentialName(r)],
+  key: ['api_key_stats', (r) => keyName(r)],
   hour: ['timeline', (r) => time(r.bucket_ms)],
-  day: ['timeline', (r) => new Date(Number(r.bucket_ms)).toLocaleDateString()],
+  day: ['timeline', (r) => new Date(Number(r.bucket_ms)).toLocaleDateString(document.documentElement.lang, { timeZone: 'UTC' })],
 };
 
 export default function usage(root) {
-  const range = h('select', { id: 'usage-range', onchange: load }, Object.keys(RANGES).map((k) => h('option', { value: k }, t(`range.${k}`))));
-  const group = h('select', { id: 'usage-group', onchange: load }, Object.keys(GROUPS).map((k) => h('option', { value: k }, t(`group.${k}`))));
+  const range = h('select', { id: 'usage-range', 'aria-label': t('mon.range'), onchange: load }, Object.keys(RANGES).map((k) => h('option', { value: k }, t(`range.${k}`))));
+  const group = h('select', { id: 'usage-group', 'aria-label': t('usage.group'), onchange: load }, Object.keys(GROUPS).map((k) => h('option', { value: k }, t(`group.${k}`))));
   const body = h('div', { id: 'usage' });
   const transfer = h('div', { class: 'card', id: 'usage-transfer' });
   root.append(h('div', { class: 'row' }, h('span', { class: 'muted' }, t('mon.range')), range, h('span', { class: 'muted' }, t('usage.group')), group,
@@ -30,19 +32,24 @@ export default function usage(root) {
       const a = await api.post('analytics', '/v0/management/monitoring/analytics', { from_ms: from, to_ms: to, include });
       const s = a.summary || {};
       const rows = a[block] || [];
+      const cost = (r) => (r.total_calls > 0 && r.unpriced_calls === r.total_calls ? h('span', { class: 'muted' }, t('prices.none')) : money(r.total_cost));
+      const points = block === 'timeline' ? buckets(rows, from, to, a.granularity).map((b) => ({
+        x: a.granularity === 'day' ? new Date(b.bucket_ms).toLocaleDateString(document.documentElement.lang, { month: 'numeric', day: 'numeric', timeZone: 'UTC' })
+          : new Date(b.bucket_ms).toLocaleTimeString(document.documentElement.lang, { hour: '2-digit', minute: '2-digit' }),
+        tip: time(b.bucket_ms), values: { ok: b.success_calls || 0, failed: b.failure_calls || 0 } })) : [];
       return [
         h('div', { class: 'grid' }, stat(t('col.calls'), num(s.total_calls)), stat(t('col.tokens'), compact(s.total_tokens)),
-          stat(t('col.cost'), money(s.total_cost)), stat(t('col.success'), pct(s.success_rate)), stat(t('col.latency'), ms(s.average_latency_ms))),
+          stat(t('col.cost'), cost(s)), stat(t('col.success'), pct(s.success_rate)), stat(t('col.latency'), ms(s.average_latency_ms))),
         block === 'timeline' ? h('div', { class: 'card' }, h('h2', {}, t('usage.timeline')),
-          barChart(rows.map((r) => ({ x: group.value === 'hour' ? new Date(Number(r.bucket_ms)).getHours() : new Date(Number(r.bucket_ms)).getDate(), a: r.success_calls ?? r.total_calls, b: r.failure_calls })))) : null,
+          timeChart(points, [{ key: 'ok', label: t('dash.ok'), cls: 'ok' }, { key: 'failed', label: t('dash.failed'), cls: 'fail' }], { id: 'chart-usage' })) : null,
         h('div', { class: 'card' }, table([
-          { title: t('col.group'), get: label },
+          { title: t('col.group'), get: label, raw: block !== 'timeline' },
           { title: t('col.calls'), get: (r) => num(r.total_calls), num: true },
-          { title: t('col.input'), get: (r) => compact(r.input_tokens), num: true },
-          { title: t('col.output'), get: (r) => compact(r.output_tokens), num: true },
-          { title: t('col.cached'), get: (r) => compact(r.cached_tokens), num: true },
+          { title: t('col.input'), get: (r) => compact(r.input_tokens), num: true, hide: 'phone' },
+          { title: t('col.output'), get: (r) => compact(r.output_tokens), num: true, hide: 'phone' },
+          { title: t('col.cached'), get: (r) => compact(r.cached_tokens), num: true, hide: 'phone' },
           { title: t('col.success'), get: (r) => pct(r.success_rate), num: true },
-          { title: t('col.cost'), get: (r) => money(r.total_cost), num: true },
+          { title: t('col.cost'), get: (r) => cost(r), num: true },
         ], rows)),
       ];
     });
@@ -63,10 +70,10 @@ export default function usage(root) {
           if (done) break;
           parts.push(value); got += value.length;
           if (total) { progress.max = total; progress.value = got; }
-          status.replaceChildren(t('usage.downloading', compact(got) + ' B'));
+          status.replaceChildren(t('usage.downloading', bytes(got)));
         }
         download(new Blob(parts, { type: 'application/x-ndjson' }), 'usage-events.jsonl');
-        status.replaceChildren(notice(`${compact(got)} B`, 'ok'));
+        status.replaceChildren(notice(bytes(got), 'ok'));
       } catch (e) { status.replaceChildren(notice(t('common.error', e.message), 'error')); }
       progress.classList.add('hidden');
     } }, t('usage.export'));
@@ -90,7 +97,7 @@ export default function usage(root) {
         } else status.replaceChildren(notice(t('common.error', r.error || `HTTP ${xhr.status}`), 'error'));
         file.value = '';
       };
-      xhr.onerror = () => { progress.classList.add('hidden'); status.replaceChildren(notice(t('common.error', 'network'), 'error')); };
+      xhr.onerror = () => { progress.classList.add('hidden'); status.replaceChildren(notice(t('common.error', t('common.network')), 'error')); };
       xhr.send(f);
     }
     transfer.replaceChildren(h('h2', {}, t('usage.transfer')), h('div', { class: 'row' }, exportBtn, importBtn, file),

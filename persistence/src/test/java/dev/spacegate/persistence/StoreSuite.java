@@ -229,6 +229,15 @@ abstract class StoreSuite {
         UsageEvent original = events.get(10);
         assertEquals(original.toJson().without("created_at_ms"), stored.toJson().without("created_at_ms"));
 
+        // request id prefix and failed/ok filters are applied in SQL, with LIKE wildcards taken literally
+        assertEquals(List.of("page-10"), usage.query(UsageQuery.first(day, 100).withRequestId("page-10"))
+                .events().stream().map(UsageEvent::requestId).toList());
+        assertEquals(11, usage.query(UsageQuery.first(day, 100).withRequestId("page-1")).events().size());
+        assertEquals(0, usage.query(UsageQuery.first(day, 100).withRequestId("page_1")).events().size());
+        long failedCount = events.stream().filter(UsageEvent::failed).count();
+        assertEquals(failedCount, usage.query(UsageQuery.first(day, 100).withFailed(true)).events().size());
+        assertEquals(57 - failedCount, usage.query(UsageQuery.first(day, 100).withFailed(false)).events().size());
+
         PersistenceException bad = assertThrows(PersistenceException.class,
                 () -> usage.query(UsageQuery.first(day, 5).after("not-a-cursor")));
         assertEquals(Code.INVALID_CONTENT, bad.code());

@@ -230,6 +230,14 @@ public final class DbUsageStore implements UsageStore {
             where.append(" AND (timestamp_ms < ? OR (timestamp_ms = ? AND id < ?))");
             Collections.addAll(params, c[0], c[0], c[1]);
         }
+        if (query.requestId().isPresent()) {
+            // a prefix match; LIKE wildcards in the operator's text are taken literally
+            where.append(" AND request_id LIKE ? ESCAPE '!'");
+            params.add(query.requestId().get().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        if (query.failed().isPresent()) {
+            where.append(query.failed().get() ? " AND failed <> 0" : " AND failed = 0");
+        }
         params.add(query.limit() + 1);
         String sql = db.sql("SELECT id, " + String.join(", ", EVENT_COLUMNS) + " FROM ${p}usage_events WHERE " + where
                 + " ORDER BY timestamp_ms DESC, id DESC LIMIT ?");

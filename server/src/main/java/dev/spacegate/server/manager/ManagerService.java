@@ -39,6 +39,7 @@ import dev.spacegate.server.manager.setup.ManagementKeys;
 import dev.spacegate.server.manager.usage.Aliases;
 import dev.spacegate.server.manager.usage.Analytics;
 import dev.spacegate.server.manager.usage.HourlyGroups;
+import dev.spacegate.server.manager.usage.LiveTail;
 import dev.spacegate.server.manager.usage.UsageTransfer;
 import dev.spacegate.server.routing.EndpointOwner;
 import dev.spacegate.server.routing.Endpoints;
@@ -71,6 +72,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
     private final HourlyGroups hourly;
     private final Analytics analytics;
     private final UsageTransfer transfer;
+    private final LiveTail tail;
     private final ExecutorService pool = Analytics.newPool();
     private final EndpointOwner owner;
     private final long startedAt = System.currentTimeMillis();
@@ -103,6 +105,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         this.hourly = new HourlyGroups(persistence.usage(), persistence.database(), persistence.settings());
         this.analytics = new Analytics(persistence.usage(), hourly, prices, aliases);
         this.transfer = new UsageTransfer(persistence.usage());
+        this.tail = new LiveTail(persistence.usage());
         this.owner = new EndpointOwner(routes(), (res, status, msg) -> ApiError.send(res, status,
                 status == 404 ? "not_found" : "method_not_allowed", msg));
         connection().ifPresent(this::startCollector);
@@ -129,6 +132,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
                 .post("/v0/management/usage/import", guarded(this::importUsage))
                 .get("/v0/management/dashboard/summary", guarded(this::dashboard))
                 .post("/v0/management/monitoring/analytics", guarded(this::monitoring))
+                .get("/v0/management/monitoring/stream", guarded(c -> tail.stream(c.res())))
                 .get("/v0/management/model-prices", guarded(this::getPrices))
                 .put("/v0/management/model-prices", guarded(this::putPrices))
                 .post("/v0/management/model-prices/sync", guarded(this::syncPrices))
@@ -582,6 +586,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
 
     @Override
     public void close() {
+        tail.close();
         UsageCollector c = collector;
         if (c != null) {
             c.close();

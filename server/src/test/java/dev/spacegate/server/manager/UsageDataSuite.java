@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import static dev.spacegate.server.manager.ManagerHarness.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -191,6 +192,52 @@ abstract class UsageDataSuite {
                 + (T0 + 24 * HOUR) + ",\"include\":{\"summary\":true}}");
         assertEquals(6, later.get("summary").get("total_calls").asLong());
         assertEquals(1.0113 + 0.009, later.get("summary").get("total_cost").asDouble(), 1e-9);
+    }
+
+    @Test
+    void eventsPageIsFilteredAndPagedInTheDatabase() throws Exception {
+        String window = "\"from_ms\":" + T0 + ",\"to_ms\":" + (T0 + 5 * HOUR);
+        List<String> seen = new ArrayList<>();
+        String cursor = "";
+        for (int page = 0; page < 5; page++) {
+            JsonNode r = h.ok("POST", "/v0/management/monitoring/analytics", "{" + window
+                    + ",\"include\":{\"events_page\":{\"limit\":2" + (cursor.isEmpty() ? "" : ",\"cursor\":\"" + cursor + "\"")
+                    + "}}}");
+            assertTrue(r.path("summary").isMissingNode(), "only the events page was asked for");
+            r.get("events").get("items").forEach(i -> seen.add(i.get("request_id").asText()));
+            if (r.get("events").get("next_cursor").isNull()) {
+                break;
+            }
+            cursor = r.get("events").get("next_cursor").asText();
+        }
+        assertEquals(List.of("e5", "e4", "e3", "e2", "e1"), seen, "newest first, every event once");
+
+        JsonNode one = h.ok("POST", "/v0/management/monitoring/analytics", "{" + window
+                + ",\"filters\":{\"request_id\":\"e3\"},\"include\":{\"events_page\":{}}}").get("events").get("items");
+        assertEquals(1, one.size());
+        JsonNode e3 = one.get(0);
+        assertEquals("gpt-test", e3.get("model").asText());
+        assertEquals(0.0224, e3.get("cost").asDouble(), 1e-9, "priced like the analytics groups");
+        assertEquals(12_000, e3.get("total_tokens").asLong());
+        assertEquals(300, e3.get("ttft_ms").asLong());
+        assertFalse(e3.get("credential_name").asText().isBlank());
+        assertFalse(e3.get("credential_name").asText().contains("auth-e3"), "a name, not the index");
+        assertFalse(e3.toString().contains(KEY_B), "no raw client key");
+
+        JsonNode failed = h.ok("POST", "/v0/management/monitoring/analytics", "{" + window
+                + ",\"filters\":{\"failed_only\":true},\"include\":{\"events_page\":{}}}").get("events").get("items");
+        assertEquals(1, failed.size());
+        assertEquals(429, failed.get(0).get("fail_status_code").asInt());
+        JsonNode byModel = h.ok("POST", "/v0/management/monitoring/analytics", "{" + window
+                + ",\"filters\":{\"models\":[\"gpt-test\"],\"include_failed\":false},\"include\":{\"events_page\":{}}}")
+                .get("events").get("items");
+        assertEquals(List.of("e3"), List.of(byModel.get(0).get("request_id").asText()));
+        assertEquals(1, byModel.size());
+
+        assertEquals(400, h.call("POST", "/v0/management/monitoring/analytics", "{" + window
+                + ",\"include\":{\"events_page\":{\"cursor\":\"nope\"}}}").statusCode());
+        assertEquals(400, h.call("POST", "/v0/management/monitoring/analytics", "{" + window
+                + ",\"include\":{\"events_page\":{\"limit\":0}}}").statusCode());
     }
 
     @Test

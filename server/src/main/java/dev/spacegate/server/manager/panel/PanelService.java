@@ -55,6 +55,7 @@ public final class PanelService implements RouteOwner {
             "usageImport", "POST /v0/management/usage/import",
             "dashboard", "GET /v0/management/dashboard/summary",
             "analytics", "POST /v0/management/monitoring/analytics",
+            "monitorStream", "GET /v0/management/monitoring/stream",
             "prices", "GET /v0/management/model-prices",
             "pricesSave", "PUT /v0/management/model-prices",
             "pricesSync", "POST /v0/management/model-prices/sync",
@@ -171,7 +172,9 @@ public final class PanelService implements RouteOwner {
         for (RouteRule r : table.rules()) {
             rules.addObject().put("match", r.match().name().toLowerCase(java.util.Locale.ROOT))
                     .put("pattern", r.match() == RouteRule.Match.FALLBACK ? "" : r.pattern())
-                    .put("owner", r.owner()).put("action", r.describeAction());
+                    .put("owner", r.owner()).put("action", r.describeAction())
+                    .put("kind", r.action().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("target", r.target() == null ? "" : r.target());
         }
         securityHeaders(res);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");

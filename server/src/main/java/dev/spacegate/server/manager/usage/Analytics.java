@@ -24,7 +24,6 @@ import dev.spacegate.persistence.usage.EventDimension;
 import dev.spacegate.persistence.usage.EventGroup;
 import dev.spacegate.persistence.usage.UsageEvent;
 import dev.spacegate.persistence.usage.UsageFilter;
-import dev.spacegate.persistence.usage.UsagePage;
 import dev.spacegate.persistence.usage.UsageQuery;
 import dev.spacegate.persistence.usage.UsageStore;
 import dev.spacegate.server.manager.ApiError;
@@ -47,16 +46,18 @@ public final class Analytics {
     private final HourlyGroups hourly;
     private final PriceTable prices;
     private final Aliases aliases;
+    private final EventsPage events;
 
     public Analytics(UsageStore usage, HourlyGroups hourly, PriceTable prices, Aliases aliases) {
         this.usage = usage;
         this.hourly = hourly;
         this.prices = prices;
         this.aliases = aliases;
+        this.events = new EventsPage(usage, prices, aliases);
     }
 
     /** Groups of one breakdown with their cost. */
-    private record Priced(EventGroup group, double cost) {
+    private record Priced(EventGroup group, double cost, boolean hasPrice) {
     }
 
     /** The price table and thresholds of one request (read once; prices may change between requests). */
@@ -66,12 +67,10 @@ public final class Analytics {
         /** Concurrent: the blocks of one analytics request are aggregated in parallel. */
         final Map<String, Optional<ModelPrice>> memo = new java.util.concurrent.ConcurrentHashMap<>();
 
-        double cost(EventGroup g) {
+        Optional<ModelPrice> price(EventGroup g) {
             String resolved = g.key(EventDimension.RESOLVED_MODEL);
             String model = g.key(EventDimension.MODEL);
-            Optional<ModelPrice> p = memo.computeIfAbsent(resolved + "\u0000" + model,
-                    k -> PriceTable.lookup(table, resolved, model));
-            return CostRules.cost(g, p.orElse(null), thresholds);
+            return memo.computeIfAbsent(resolved + "\u0000" + model, k -> PriceTable.lookup(table, resolved, model));
         }
     }
 
@@ -82,7 +81,8 @@ public final class Analytics {
         List<Priced> out = new ArrayList<>();
         for (EventGroup g : hourly.groups(filter, dims, pricing.thresholds)) {
             if (keep.test(g)) {
-                out.add(new Priced(g, pricing.cost(g)));
+                Optional<ModelPrice> p = pricing.price(g);
+                out.add(new Priced(g, CostRules.cost(g, p.orElse(null), pricing.thresholds), p.isPresent()));
             }
         }
         return out;
@@ -92,14 +92,14 @@ public final class Analytics {
     private static Map<String, Stats> by(List<Priced> groups, Function<EventGroup, String> key) {
         Map<String, Stats> out = new TreeMap<>();
         for (Priced p : groups) {
-            out.computeIfAbsent(key.apply(p.group()), k -> new Stats()).add(p.group(), p.cost());
+            out.computeIfAbsent(key.apply(p.group()), k -> new Stats()).add(p.group(), p.cost(), p.hasPrice());
         }
         return out;
     }
 
     private static Stats total(List<Priced> groups) {
         Stats s = new Stats();
-        groups.forEach(p -> s.add(p.group(), p.cost()));
+        groups.forEach(p -> s.add(p.group(), p.cost(), p.hasPrice()));
         return s;
     }
 
@@ -153,7 +153,7 @@ public final class Analytics {
         ArrayNode top = out.putArray("top_models_today");
         ranked.stream().limit(topModels).forEach(e -> top.addObject().put("model", e.getKey())
                 .put("calls", e.getValue().calls).put("tokens", e.getValue().total)
-                .put("cost", Stats.round(e.getValue().cost))
+                .put("cost", Stats.round(e.getValue().cost)).put("unpriced_calls", e.getValue().unpricedCalls)
                 .put("success_rate", Stats.round((double) (e.getValue().calls - e.getValue().failures)
                         / Math.max(1, e.getValue().calls))));
         ranked.sort(Comparator.comparingDouble((Map.Entry<String, Stats> e) -> e.getValue().cost).reversed()
@@ -161,6 +161,7 @@ public final class Analytics {
         ArrayNode costRank = out.putArray("model_cost_rank");
         ranked.forEach(e -> costRank.addObject().put("model", e.getKey()).put("calls", e.getValue().calls)
                 .put("tokens", e.getValue().total).put("cost", Stats.round(e.getValue().cost))
+                .put("unpriced_calls", e.getValue().unpricedCalls)
                 .put("cost_share", all.cost == 0 ? 0 : Stats.round(e.getValue().cost / all.cost)));
 
         ArrayNode timeline = out.putArray("traffic_timeline");
@@ -187,8 +188,9 @@ public final class Analytics {
         }
 
         ArrayNode channels = out.putArray("channel_health");
+        DisplayNames display = new DisplayNames(usage, today);
         by(groups, g -> g.key(EventDimension.AUTH_INDEX)).forEach((idx, s) -> channels.addObject()
-                .put("auth_index", idx).put("calls", s.calls).put("failures", s.failures)
+                .put("auth_index", idx).put("name", display.credential(idx)).put("calls", s.calls).put("failures", s.failures)
                 .put("failure_rate", s.calls == 0 ? 0 : Stats.round((double) s.failures / s.calls))
                 .put("success_rate", s.calls == 0 ? 0 : Stats.round((double) (s.calls - s.failures) / s.calls))
                 .put("tokens", s.total).put("cost", Stats.round(s.cost))
@@ -217,24 +219,18 @@ public final class Analytics {
         return arr;
     }
 
-    /** The latest failed events (newest first), reading at most a few pages of raw events. */
+    /** The latest failed events (newest first): the failed filter runs in the database. */
     private ArrayNode recentFailures(UsageFilter window, int limit, java.util.function.BooleanSupplier stop) {
         ArrayNode arr = Json.MAPPER.createArrayNode();
-        if (limit <= 0) {
+        if (limit <= 0 || stop.getAsBoolean()) {
             return arr;
         }
-        UsageQuery q = UsageQuery.first(window, 250);
-        for (int page = 0; page < 40 && arr.size() < limit && !stop.getAsBoolean(); page++) {
-            UsagePage p = usage.query(q);
-            for (UsageEvent e : p.events()) {
-                if (e.failed() && arr.size() < limit) {
-                    arr.add(failureRow(e));
-                }
-            }
-            if (p.nextCursor().isEmpty()) {
-                break;
-            }
-            q = q.after(p.nextCursor().get());
+        Map<String, Aliases.Alias> names = aliases.all();
+        for (UsageEvent e : usage.query(UsageQuery.first(window, limit).withFailed(true)).events()) {
+            ObjectNode o = failureRow(e);
+            Aliases.Alias a = names.get(e.apiKeyHash());
+            o.put("api_key_alias", a == null ? "" : a.alias());
+            arr.add(o);
         }
         return arr;
     }
@@ -242,7 +238,10 @@ public final class Analytics {
     private static ObjectNode failureRow(UsageEvent e) {
         ObjectNode o = Json.MAPPER.createObjectNode().put("timestamp_ms", e.timestampMs()).put("model", e.model());
         o.put("api_key_hash", e.apiKeyHash()).put("source", e.source()).put("source_hash", e.sourceHash())
-                .put("auth_index", e.authIndex()).put("provider", e.provider()).put("endpoint", e.endpoint());
+                .put("auth_index", e.authIndex()).put("provider", e.provider()).put("endpoint", e.endpoint())
+                .put("request_id", e.requestId() == null ? "" : e.requestId())
+                .put("api_key_masked", e.apiKeyMasked() == null ? "" : e.apiKeyMasked())
+                .put("credential_name", EventsPage.credentialName(e.provider(), e.authLabel(), e.authId(), e.source()));
         if (e.latencyMs() != null) {
             o.put("duration_ms", e.latencyMs());
         }
@@ -341,6 +340,7 @@ public final class Analytics {
         out.put("granularity", granularity);
         out.putObject("window").put("from_ms", from).put("to_ms", to);
         Map<String, Aliases.Alias> names = blocks.contains("api_key_stats") ? aliases.all() : Map.of();
+        DisplayNames display = new DisplayNames(usage, f);
         for (Map.Entry<String, Future<List<Priced>>> run : runs.entrySet()) {
             List<Priced> groups = await(run.getValue());
             switch (run.getKey()) {
@@ -354,7 +354,7 @@ public final class Analytics {
                     ArrayNode arr = out.putArray("timeline");
                     Map<Long, Stats> buckets = new TreeMap<>();
                     groups.forEach(p -> buckets.computeIfAbsent(Long.parseLong(p.group().key(d)), k -> new Stats())
-                            .add(p.group(), p.cost()));
+                            .add(p.group(), p.cost(), p.hasPrice()));
                     buckets.forEach((b, s) -> s.write(arr.addObject().put("bucket_ms", b)));
                 }
                 case "model_stats" -> list(out.putArray("model_stats"), by(groups, g -> g.key(EventDimension.MODEL)),
@@ -364,13 +364,18 @@ public final class Analytics {
                 case "credential_stats" -> list(out.putArray("credential_stats"),
                         by(groups, g -> g.key(EventDimension.AUTH_INDEX) + "\u0000" + g.key(EventDimension.AUTH_ID)),
                         (o, k) -> o.put("auth_index", k.substring(0, k.indexOf('\u0000')))
-                                .put("auth_file", k.substring(k.indexOf('\u0000') + 1)));
+                                .put("auth_file", k.substring(k.indexOf('\u0000') + 1))
+                                .put("name", display.credential(k.substring(0, k.indexOf('\u0000')))));
                 case "api_key_stats" -> list(out.putArray("api_key_stats"),
                         by(groups, g -> g.key(EventDimension.API_KEY)), (o, k) -> o.put("api_key_hash", k)
-                                .put("alias", names.containsKey(k) ? names.get(k).alias() : ""));
+                                .put("alias", names.containsKey(k) ? names.get(k).alias() : "")
+                                .put("masked_key", display.maskedKey(k)));
                 case "failure_sources" -> out.set("failure_sources", failuresByStatus(groups));
                 default -> { }
             }
+        }
+        if (include.has("events_page")) {
+            out.set("events", events.page(body, from, to));
         }
         return out;
     }

@@ -22,6 +22,8 @@ final class Stats {
     long normalizedInput;
     long zeroToken;
     double cost;
+    /** Successful calls of models without a price (their cost counts as 0 and is shown as "no price"). */
+    long unpricedCalls;
     long latencySum;
     long latencyCount;
     long ttftSum;
@@ -29,8 +31,9 @@ final class Stats {
     final long[] latency = new long[UsageTotals.BUCKETS];
     final long[] ttft = new long[UsageTotals.BUCKETS];
 
-    void add(EventGroup g, double groupCost) {
+    void add(EventGroup g, double groupCost, boolean hasPrice) {
         calls += g.calls();
+        unpricedCalls += hasPrice ? 0 : g.calls() - g.failures(); // a failed call costs nothing either way
         failures += g.failures();
         input += g.inputTokens();
         output += g.outputTokens();
@@ -67,6 +70,7 @@ final class Stats {
         o.put("total_tokens", total);
         o.put("cache_hit_rate", normalizedInput == 0 ? 0 : round(Math.min(1.0, (double) cacheHit / normalizedInput)));
         o.put("total_cost", round(cost));
+        o.put("unpriced_calls", unpricedCalls);
         o.put("average_cost_per_call", calls == 0 ? 0 : round(cost / calls));
         o.put("average_latency_ms", latencyCount == 0 ? 0 : round((double) latencySum / latencyCount));
         ObjectNode l = o.putObject("latency_ms");

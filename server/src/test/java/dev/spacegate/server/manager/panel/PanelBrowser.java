@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * browser is missing, a failure with {@code CI=true}), console errors, screenshots and the panel's navigation.
  */
 final class PanelBrowser implements AutoCloseable {
-    static final Path SHOTS = Path.of("target/panel-screenshots");
+    static final Path SHOTS = Path.of("target/panel-screens");
 
     final ChromeDriver driver;
     final WebDriverWait wait;

@@ -124,10 +124,12 @@ class PanelManagementBrowserTest {
         browser.driver.findElement(By.id("usage-import-file")).sendKeys(file.toString());
         browser.wait.until(d -> d.findElement(By.id("transfer-status")).getText().contains("0 added, 2 skipped"));
         browser.driver.findElement(By.id("usage-export")).click();
-        browser.wait.until(d -> d.findElement(By.id("transfer-status")).getText().matches("(?s).*\\d+(\\.\\d+)?K? B.*"));
+        browser.wait.until(d -> d.findElement(By.id("transfer-status")).getText().matches("(?s).*\\d+(\\.\\d+)? (B|KiB|MiB).*"));
         new Select(browser.driver.findElement(By.id("usage-group"))).selectByValue("key");
         browser.settle();
-        browser.wait.until(d -> d.findElement(By.id("usage")).getText().contains(sha256(CLIENT_KEY)));
+        // a client key by its masked form, never by the hash
+        browser.wait.until(d -> d.findElement(By.id("usage")).getText().contains("test...cret"));
+        assertTrue(!browser.driver.findElement(By.id("usage")).getText().contains(sha256(CLIENT_KEY).substring(0, 12)));
     }
 
     @Test
@@ -135,12 +137,18 @@ class PanelManagementBrowserTest {
     void aFailedRequestShowsItsStatusAndSummaryInMonitoring() {
         need("usageImport");
         browser.open("monitoring");
-        new Select(browser.driver.findElement(By.id("filter-status"))).selectByValue("failed");
-        browser.wait.until(d -> d.findElement(By.id("monitoring")).getText().contains("429"));
-        String text = browser.driver.findElement(By.id("monitoring")).getText();
-        assertTrue(text.contains("1 / 2"), "one of the two imported requests failed: " + text);
-        browser.driver.findElement(By.id("filter-model")).sendKeys("no-such-model");
-        browser.wait.until(d -> d.findElement(By.id("monitoring")).getText().contains("0 / 2"));
+        new Select(browser.driver.findElement(By.id("filter-range"))).selectByValue("24h");
+        browser.wait.until(d -> d.findElements(By.cssSelector("#monitoring-table tbody tr")).size() == 2);
+        new Select(browser.wait.until(ExpectedConditions.elementToBeClickable(By.id("filter-status")))).selectByValue("failed");
+        browser.wait.until(d -> d.findElements(By.cssSelector("#monitoring-table tbody tr")).size() == 1
+                && d.findElement(By.id("monitoring")).getText().contains("429"));
+        browser.driver.findElement(By.cssSelector("#monitoring-table tbody tr")).click();
+        WebElement detail = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr.detail-row")));
+        assertTrue(detail.getText().contains("rate limited"), "the failure summary is in the row detail: " + detail.getText());
+        assertTrue(detail.getText().contains("panel-2"), "and the request id: " + detail.getText());
+        new Select(browser.driver.findElement(By.id("filter-status"))).selectByValue("ok");
+        browser.wait.until(d -> d.findElements(By.cssSelector("#monitoring-table tbody tr")).size() == 1
+                && d.findElement(By.id("monitoring")).getText().contains("OK"));
     }
 
     @Test
@@ -149,6 +157,9 @@ class PanelManagementBrowserTest {
         need("configYaml", "configYamlSave");
         browser.open("config");
         WebElement yaml = browser.driver.findElement(By.id("yaml"));
+        assertTrue(!yaml.getAttribute("value").contains(CLIENT_KEY), "secrets are masked until revealed");
+        browser.driver.findElement(By.id("config-reveal")).click();
+        browser.wait.until(d -> yaml.getAttribute("value").contains(CLIENT_KEY));
         browser.js("arguments[0].value = arguments[0].value + '\\nrequest-retry: [unclosed\\n'", yaml);
         browser.driver.findElement(By.id("config-review-button")).click();
         browser.wait.until(d -> d.findElement(By.id("config-review")).getText().contains("YAML problem"));
