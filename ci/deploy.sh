@@ -8,11 +8,15 @@
 #   HF_TOKEN              Hugging Face token with write access to the Space (required)
 #   SPACEGATE_IMAGE       image repository (default ghcr.io/<github owner>/<repo>, lower case)
 #   REGISTRY_USERNAME / REGISTRY_PASSWORD   registry credentials (on GitHub: github.actor / GITHUB_TOKEN)
-#   SPACEGATE_SECRETS     names of env vars to copy into Space secrets (default: PGSTORE_DSN MANAGEMENT_PASSWORD DATA_KEY)
+#   SPACEGATE_SECRETS     names of env vars to copy into Space secrets (default: the DEFAULT_SECRETS below; a name
+#                         whose variable is unset is left as it is on the Space)
 #   SPACEGATE_VARIABLES   names of env vars to copy into Space variables (default: none)
 #   SPACEGATE_PUBLISHER_FLAGS  extra flags for every command, split on spaces, e.g. "--private --emoji 🚀"
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Every secret the server reads; the key rotation's *_PREVIOUS companions are set by `rotate-keys.yml`.
+DEFAULT_SECRETS="PGSTORE_DSN MANAGEMENT_PASSWORD DATA_KEY CLIENT_API_KEYS MANAGEMENT_PASSWORD_PREVIOUS DATA_KEY_PREVIOUS CLIENT_API_KEYS_PREVIOUS"
 
 command="${1:-deploy}"
 shift || true
@@ -46,7 +50,7 @@ args=(--space "$SPACE_ID")
 if [[ -n "$image" ]]; then
     args+=(--image "$image" --tag main)
 fi
-for name in ${SPACEGATE_SECRETS:-PGSTORE_DSN MANAGEMENT_PASSWORD DATA_KEY}; do
+for name in ${SPACEGATE_SECRETS:-$DEFAULT_SECRETS}; do
     args+=(--secret "$name")
 done
 for name in ${SPACEGATE_VARIABLES:-}; do

@@ -60,6 +60,16 @@ public final class Options {
             new Flag("start-grace", true, false, "after a push, how long to wait for the rebuild to begin (default 90s)"),
             new Flag("expect-restart", false, false, "wait: the Space is about to restart, so a RUNNING seen first is stale"),
             new Flag("smoke-timeout", true, false, "how long `smoke` retries /health and /healthz (default 3m)"),
+            new Flag("client-key-env", true, true, "smoke: env var holding client keys (comma separated) that must get"
+                    + " 200 from /v1/models (repeatable; unset = skipped)"),
+            new Flag("management-key-env", true, true, "smoke: env var holding a management key that must get 200 from"
+                    + " /status (repeatable; unset = skipped); smoke then waits for seal.pending = 0"),
+            new Flag("seal-timeout", true, false, "smoke: how long to wait for re-sealing to finish (default 10m)"),
+            new Flag("delete-secret", true, true, "secrets: delete this Space secret (repeatable)"),
+            new Flag("rotate", true, true, "new-keys: secret to rotate (repeatable; default CLIENT_API_KEYS"
+                    + " MANAGEMENT_PASSWORD DATA_KEY)"),
+            new Flag("window", true, false, "new-keys: how long the previous keys stay valid (default 2h)"),
+            new Flag("env-file", true, false, "new-keys: file the new values are appended to (default $GITHUB_ENV)"),
             new Flag("to", true, false, "rollback: the image REPO@sha256:DIGEST to return to (default: the previous one)"),
             new Flag("dry-run", false, false, "deploy: render and print the plan, touch nothing remote"),
             new Flag("no-rollback", false, false, "deploy: do not push the previous image back on failure"));
@@ -79,7 +89,8 @@ public final class Options {
         c.put("push", "commit the rendered tree to the Space repo and push it; creates the Space if missing");
         c.put("secrets", "set Space secrets and variables from named environment variables");
         c.put("wait", "poll the Space runtime until RUNNING or an error stage");
-        c.put("smoke", "GET /health and /healthz on the Space until healthy");
+        c.put("smoke", "GET /health and /healthz on the Space until healthy; with keys, /v1/models, /status, seal");
+        c.put("new-keys", "generate new access keys; the current ones become *_PREVIOUS until the window ends");
         c.put("rollback", "push the previous image back to the Space");
         c.put("deploy", "image -> render -> push -> secrets -> wait -> smoke, rolling back on failure");
         return c;

@@ -41,7 +41,9 @@ class DeployScriptTest {
         List<String> args = r.output().lines().toList();
         assertEquals(List.of("-jar", jar.toString(), "deploy", "--space", "owner/space", "--image",
                 "ghcr.io/owner/spacegate", "--tag", "main", "--secret", "PGSTORE_DSN", "--secret",
-                "MANAGEMENT_PASSWORD", "--secret", "DATA_KEY", "--dry-run"), args);
+                "MANAGEMENT_PASSWORD", "--secret", "DATA_KEY", "--secret", "CLIENT_API_KEYS", "--secret",
+                "MANAGEMENT_PASSWORD_PREVIOUS", "--secret", "DATA_KEY_PREVIOUS", "--secret", "CLIENT_API_KEYS_PREVIOUS",
+                "--dry-run"), args);
         assertTrue(!r.output().contains("not-secret"));
     }
 

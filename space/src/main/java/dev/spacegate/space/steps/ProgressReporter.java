@@ -29,6 +29,18 @@ public final class ProgressReporter {
         }
     }
 
+    /**
+     * Tells the GitHub Actions runner to mask a new value in every later line of the log ({@code ::add-mask::},
+     * which the runner consumes and never shows), then hides it here too. Outside Actions it only hides it.
+     */
+    public synchronized void mask(String secret, boolean actions) {
+        if (actions && secret != null && !secret.isEmpty()) {
+            out.println("::add-mask::" + secret);
+            out.flush();
+        }
+        hide(secret);
+    }
+
     public void stepStarted(String step) {
         line(step, "start");
     }

@@ -10,6 +10,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,8 +42,23 @@ public final class PublishContext {
         this.reporter = reporter;
         reporter.hide(env.get(tokenEnv()));
         reporter.hide(env.get(options.get("registry-password-env", "REGISTRY_PASSWORD")));
-        for (String name : options.all("secret")) {
-            reporter.hide(env.get(name));
+        List<String> named = new ArrayList<>(options.all("secret"));
+        named.addAll(options.all("client-key-env"));
+        named.addAll(options.all("management-key-env"));
+        named.addAll(options.all("rotate"));
+        named.addAll(GenerateKeysStep.DEFAULT_ROTATED);
+        for (String name : named) {
+            hideValue(env.get(name));
+            hideValue(env.get(name + GenerateKeysStep.PREVIOUS));
+        }
+    }
+
+    /** Hides a value and, for a key list, each key in it. */
+    private void hideValue(String value) {
+        reporter.hide(value);
+        if (value != null) {
+            // each key of a list on its own (a message could quote one); short pieces are not keys
+            GenerateKeysStep.keysOf(value, true).stream().filter(k -> k.length() >= 8).forEach(reporter::hide);
         }
     }
 

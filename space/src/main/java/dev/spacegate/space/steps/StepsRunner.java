@@ -31,6 +31,7 @@ public final class StepsRunner {
             case "wait" -> new WaitRunningStep();
             case "smoke" -> new SmokeStep();
             case "rollback" -> new RollbackStep();
+            case "new-keys" -> new GenerateKeysStep();
             default -> throw new PublishException("usage", "unknown command '" + command + "'");
         };
         run(step, ctx);

@@ -18,7 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Sets the Space's secrets and variables from the environment variables named by {@code --secret} and
  * {@code --variable}. Values are never printed. A secret's description carries a keyed fingerprint of its value
  * (HMAC-SHA256 under the HF token), so an unchanged secret is not re-sent: every change restarts the Space.
- * Names whose variable is unset are left alone; {@code --prune} deletes what is not named.
+ * Names whose variable is unset are left alone; {@code --delete-secret NAME} deletes one (a rotation's
+ * {@code *_PREVIOUS} after its window), {@code --prune} deletes what is not named.
  */
 public final class SyncSecretsStep implements Step {
     private static final String DESCRIPTION_PREFIX = "Set by the Spacegate publisher; fingerprint ";
@@ -34,6 +35,7 @@ public final class SyncSecretsStep implements Step {
         HubClient hub = ctx.hub();
         Set<String> secretNames = new LinkedHashSet<>(ctx.options().all("secret"));
         Set<String> variableNames = new LinkedHashSet<>(ctx.options().all("variable"));
+        secretNames.removeAll(ctx.options().all("delete-secret"));
         for (String n : secretNames) {
             if (variableNames.contains(n)) {
                 throw new PublishException("usage", n + " is named both as --secret and --variable");
@@ -71,9 +73,17 @@ public final class SyncSecretsStep implements Step {
             hub.setVariable(id, name, value.get());
             changes.add("variable " + name + (variables.containsKey(name) ? " updated" : " added"));
         }
+        for (String name : ctx.options().all("delete-secret")) {
+            if (secretDescriptions.containsKey(name)) {
+                hub.deleteSecret(id, name);
+                changes.add("secret " + name + " deleted");
+            } else {
+                ctx.reporter().info(name(), "secret " + name + ": not on the Space, nothing to delete");
+            }
+        }
         if (ctx.options().has("prune")) {
             for (String name : secretDescriptions.keySet()) {
-                if (!secretNames.contains(name)) {
+                if (!secretNames.contains(name) && !ctx.options().all("delete-secret").contains(name)) {
                     hub.deleteSecret(id, name);
                     changes.add("secret " + name + " deleted");
                 }
