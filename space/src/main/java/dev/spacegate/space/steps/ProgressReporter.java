@@ -34,7 +34,7 @@ public final class ProgressReporter {
      * which the runner consumes and never shows), then hides it here too. Outside Actions it only hides it.
      */
     public synchronized void mask(String secret, boolean actions) {
-        if (actions && secret != null && !secret.isEmpty()) {
+        if (actions && secret != null && !secret.isEmpty() && !secrets.contains(secret)) {
             out.println("::add-mask::" + secret);
             out.flush();
         }
