@@ -1,4 +1,5 @@
-// Client API keys (config `api-keys`): create (shown once), revoke, alias (by the key's SHA-256, as usage records it).
+// Client API keys (config `api-keys`): create (shown once), revoke, alias (by the key's SHA-256, as usage records it);
+// keys from secrets (CLIENT_API_KEYS, CLIENT_API_KEYS_PREVIOUS) listed read-only below.
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { h, table, section, toast } from '../ui.js';
@@ -21,6 +22,7 @@ const mask = (k) => (k.length > 12 ? `${k.slice(0, 8)}…${k.slice(-4)}` : '•�
 export default function keys(root) {
   const created = h('div', { id: 'key-created' });
   const body = h('div', { id: 'keys' });
+  const fromSecrets = h('div', { id: 'keys-secrets' });
   root.append(h('div', { class: 'row' }, h('button', { class: 'primary', id: 'key-create', disabled: !api.has('apiKeysSave'), async onclick() {
     const key = newKey();
     try {
@@ -30,7 +32,7 @@ export default function keys(root) {
         h('p'), h('button', { class: 'small', onclick() { navigator.clipboard?.writeText(key).then(() => toast(t('common.copy'))); } }, t('common.copy'))));
       load();
     } catch (e) { toast(t('common.error', e.message)); }
-  } }, t('keys.create'))), created, body);
+  } }, t('keys.create'))), created, body, fromSecrets);
 
   function load() {
     section(body, async () => {
@@ -56,4 +58,16 @@ export default function keys(root) {
     });
   }
   load();
+  if (api.has('keySources')) {
+    section(fromSecrets, async () => {
+      const list = ((await api.get('keySources', `${BASE}/client-key-sources`)).keys || []).filter((k) => k.readOnly);
+      if (!list.length) return h('div');
+      return h('div', { class: 'card' }, h('h3', {}, t('keys.fromSecrets')), table([
+        { title: t('keys.hash'), get: (k) => h('code', {}, k.key) },
+        { title: t('keys.source'), get: (k) => k.source },
+        { title: t('keys.label'), get: (k) => k.label || '' },
+        { title: t('keys.until'), get: (k) => (k.until ? `${k.until}${k.expired ? ` (${t('keys.expired')})` : ''}` : '') },
+      ], list));
+    });
+  }
 }

@@ -104,6 +104,16 @@ public final class Resealer implements AutoCloseable {
         return true;
     }
 
+    /** Values the last pass could not open (cheap: reads nothing; for {@code /health}, which anyone may call). */
+    public List<String> unreadable() {
+        return unreadable;
+    }
+
+    /** True unless the last pass found a value it could not open or could not read a store. */
+    public boolean healthy() {
+        return unreadable.isEmpty() && !state.equals("failed");
+    }
+
     /** Counts values by key id now (cheap: reads key ids, opens nothing) with the last pass's problems. */
     public Status status() {
         Map<String, Integer> pending = new TreeMap<>();

@@ -205,7 +205,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
      * auth file, a sealed setting) cannot be opened with the configured data keys.
      */
     private void health(ServerResponse res) {
-        Resealer.Status seal = persistence.resealer().status();
+        Resealer seal = persistence.resealer(); // no store read here: anyone may call /health
         ObjectNode o = Json.MAPPER.createObjectNode().put("ok", seal.healthy()).put("service", "spacegate")
                 .put("version", Version.current());
         if (!seal.healthy()) {

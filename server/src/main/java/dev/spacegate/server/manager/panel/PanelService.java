@@ -66,6 +66,7 @@ public final class PanelService implements RouteOwner {
             "configYamlSave", "PUT /v0/management/config.yaml",
             "apiKeys", "GET /v0/management/api-keys",
             "apiKeysSave", "PUT /v0/management/api-keys",
+            "keySources", "GET /v0/management/client-key-sources",
             "strategy", "GET /v0/management/routing/strategy",
             "retry", "GET /v0/management/request-retry",
             "geminiKeys", "GET /v0/management/gemini-api-key",
