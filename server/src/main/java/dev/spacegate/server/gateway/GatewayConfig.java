@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.spacegate.server.gateway.execute.PayloadRules;
 import dev.spacegate.server.providers.ProviderKind;
+import dev.spacegate.server.gateway.models.ChannelModels;
 import dev.spacegate.server.gateway.pool.ScopedErrors;
 import dev.spacegate.server.gateway.pool.Strategy;
 import dev.spacegate.server.gateway.translate.ThinkingCapability;
@@ -45,6 +46,7 @@ import dev.spacegate.server.outbound.ProxySpec;
  *                                 ({@code codex}, {@code claude}, ...) for accounts without their own
  * @param payload                  {@code payload}: parameters set or removed in the upstream body
  * @param passthroughHeaders       {@code passthrough-headers}: upstream response headers go on to the client
+ * @param channelModels            {@code oauth-excluded-models} and {@code oauth-model-alias}, per OAuth channel
  */
 public record GatewayConfig(
         List<String> apiKeys,
@@ -68,7 +70,8 @@ public record GatewayConfig(
         Duration nonStreamKeepAlive,
         Map<String, ScopedErrors> oauthScopedErrors,
         PayloadRules payload,
-        boolean passthroughHeaders) {
+        boolean passthroughHeaders,
+        ChannelModels channelModels) {
 
     /** One entry of a provider section (one base URL with one or more keys). */
     public record Provider(
@@ -216,6 +219,7 @@ public record GatewayConfig(
                 ScopedErrors.parse(ch.getValue(), "oauth-request-scoped-errors." + ch.getKey(), problems)));
 
         PayloadRules payload = PayloadRules.parse(r.path("payload"), problems);
+        ChannelModels channelModels = ChannelModels.parse(r, problems);
 
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
@@ -228,7 +232,7 @@ public record GatewayConfig(
                 bodyMb * 1024L * 1024L, List.copyOf(origins), Duration.ofSeconds(readTimeout),
                 r.path("routing").path("session-affinity").asBoolean(false), affinityTtl,
                 Duration.ofSeconds(Math.max(0, nonStreamKeepAlive)), Map.copyOf(oauthScoped), payload,
-                r.path("passthrough-headers").asBoolean(false));
+                r.path("passthrough-headers").asBoolean(false), channelModels);
     }
 
     private static Provider provider(ProviderKind kind, int index, JsonNode e, List<String> problems) {

@@ -136,7 +136,8 @@ public final class ModelRegistry {
         List<Wildcard> wild = new ArrayList<>(base.wildcards);
         Map<String, ModelInfo> listed = new LinkedHashMap<>();
         base.listed.forEach(m -> listed.put(m.id(), m));
-        for (AccountEntry a : accounts) {
+        for (AccountEntry own : accounts) {
+            AccountEntry a = cfg.channelModels().apply(own);
             Credential c = withChannelRules(a.credential(), cfg);
             creds.add(c);
             wild.add(new Wildcard(c, a.prefix(), a.excluded(), a.accepts()));
