@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +25,10 @@ import dev.spacegate.server.gateway.pool.SettingsCooldownStore;
 import dev.spacegate.server.gateway.usage.UsageWriter;
 import dev.spacegate.server.manager.ManagerService;
 import dev.spacegate.server.manager.ManagerSettings;
+import dev.spacegate.server.manager.compat.CompatApi;
+import dev.spacegate.server.manager.compat.RequestCounters;
+import dev.spacegate.server.manager.compat.RequestLogs;
+import dev.spacegate.server.manager.compat.VersionHeader;
 import dev.spacegate.server.manager.panel.PanelService;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import dev.spacegate.server.replica.ReplicaSettings;
@@ -30,6 +36,7 @@ import dev.spacegate.server.replica.Replicas;
 import dev.spacegate.server.routing.Forwarder;
 import dev.spacegate.server.routing.RouteOwner;
 import dev.spacegate.server.routing.RouteTable;
+import io.helidon.webserver.http.Filter;
 
 /**
  * Builds the parts a route profile needs and wires them together: storage, the built-in manager and gateway
@@ -41,6 +48,9 @@ final class Assembly implements AutoCloseable {
     static final String DEFAULT_MANAGER_UPSTREAM = "http://127.0.0.1:18317";
 
     private final Map<String, RouteOwner> owners = new HashMap<>();
+    private final List<Filter> filters = new ArrayList<>(List.of(new VersionHeader()));
+    private final RequestCounters counters = new RequestCounters();
+    private final RequestLogs requestLogs = new RequestLogs();
     private Persistence ownedPersistence;
     private ManagerService manager;
     private GatewayService gateway;
@@ -95,7 +105,10 @@ final class Assembly implements AutoCloseable {
             JsonNode document = manager != null ? manager.liveConfig().current() : config.document();
             Path journal = storage.options().dataDir().resolve("usage-journal");
             try {
-                gateway = new GatewayService(document, keys::admit, usageWriter(storage),
+                gateway = new GatewayService(document, keys::admit, usageWriter(storage, stored -> {
+                    counters.accept(stored);
+                    requestLogs.usage(stored);
+                }),
                         new SettingsCooldownStore(storage.settings()), journal);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the usage journal directory " + journal, e);
@@ -104,6 +117,10 @@ final class Assembly implements AutoCloseable {
             AuthSetup.attach(gateway, storage, document, env);
             if (manager != null) {
                 manager.liveConfig().onChange(gateway::reload);
+                manager.compat(CompatApi.bundled(manager.liveConfig(), manager.keys(),
+                        ManagerSettings.fromEnv(env).managementPassword().isPresent(), gateway, counters,
+                        requestLogs));
+                filters.add(requestLogs);
             }
             owners.put(RouteTable.GATEWAY, gateway);
         } else {
@@ -140,8 +157,17 @@ final class Assembly implements AutoCloseable {
         }
     }
 
-    private static UsageWriter usageWriter(Persistence storage) {
-        return records -> storage.usage().appendBatch(records.stream().map(UsageEvent::fromJson).toList());
+    /** The usage store's writer; {@code stored} sees each batch once it is stored (counts for the management API). */
+    private static UsageWriter usageWriter(Persistence storage, Consumer<List<ObjectNode>> stored) {
+        return records -> {
+            storage.usage().appendBatch(records.stream().map(UsageEvent::fromJson).toList());
+            stored.accept(records);
+        };
+    }
+
+    /** Request filters the parts add (management version header, request log), in order. */
+    List<Filter> filters() {
+        return filters;
     }
 
     private static Forwarder forwarder(String owner, String url, ServerConfig config) {

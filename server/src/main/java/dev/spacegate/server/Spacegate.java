@@ -67,7 +67,11 @@ public final class Spacegate {
                     // Streams are flushed event by event; with Nagle's algorithm on, a flush waits for the
                     // client's delayed ACK (up to 40 ms) whenever the previous event is still unacknowledged.
                     .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(r -> r.addFilter(drain).addFilter(new RequestLog()).any(router))
+                    .routing(r -> {
+                        r.addFilter(drain).addFilter(new RequestLog());
+                        parts.filters().forEach(r::addFilter);
+                        r.any(router);
+                    })
                     .addRouting(WsRouting.builder().endpoint("/*", () -> new WsDispatch(table, owners)))
                     .build()
                     .start();

@@ -30,6 +30,7 @@ import dev.spacegate.persistence.usage.GroupBy;
 import dev.spacegate.persistence.usage.UsageFilter;
 import dev.spacegate.server.Version;
 import dev.spacegate.server.manager.collector.UsageCollector;
+import dev.spacegate.server.manager.compat.CompatApi;
 import dev.spacegate.server.manager.config.ConfigApi;
 import dev.spacegate.server.manager.config.LiveConfig;
 import dev.spacegate.server.manager.prices.ModelPrice;
@@ -66,6 +67,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
     private final ManagementKeys keys;
     private final LiveConfig config;
     private final ConfigApi configApi;
+    private volatile CompatApi compat;
     private final PriceTable prices;
     private final PriceSync priceSync;
     private final Aliases aliases;
@@ -161,21 +163,32 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
 
     @Override
     public void serve(ServerRequest req, ServerResponse res, String path) throws Exception {
-        if (!configApi.serve(req, res, path)) {
+        CompatApi c = compat;
+        if (!configApi.serve(req, res, path) && (c == null || !c.serve(req, res, path))) {
             owner.serve(req, res, path);
         }
     }
 
     @Override
     public boolean serves(io.helidon.http.Method method, String path) {
-        return owner.serves(method, path) || configApi.serves(method, path);
+        CompatApi c = compat;
+        return owner.serves(method, path) || configApi.serves(method, path) || (c != null && c.serves(method, path));
     }
 
     @Override
     public List<String> endpoints() {
         List<String> all = new ArrayList<>(owner.endpoints());
         all.addAll(configApi.endpoints().describe());
+        CompatApi c = compat;
+        if (c != null) {
+            all.addAll(c.endpoints());
+        }
         return List.copyOf(all);
+    }
+
+    /** Adds the rest of CLIProxyAPI's management API (it needs the built-in gateway, so it comes later). */
+    public void compat(CompatApi api) {
+        this.compat = api;
     }
 
     /** The key check, for the gateway's management routes and usage queue ({@code keys()::admit}). */

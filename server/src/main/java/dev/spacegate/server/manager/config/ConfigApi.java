@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.config.ServerConfig;
 import dev.spacegate.server.manager.ApiError;
 import dev.spacegate.server.manager.Requests;
+import dev.spacegate.server.manager.compat.ConfigKeys;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import dev.spacegate.server.routing.Endpoints;
 import dev.spacegate.server.web.Json;
@@ -150,9 +151,16 @@ public final class ConfigApi {
         } catch (ServerConfig.InvalidConfigException e) {
             throw new ApiError.Failure(422, "invalid_config", e.getMessage());
         }
+        ConfigKeys.Report keysReport = ConfigKeys.classify(doc);
+        if (!keysReport.unknown().isEmpty()) {
+            Json.send(res, 422, ConfigKeys.unknownKeysError(keysReport.unknown()));
+            return;
+        }
         config.replace(doc);
+        ConfigKeys.logReport(doc, "config.yaml replaced");
         ObjectNode ok = Json.MAPPER.createObjectNode().put("ok", true);
         ok.putArray("changed").add("config");
+        keysReport.ignored().forEach(ok.putArray("ignored")::add);
         Json.send(res, 200, ok);
     }
 

@@ -40,6 +40,8 @@ public final class ManagementKeys {
     static final Duration BAN = Duration.ofMinutes(30);
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Prefix of {@link #hashed()} values. */
+    static final String HASH_PREFIX = "spacegate-hash:";
 
     private record Credential(byte[] salt, byte[] hash) {
     }
@@ -111,6 +113,33 @@ public final class ManagementKeys {
     /** Re-reads the stored key: another replica may have changed it (a restart with a new MANAGEMENT_PASSWORD). */
     public void reload() {
         settings.get(SETTINGS_KEY).ifPresent(v -> credential = decode(v.value()));
+    }
+
+    /**
+     * Makes {@code key} the management key unless it already is, stored hashed like every key (CLIProxyAPI's
+     * {@code remote-management.secret-key} when {@code MANAGEMENT_PASSWORD} is unset). Never logs the key.
+     *
+     * @return true when the key changed
+     */
+    public synchronized boolean adopt(String key, String source) {
+        if (key == null || key.isBlank() || matches(credential, key.trim())) {
+            return false;
+        }
+        long version = settings.get(SETTINGS_KEY).map(Versioned::version).orElse(SettingsStore.ABSENT);
+        credential = store(key.trim(), source, version);
+        return true;
+    }
+
+    /** The current key's salted hash as one opaque string: what a config document keeps instead of the key. */
+    public String hashed() {
+        Credential c = credential;
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return HASH_PREFIX + b64.encodeToString(c.salt()) + ":" + b64.encodeToString(c.hash());
+    }
+
+    /** Whether a config value is a hash from {@link #hashed()} rather than a plaintext key. */
+    public static boolean isHashed(String value) {
+        return value != null && value.startsWith(HASH_PREFIX);
     }
 
     /** A fresh key: {@code sgm_} and 32 letters and digits. */

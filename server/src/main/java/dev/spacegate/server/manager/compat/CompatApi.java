@@ -1,0 +1,99 @@
+package dev.spacegate.server.manager.compat;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spacegate.server.gateway.GatewayService;
+import dev.spacegate.server.manager.ApiError;
+import dev.spacegate.server.manager.config.LiveConfig;
+import dev.spacegate.server.manager.setup.ManagementKeys;
+import dev.spacegate.server.routing.Endpoints;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The rest of CLIProxyAPI's management API (beyond the config subset of {@code ConfigApi}): every route CLIProxyAPI
+ * documents answers with its shape, or with {@code 501 not_supported} naming what to use instead. Every route
+ * needs the management key. Built from small parts, one per topic.
+ */
+public final class CompatApi {
+    static final String BASE = "/v0/management";
+
+    /** One topic's routes. */
+    public interface Part {
+        void routes(Endpoints.Builder b);
+    }
+
+    private final ManagementKeys keys;
+    private final Endpoints endpoints;
+
+    public CompatApi(ManagementKeys keys, List<Part> parts) {
+        this.keys = keys;
+        Endpoints.Builder b = Endpoints.builder();
+        parts.forEach(p -> p.routes(b));
+        this.endpoints = b.build();
+    }
+
+    /**
+     * The API over a built-in manager and gateway: every part, the request log following the config's
+     * {@code request-log}, {@code remote-management.secret-key} as the management key unless {@code envPassword}
+     * ({@code MANAGEMENT_PASSWORD} is set), and the config's ignored keys logged once at start.
+     */
+    public static CompatApi bundled(LiveConfig config, ManagementKeys keys, boolean envPassword,
+                                    GatewayService gateway, RequestCounters counters, RequestLogs requestLogs) {
+        ObjectNode doc = config.current();
+        ConfigKeys.logReport(doc, "start-up");
+        if (!envPassword) {
+            new SecretKeyAdoption(config, keys).start();
+        }
+        requestLogs.enabled(doc.path("request-log").asBoolean(false));
+        config.onChange(d -> requestLogs.enabled(d.path("request-log").asBoolean(false)));
+        return new CompatApi(keys, List.of(new ChannelMapsApi(config), new SettingsApi(config),
+                new ConfigKeysApi(config), new LogsApi(LogTail.installed()), new RequestLogApi(requestLogs),
+                new RuntimeApi(gateway, counters), new ApiCallApi(gateway), new VertexImportApi(gateway),
+                new NotSupported()));
+    }
+
+    public boolean serves(Method method, String path) {
+        return endpoints.serves(method, path);
+    }
+
+    public List<String> endpoints() {
+        return endpoints.describe();
+    }
+
+    /**
+     * Serves one of these routes (management key first).
+     *
+     * @return false when the path is not one of them (the caller answers it)
+     */
+    public boolean serve(ServerRequest req, ServerResponse res, String path) throws Exception {
+        Method method = req.prologue().method();
+        Endpoints.Lookup lookup = endpoints.lookup(method, path);
+        if (lookup instanceof Endpoints.Lookup.NotFound) {
+            return false;
+        }
+        if (!keys.admit(req, res)) {
+            return true;
+        }
+        try {
+            switch (lookup) {
+                case Endpoints.Lookup.Found f -> f.handler().handle(new Endpoints.Call(req, res, path, f.params()));
+                case Endpoints.Lookup.WrongMethod w -> {
+                    res.header(HeaderNames.ALLOW, String.join(", ", w.allowed().stream().map(Method::text)
+                            .distinct().toList()));
+                    ApiError.send(res, 405, "method_not_allowed", "method " + method.text() + " is not allowed on "
+                            + path);
+                }
+                case Endpoints.Lookup.NotFound n -> {
+                    return false;
+                }
+            }
+        } catch (ApiError.Failure f) {
+            ApiError.send(res, f.status(), f.code(), f.getMessage());
+        }
+        return true;
+    }
+}
