@@ -42,6 +42,7 @@ import dev.spacegate.server.gateway.execute.Dispatcher;
 import dev.spacegate.server.gateway.execute.Operation;
 import dev.spacegate.server.gateway.execute.RequestBody;
 import dev.spacegate.server.gateway.execute.TranslationLookup;
+import dev.spacegate.server.gateway.execute.UsageRecorder;
 import dev.spacegate.server.gateway.translate.Translators;
 import dev.spacegate.persistence.auth.AuthStore;
 import dev.spacegate.server.gateway.models.ModelRegistry;
@@ -57,7 +58,6 @@ import dev.spacegate.server.gateway.stream.ClientSink;
 import dev.spacegate.server.gateway.stream.HttpSink;
 import dev.spacegate.server.gateway.stream.ResponsesWebSocket;
 import dev.spacegate.server.gateway.usage.UsageQueue;
-import dev.spacegate.server.gateway.usage.UsageRecord;
 import dev.spacegate.server.gateway.usage.UsageSink;
 import dev.spacegate.server.gateway.usage.UsageWriter;
 import dev.spacegate.server.routing.Endpoints;
@@ -91,6 +91,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
     private final SessionAffinity affinity;
     private final UsageSink sink;
     private final UsageQueue queue;
+    private final UsageRecorder recorder;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("gateway-keepalive").factory());
     private final Endpoints endpoints;
@@ -125,11 +126,12 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         this.affinity = new SessionAffinity(clock);
         this.sink = new UsageSink(writer, journalDir);
         this.queue = new UsageQueue(clock, cfg.usageQueueRetention());
+        this.recorder = new UsageRecorder(sink, queue);
         this.clock = clock;
         this.rawConfig = config;
         this.state = new State(cfg, ModelRegistry.build(cfg), clientKeys(cfg));
         this.clients = new OutboundClient(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
-        this.dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity);
+        this.dispatcher = new Dispatcher(clients, pool, recorder, translations, affinity);
         Endpoints.Builder routes = Endpoints.builder();
         for (Operation op : Operation.values()) {
             if (!op.modelInPath()) {
@@ -159,7 +161,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
             OutboundClient previous = clients;
             clients = new OutboundClient(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
             previous.closeIdle();
-            dispatcher = new Dispatcher(clients, pool, this::record, translations, affinity).upstreamAuth(accounts);
+            dispatcher = new Dispatcher(clients, pool, recorder, translations, affinity).upstreamAuth(accounts);
         }
         queue.retention(cfg.usageQueueRetention());
         if (!cfg.usageQueueEnabled()) {
@@ -225,7 +227,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
     /** Replaces the translation table ({@link Translators#find} by default; {@link TranslationLookup#none()} turns translation off). */
     public void translations(TranslationLookup lookup) {
         this.translations = lookup;
-        this.dispatcher = new Dispatcher(clients, pool, this::record, lookup, affinity).upstreamAuth(accounts);
+        this.dispatcher = new Dispatcher(clients, pool, recorder, lookup, affinity).upstreamAuth(accounts);
     }
 
     public GatewayConfig config() {
@@ -257,9 +259,8 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         Instant now = pool.now();
         List<dev.spacegate.server.gateway.pool.CooldownState> states = pool.snapshot().stream()
                 .filter(x -> x.nextRetryAt().isAfter(now)).toList();
-        AuthAccounts a = accounts;
         return state.registry().credentials().stream()
-                .filter(c -> a == null || a.describe(c.authIndex()).isEmpty()) // auth files: see auth-files
+                .filter(c -> !c.origin().authType().equals("oauth")) // accounts: see auth-files
                 .map(c -> new CredentialStatus(c.authIndex(),
                 c.kind().section(), c.provider(), c.label(), c.baseUrl(), c.maskedKey(), c.priority(), c.weight(),
                 states.stream().filter(x -> x.authIndex().equals(c.authIndex())).toList())).toList();
@@ -575,25 +576,6 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
             }
         }
         return body.sessionHint();
-    }
-
-    private void record(UsageRecord u) {
-        AuthAccounts a = accounts;
-        if (a != null && u.authIndex != null) {
-            a.describe(u.authIndex).ifPresent(source -> {
-                // CLIProxyAPI's records name an account by its email and mark it as OAuth
-                u.source = source;
-                u.authType = "oauth";
-            });
-            a.count(u.authIndex, u.failed);
-        }
-        if (state.config().usageQueueEnabled()) {
-            ObjectNode json = u.toJson();
-            sink.submit(json);
-            queue.add(json);
-        } else {
-            sink.submit(u);
-        }
     }
 
     private boolean admitted(Endpoints.Call c, ErrorFamily fam) {

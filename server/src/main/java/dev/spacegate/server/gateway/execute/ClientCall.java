@@ -36,6 +36,12 @@ public record ClientCall(
         String session,
         Timing timing) {
 
+    /** Milliseconds the gateway itself spent on this call so far (upstream waits left out). */
+    public long overheadMs() {
+        long total = System.nanoTime() - startNanos;
+        return Math.max(0, (total - timing.upstreamNanos()) / 1_000_000);
+    }
+
     /** Accumulates upstream wait time of one call (touched by the call's own thread only). */
     public static final class Timing {
         private long upstreamNanos;

@@ -121,8 +121,7 @@ public final class ModelRegistry {
         if (channel == null || !c.scopedErrors().rules().isEmpty()) {
             return c;
         }
-        return new Credential(c.authIndex(), c.kind(), c.provider(), c.baseUrl(), c.apiKey(), c.headers(),
-                c.proxyUrl(), c.priority(), c.weight(), c.disableCooling(), c.requestRetry(), channel, c.label());
+        return c.withScopedErrors(channel);
     }
 
     public static ModelRegistry build(GatewayConfig cfg, List<AccountEntry> accounts) {

@@ -193,7 +193,7 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
             String base = baseUrl(pr, f);
             Credential c = new Credential(f.authIndex(authDir), pr.kind(), pr.type(), base, f.label(), f.headers(),
                     f.proxyUrl(), f.priority(), f.weight(), f.disableCooling(), f.requestRetry(), f.scopedErrors(),
-                    f.name());
+                    f.name(), Credential.Origin.account(usageSource(f), failed -> a.count(clock.millis(), failed)));
             out.add(new ModelRegistry.AccountEntry(c, f.prefix(), f.excludedModels(), f.modelAliases(),
                     pr::accepts, pr.catalog()));
         }
@@ -626,30 +626,14 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
         return authDir;
     }
 
-    /**
-     * The usage-record {@code source} of an auth-file credential (its email, else project id, else label), or empty
-     * when {@code authIndex} is not an auth file.
-     */
-    public Optional<String> describe(String authIndex) {
-        Account a = byIndex.get(authIndex);
-        if (a == null || a.file == null) {
-            return Optional.empty();
-        }
-        AuthFile f = a.file;
+    /** CLIProxyAPI's records name an account by its email (else its project, else its label). */
+    private static String usageSource(AuthFile f) {
         String email = f.email();
         if (email != null && !email.isBlank()) {
-            return Optional.of(email);
+            return email;
         }
         String project = f.text("project_id");
-        return Optional.of(project != null && !project.isBlank() ? project : f.label());
-    }
-
-    /** Counts one upstream request of a credential (from usage records). */
-    public void count(String authIndex, boolean failed) {
-        Account a = byIndex.get(authIndex);
-        if (a != null) {
-            a.count(clock.millis(), failed);
-        }
+        return project != null && !project.isBlank() ? project : f.label();
     }
 
     // ---- import ----

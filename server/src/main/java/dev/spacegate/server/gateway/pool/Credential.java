@@ -21,6 +21,7 @@ import dev.spacegate.server.providers.ProviderKind;
  * @param requestRetry   per-credential override of {@code request-retry}, or null
  * @param scopedErrors   {@code request-scoped-errors} rules of the entry or auth file
  * @param label          the config entry it came from, for messages
+ * @param origin         what usage records say about it (source, auth type) and where its requests are counted
  */
 public record Credential(
         String authIndex,
@@ -35,12 +36,56 @@ public record Credential(
         Boolean disableCooling,
         Integer requestRetry,
         ScopedErrors scopedErrors,
-        String label) {
+        String label,
+        Origin origin) {
+
+    /**
+     * Where a credential comes from, as usage records name it: an API key of the config (source = its masked
+     * form, auth type {@code apikey}) or an account's auth file (source = the account's email, project or label,
+     * auth type {@code oauth}, requests counted on the account for the auth-files page).
+     */
+    public record Origin(String source, String authType, RequestCounter counter) {
+        /** An API key of the config. */
+        public static Origin apiKey(String key) {
+            return new Origin(mask(key), "apikey", RequestCounter.NONE);
+        }
+
+        /** An account (auth file) named as CLIProxyAPI's records name it. */
+        public static Origin account(String name, RequestCounter counter) {
+            return new Origin(name, "oauth", counter);
+        }
+    }
+
+    /** Counts the upstream requests of one credential (success or failure). */
+    @FunctionalInterface
+    public interface RequestCounter {
+        RequestCounter NONE = failed -> { };
+
+        void count(boolean failed);
+    }
+
+    /** An API-key credential of the config. */
+    public Credential(String authIndex, ProviderKind kind, String provider, String baseUrl, String apiKey,
+                      Map<String, String> headers, String proxyUrl, int priority, int weight, Boolean disableCooling,
+                      Integer requestRetry, ScopedErrors scopedErrors, String label) {
+        this(authIndex, kind, provider, baseUrl, apiKey, headers, proxyUrl, priority, weight, disableCooling,
+                requestRetry, scopedErrors, label, Origin.apiKey(apiKey));
+    }
 
     /** A short, non-secret form of the key for usage records and messages. */
     public String maskedKey() {
-        String k = apiKey;
+        return mask(apiKey);
+    }
+
+    /** A short, non-secret form of a key. */
+    public static String mask(String k) {
         return k.length() <= 8 ? "****" : k.substring(0, 4) + "..." + k.substring(k.length() - 4);
+    }
+
+    /** The same credential with other scoped error rules. */
+    public Credential withScopedErrors(ScopedErrors rules) {
+        return new Credential(authIndex, kind, provider, baseUrl, apiKey, headers, proxyUrl, priority, weight,
+                disableCooling, requestRetry, rules, label, origin);
     }
 
     @Override
