@@ -626,6 +626,15 @@ public final class AuthAccounts implements UpstreamAuth, AutoCloseable {
         return authDir;
     }
 
+    /**
+     * The usage-record {@code source} of an auth-file credential (its email, else project id, else label), or empty
+     * when {@code authIndex} is not an auth file.
+     */
+    public Optional<String> describe(String authIndex) {
+        Account a = byIndex.get(authIndex);
+        return a == null || a.file == null ? Optional.empty() : Optional.of(usageSource(a.file));
+    }
+
     /** CLIProxyAPI's records name an account by its email (else its project, else its label). */
     private static String usageSource(AuthFile f) {
         String email = f.email();
