@@ -24,6 +24,8 @@ public final class ReplicaSync implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReplicaSync.class.getName());
     private static final int BATCH = 500;
     private static final long RECONNECT_MS = 5_000;
+    /** A change whose announcement failed after its write committed is still picked up by this full re-read. */
+    private static final long SAFETY_RELOAD_MS = 5 * 60_000;
 
     /** How the replica learns of changes. */
     public enum Mode { SINGLE, LISTEN, POLL }
@@ -41,6 +43,7 @@ public final class ReplicaSync implements AutoCloseable {
     private volatile long lastAppliedAtMs;
     private volatile ChangeListener listener;
     private long lastId;
+    private long nextSafetyReload = System.currentTimeMillis() + SAFETY_RELOAD_MS;
     private boolean stale;
     private Thread thread;
 
@@ -88,7 +91,7 @@ public final class ReplicaSync implements AutoCloseable {
                 mode = Mode.POLL;
             }
             boolean ok = poll();
-            if (ok && lostContact && !listenWanted) {
+            if (ok && (lostContact && !listenWanted || System.currentTimeMillis() >= nextSafetyReload)) {
                 reloadAll();
             }
             lostContact = !ok || lostContact && listenWanted;
@@ -122,6 +125,9 @@ public final class ReplicaSync implements AutoCloseable {
                     }
                     confirmedAtMs = System.currentTimeMillis();
                     nextBeat = confirmedAtMs + settings.heartbeat().toMillis();
+                    if (confirmedAtMs >= nextSafetyReload) {
+                        reloadAll();
+                    }
                 }
                 checkStale();
             }
@@ -184,6 +190,7 @@ public final class ReplicaSync implements AutoCloseable {
     }
 
     private void reloadAll() {
+        nextSafetyReload = System.currentTimeMillis() + SAFETY_RELOAD_MS;
         try {
             fullReload.run();
         } catch (RuntimeException e) {

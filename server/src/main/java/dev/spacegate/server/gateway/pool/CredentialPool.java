@@ -38,6 +38,8 @@ public final class CredentialPool implements AutoCloseable {
             .factory());
     private final AtomicBoolean savePending = new AtomicBoolean();
     private volatile Watcher watcher;
+    /** Cooldowns another replica learned: a success here may have started before it, so it is not announced. */
+    private final java.util.Set<String> adopted = ConcurrentHashMap.newKeySet();
 
     /** Told of the cooldowns this pool learns or clears itself (never of adopted ones), to share them. */
     public interface Watcher {
@@ -216,10 +218,12 @@ public final class CredentialPool implements AutoCloseable {
         if (states.size() > MAX_KEYS) {
             // expired entries only remember a 429 backoff level; dropping them just restarts it at 1 s
             states.values().removeIf(x -> !x.nextRetryAt().isAfter(now));
+            adopted.retainAll(states.keySet());
         }
         CooldownState learned = new CooldownState(c.credential().authIndex(), c.upstreamModel(), now.plus(d),
                 rule.reason(), status, level);
         states.put(c.stateKey(), learned);
+        adopted.remove(c.stateKey());
         scheduleSave();
         Watcher w = watcher;
         if (w != null) {
@@ -233,7 +237,7 @@ public final class CredentialPool implements AutoCloseable {
         if (states.remove(c.stateKey()) != null) {
             scheduleSave();
             Watcher w = watcher;
-            if (w != null) {
+            if (w != null && !adopted.remove(c.stateKey())) {
                 w.cleared(c.credential().authIndex(), c.upstreamModel());
             }
         }
@@ -242,6 +246,7 @@ public final class CredentialPool implements AutoCloseable {
     /** Clears every cooldown of one credential ({@code reset-quota}). */
     public void reset(String authIndex) {
         if (states.values().removeIf(s -> s.authIndex().equals(authIndex))) {
+            adopted.removeIf(k -> k.startsWith(authIndex + "|"));
             scheduleSave();
             Watcher w = watcher;
             if (w != null) {
@@ -256,15 +261,20 @@ public final class CredentialPool implements AutoCloseable {
 
     /** A cooldown another replica learned; kept unless this pool already knows a later one for the same key. */
     public void adopt(CooldownState s) {
-        states.merge(s.key(), s, (mine, theirs) -> theirs.nextRetryAt().isAfter(mine.nextRetryAt()) ? theirs : mine);
+        if (states.merge(s.key(), s, (mine, theirs) -> theirs.nextRetryAt().isAfter(mine.nextRetryAt()) ? theirs
+                : mine) == s) {
+            adopted.add(s.key());
+        }
     }
 
     /** A cooldown another replica cleared ({@code model} null: every cooldown of the credential). */
     public void release(String authIndex, String model) {
         if (model == null) {
             states.values().removeIf(s -> s.authIndex().equals(authIndex));
+            adopted.removeIf(k -> k.startsWith(authIndex + "|"));
         } else {
             states.remove(authIndex + "|" + model);
+            adopted.remove(authIndex + "|" + model);
         }
     }
 

@@ -206,4 +206,44 @@ class CredentialPoolTest {
             assertTrue(later.snapshot().isEmpty(), "expired state is not restored");
         }
     }
+
+    @Test
+    void sharedCooldownsAreAnnouncedOnceAndAdoptedWithoutEcho() {
+        ManualClock clock = new ManualClock();
+        CredentialPool pool = new CredentialPool(CooldownStore.none(), clock);
+        List<String> told = new ArrayList<>();
+        pool.watch(new CredentialPool.Watcher() {
+            @Override
+            public void learned(CooldownState s) {
+                told.add("learned " + s.key());
+            }
+
+            @Override
+            public void cleared(String authIndex, String model) {
+                told.add("cleared " + authIndex + "|" + model);
+            }
+        });
+        Candidate a = cand("a", 0, 1);
+        Candidate b = cand("b", 0, 1);
+        pool.markFailure(a, 429, null, Duration.ofSeconds(30), true, TRANSIENT);
+        pool.markSuccess(a);
+        assertEquals(List.of("learned a|m", "cleared a|m"), told, "what this pool learns and clears is announced");
+
+        told.clear();
+        Instant later = clock.instant().plusSeconds(60);
+        pool.adopt(new CooldownState("b", "m", clock.instant().plusSeconds(10), "quota", 429, 0));
+        pool.adopt(new CooldownState("b", "m", later, "quota", 429, 0));
+        pool.adopt(new CooldownState("b", "m", clock.instant().plusSeconds(5), "quota", 429, 0));
+        assertTrue(pool.isCooling(b), "an adopted cooldown applies here");
+        assertEquals(later, pool.snapshot().get(0).nextRetryAt(), "the later of two cooldowns wins");
+        pool.markSuccess(b);
+        assertFalse(pool.isCooling(b));
+        assertEquals(List.of(), told, "adopting is silent, and a success here (maybe begun before the other"
+                + " replica's 429) does not clear it for everyone");
+
+        pool.adopt(new CooldownState("b", "m", later, "quota", 429, 0));
+        pool.release("b", "m");
+        assertFalse(pool.isCooling(b), "a cooldown another replica cleared is cleared here");
+        assertEquals(List.of(), told);
+    }
 }
