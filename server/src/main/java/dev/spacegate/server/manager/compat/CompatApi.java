@@ -24,16 +24,26 @@ public final class CompatApi {
     /** One topic's routes. */
     public interface Part {
         void routes(Endpoints.Builder b);
+
+        /** False for the parts that only answer 501 not_supported: they do not count as serving a path. */
+        default boolean supported() {
+            return true;
+        }
     }
 
     private final ManagementKeys keys;
     private final Endpoints endpoints;
+    /** The routes with a real answer (the 501 stubs left out), for {@link #serves}. */
+    private final Endpoints supported;
 
     public CompatApi(ManagementKeys keys, List<Part> parts) {
         this.keys = keys;
         Endpoints.Builder b = Endpoints.builder();
         parts.forEach(p -> p.routes(b));
         this.endpoints = b.build();
+        Endpoints.Builder real = Endpoints.builder();
+        parts.stream().filter(Part::supported).forEach(p -> p.routes(real));
+        this.supported = real.build();
     }
 
     /**
@@ -56,8 +66,12 @@ public final class CompatApi {
                 new NotSupported()));
     }
 
+    /**
+     * Whether a call has a real answer here (the panel's capability probe asks); a path that only answers
+     * {@code 501 not_supported} does not count, so the panel shows it as not offered instead of failing on it.
+     */
     public boolean serves(Method method, String path) {
-        return endpoints.serves(method, path);
+        return supported.serves(method, path);
     }
 
     public List<String> endpoints() {

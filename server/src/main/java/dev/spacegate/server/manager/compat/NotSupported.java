@@ -40,6 +40,11 @@ final class NotSupported implements CompatApi.Part {
                     + " GET /v0/management/usage with their status and error body"));
 
     @Override
+    public boolean supported() {
+        return false;
+    }
+
+    @Override
     public void routes(Endpoints.Builder b) {
         for (Route r : ROUTES) {
             for (Method m : ALL) {
