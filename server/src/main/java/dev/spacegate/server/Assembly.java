@@ -98,8 +98,9 @@ final class Assembly implements AutoCloseable {
         } else {
             owners.put(RouteTable.MANAGER, forwarder(RouteTable.MANAGER, managerUrl.get(), config));
         }
+        ManagementKeys keys = manager != null ? manager.keys() : null;
         if (builtinGateway) {
-            ManagementKeys keys = manager != null ? manager.keys()
+            keys = manager != null ? manager.keys()
                     : ManagementKeys.open(storage.settings(), ManagerSettings.fromEnv(env).managementPassword(),
                     Clock.systemUTC()).previous(ManagerSettings.fromEnv(env).previousPassword());
             JsonNode document = manager != null ? manager.liveConfig().current() : config.document();
@@ -129,7 +130,7 @@ final class Assembly implements AutoCloseable {
         if (storage != null) {
             storage.resealer().start(); // every sealed value is registered by now
             replicas = Replicas.start(storage.changes(), ReplicaSettings.fromEnv(env), startId,
-                    manager == null ? null : manager.liveConfig(), manager == null ? null : manager.keys(), gateway);
+                    manager == null ? null : manager.liveConfig(), keys, gateway);
             if (manager != null) {
                 manager.replicaStatus(replicas::status);
             }

@@ -96,7 +96,9 @@ public final class ChangeLog {
             long next = Database.one(tx, db.sql("INSERT INTO ${p}replica_changes (topic, detail, origin, at_ms)"
                     + " VALUES (?, ?, ?, ?) RETURNING id"), r -> Database.longValue(r, "id"), topic, d, origin, now)
                     .orElseThrow();
-            ObjectNode payload = JSON.createObjectNode().put("id", next).put("topic", topic).put("origin", origin);
+            // what changed and its position; a listener still reads the row (it is the same for poll and listen)
+            ObjectNode payload = JSON.createObjectNode().put("id", next).put("topic", topic).put("origin", origin)
+                    .put("detail", d.length() > 500 ? d.substring(0, 500) : d);
             Database.one(tx, "SELECT pg_notify(?, ?) IS NULL AS sent", r -> Boolean.TRUE, channel(),
                     payload.toString());
             if (next % PRUNE_EVERY == 0) {
