@@ -29,6 +29,7 @@ import dev.spacegate.server.manager.compat.CompatApi;
 import dev.spacegate.server.manager.compat.RequestCounters;
 import dev.spacegate.server.manager.compat.RequestLogs;
 import dev.spacegate.server.manager.compat.VersionHeader;
+import dev.spacegate.server.manager.config.ConfigSeed;
 import dev.spacegate.server.manager.panel.PanelService;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import dev.spacegate.server.replica.ReplicaSettings;
@@ -92,7 +93,7 @@ final class Assembly implements AutoCloseable {
             startId = storage.changes().shared() ? storage.changes().latestId() : 0;
         }
         if (builtinManager) {
-            manager = new ManagerService(storage, ManagerSettings.fromEnv(env), config.document(),
+            manager = new ManagerService(storage, ManagerSettings.fromEnv(env), ConfigSeed.of(config, env),
                     Assembly::gatewayProblems, !builtinGateway);
             owners.put(RouteTable.MANAGER, manager);
         } else {

@@ -10,6 +10,7 @@ import dev.spacegate.server.config.ServerConfig;
 import dev.spacegate.server.gateway.GatewayService;
 import dev.spacegate.server.manager.ManagerService;
 import dev.spacegate.server.routing.Drain;
+import dev.spacegate.server.routing.ManagementCors;
 import dev.spacegate.server.routing.RequestLog;
 import dev.spacegate.server.routing.RouteTable;
 import dev.spacegate.server.routing.Router;
@@ -68,7 +69,8 @@ public final class Spacegate {
                     // client's delayed ACK (up to 40 ms) whenever the previous event is still unacknowledged.
                     .connectionOptions(o -> o.tcpNoDelay(true))
                     .routing(r -> {
-                        r.addFilter(drain).addFilter(new RequestLog());
+                        r.addFilter(drain).addFilter(new RequestLog())
+                                .addFilter(new ManagementCors(ManagementCors.origins(env)));
                         parts.filters().forEach(r::addFilter);
                         r.any(router);
                     })

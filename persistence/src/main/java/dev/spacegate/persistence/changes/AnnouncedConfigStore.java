@@ -1,10 +1,12 @@
 package dev.spacegate.persistence.changes;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import dev.spacegate.persistence.Versioned;
 import dev.spacegate.persistence.store.ConfigStore;
+import dev.spacegate.persistence.store.ConfigVersion;
 
 /** A {@link ConfigStore} whose saves are announced to the other replicas. */
 public final class AnnouncedConfigStore implements ConfigStore {
@@ -22,10 +24,25 @@ public final class AnnouncedConfigStore implements ConfigStore {
     }
 
     @Override
-    public long save(String yaml, long expectedVersion) {
-        long version = store.save(yaml, expectedVersion);
+    public long save(String yaml, long expectedVersion, String source, String by) {
+        long version = store.save(yaml, expectedVersion, source, by);
         Announce.after(log, Change.CONFIG, Long.toString(version));
         return version;
+    }
+
+    @Override
+    public List<ConfigVersion> history() {
+        return store.history();
+    }
+
+    @Override
+    public Optional<String> historyContent(long version) {
+        return store.historyContent(version);
+    }
+
+    @Override
+    public void rewrite(long version, String yaml) {
+        store.rewrite(version, yaml); // same content: nothing for the other replicas to reload
     }
 
     @Override

@@ -66,7 +66,8 @@ public final class Database implements AutoCloseable {
     /** Opens (creating when absent) an SQLite database file in WAL mode. */
     public static Database sqlite(Path file) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            PrivateFiles.directory(file.toAbsolutePath().getParent());
+            PrivateFiles.file(file); // SQLite gives its -wal and -shm files the database file's permissions
         } catch (IOException e) {
             throw new PersistenceException(Code.STORAGE_FAILED, "could not create the data directory: "
                     + e.getClass().getSimpleName());

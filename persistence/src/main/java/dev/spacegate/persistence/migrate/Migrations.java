@@ -22,6 +22,10 @@ public final class Migrations {
     public static final List<String> HISTOGRAM_COLUMNS = IntStream.range(0, UsageTotals.BUCKETS)
             .mapToObj(i -> String.format("lat_b%02d", i)).toList();
 
+    private static final String CONFIG_HISTORY = "CREATE TABLE IF NOT EXISTS ${p}config_history ("
+            + "version BIGINT PRIMARY KEY, content TEXT NOT NULL, source TEXT NOT NULL, saved_by TEXT NOT NULL,"
+            + " saved_at_ms BIGINT NOT NULL)";
+
     /** Every migration, oldest first. Append only; never edit a released step. */
     public static final List<Migration> ALL = List.of(
             new Migration(1, "settings, config, auth files, usage events and hourly rollups",
@@ -30,7 +34,9 @@ public final class Migrations {
                     List.of("CREATE TABLE IF NOT EXISTS ${p}replica_changes (id INTEGER PRIMARY KEY AUTOINCREMENT,"
                             + " topic TEXT NOT NULL, detail TEXT NOT NULL, origin TEXT NOT NULL, at_ms BIGINT NOT NULL)"),
                     List.of("CREATE TABLE IF NOT EXISTS ${p}replica_changes (id BIGSERIAL PRIMARY KEY,"
-                            + " topic TEXT NOT NULL, detail TEXT NOT NULL, origin TEXT NOT NULL, at_ms BIGINT NOT NULL)")));
+                            + " topic TEXT NOT NULL, detail TEXT NOT NULL, origin TEXT NOT NULL, at_ms BIGINT NOT NULL)")),
+            new Migration(3, "config history (the last accepted config versions)",
+                    List.of(CONFIG_HISTORY), List.of(CONFIG_HISTORY)));
 
     private Migrations() {
     }

@@ -3,6 +3,7 @@ package dev.spacegate.persistence.seal;
 import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.persistence.PersistenceException.Code;
 import dev.spacegate.persistence.PersistenceSettings;
+import dev.spacegate.persistence.db.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ public final class DataKeys {
     private static String generate(Path file) {
         String key = SecretBox.generateKeyText();
         try {
-            Files.createDirectories(file.getParent());
+            PrivateFiles.directory(file.getParent());
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {

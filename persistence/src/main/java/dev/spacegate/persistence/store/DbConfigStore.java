@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
 
 /** {@link ConfigStore} as the single row {@code id='config'} of {@code config_store} (CLIProxyAPI's pgstore shape). */
@@ -31,21 +32,56 @@ public final class DbConfigStore implements ConfigStore {
     }
 
     @Override
-    public long save(String yaml, long expectedVersion) {
+    public long save(String yaml, long expectedVersion, String source, String by) {
         if (yaml == null) {
             throw new PersistenceException(Code.INVALID_CONTENT, "config document is missing");
         }
         long now = System.currentTimeMillis();
-        long changed = db.write(tx -> expectedVersion == 0
-                ? tx.dml(db.sql("INSERT INTO ${p}config_store (id, content, version, updated_at_ms) VALUES (?, ?, 1, ?)"
-                        + " ON CONFLICT (id) DO NOTHING"), ID, yaml, now)
-                : tx.dml(db.sql("UPDATE ${p}config_store SET content = ?, version = version + 1, updated_at_ms = ?"
-                        + " WHERE id = ? AND version = ?"), yaml, now, ID, expectedVersion));
-        if (changed == 0) {
+        long next = expectedVersion + 1;
+        boolean saved = db.write(tx -> {
+            long changed = expectedVersion == 0
+                    ? tx.dml(db.sql("INSERT INTO ${p}config_store (id, content, version, updated_at_ms)"
+                            + " VALUES (?, ?, 1, ?) ON CONFLICT (id) DO NOTHING"), ID, yaml, now)
+                    : tx.dml(db.sql("UPDATE ${p}config_store SET content = ?, version = version + 1, updated_at_ms = ?"
+                            + " WHERE id = ? AND version = ?"), yaml, now, ID, expectedVersion);
+            if (changed == 0) {
+                return false;
+            }
+            tx.dml(db.sql("INSERT INTO ${p}config_history (version, content, source, saved_by, saved_at_ms)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (version) DO UPDATE SET content = excluded.content,"
+                    + " source = excluded.source, saved_by = excluded.saved_by, saved_at_ms = excluded.saved_at_ms"),
+                    next, yaml, source, by, now);
+            tx.dml(db.sql("DELETE FROM ${p}config_history WHERE version <= ?"), next - HISTORY_LIMIT);
+            return true;
+        });
+        if (!saved) {
             throw new PersistenceException(Code.VERSION_CONFLICT,
                     "the configuration was changed by someone else; reload and try again");
         }
-        return expectedVersion + 1;
+        return next;
+    }
+
+    @Override
+    public List<ConfigVersion> history() {
+        return db.read(exec -> Database.list(exec, db.sql("SELECT version, source, saved_by, saved_at_ms"
+                + " FROM ${p}config_history ORDER BY version DESC LIMIT " + HISTORY_LIMIT),
+                r -> new ConfigVersion(Database.longValue(r, "version"), Database.longValue(r, "saved_at_ms"),
+                        Database.text(r, "source"), Database.text(r, "saved_by"))));
+    }
+
+    @Override
+    public Optional<String> historyContent(long version) {
+        return db.read(exec -> Database.one(exec, db.sql("SELECT content FROM ${p}config_history WHERE version = ?"),
+                r -> Database.text(r, "content"), version));
+    }
+
+    @Override
+    public void rewrite(long version, String yaml) {
+        db.write(tx -> {
+            tx.dml(db.sql("UPDATE ${p}config_store SET content = ? WHERE id = ? AND version = ?"), yaml, ID, version);
+            tx.dml(db.sql("UPDATE ${p}config_history SET content = ? WHERE version = ?"), yaml, version);
+            return null;
+        });
     }
 
     @Override

@@ -14,7 +14,7 @@ public final class ApiError {
     }
 
     /** A refusal that handlers throw to end a request with an envelope (bad input, conflicts). */
-    public static final class Failure extends RuntimeException {
+    public static class Failure extends RuntimeException {
         private final int status;
         private final String code;
 

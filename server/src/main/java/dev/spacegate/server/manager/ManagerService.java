@@ -32,6 +32,8 @@ import dev.spacegate.server.Version;
 import dev.spacegate.server.manager.collector.UsageCollector;
 import dev.spacegate.server.manager.compat.CompatApi;
 import dev.spacegate.server.manager.config.ConfigApi;
+import dev.spacegate.server.manager.config.ConfigSeal;
+import dev.spacegate.server.manager.config.ConfigSeed;
 import dev.spacegate.server.manager.config.LiveConfig;
 import dev.spacegate.server.manager.prices.ModelPrice;
 import dev.spacegate.server.manager.prices.PriceSync;
@@ -85,11 +87,11 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
     /**
      * @param persistence     the opened stores
      * @param settings        the manager's environment settings
-     * @param seed            the local config document (seeds an empty config store)
+     * @param seed            the local config file's document (seeds an empty config store; CONFIG_RESEED)
      * @param validator       the gateway's config validation (problems, empty when fine)
      * @param externalGateway true when the gateway owner is an external CLIProxyAPI (its usage queue is collected)
      */
-    public ManagerService(Persistence persistence, ManagerSettings settings, ObjectNode seed,
+    public ManagerService(Persistence persistence, ManagerSettings settings, ConfigSeed seed,
                           Function<ObjectNode, List<String>> validator, boolean externalGateway) {
         this.persistence = persistence;
         this.settings = settings;
@@ -98,7 +100,8 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
                 .previous(settings.previousPassword());
         persistence.resealer().register(new SealedSettingField(persistence.settings(), persistence.secretBox(),
                 SETUP_KEY, "managementKey", SEAL_CONTEXT));
-        this.config = LiveConfig.open(persistence.config(), seed, validator);
+        this.config = LiveConfig.open(persistence.config(), new ConfigSeal(persistence.secretBox()), seed, validator);
+        persistence.resealer().register(config.sealedValues());
         this.configApi = new ConfigApi(config, keys);
         this.prices = new PriceTable(persistence.settings());
         this.priceSync = new PriceSync(prices, settings.modelsDevUrl(), settings.litellmUrl(),
@@ -271,6 +274,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         db.put("engine", h.engine()).put("ok", h.ok()).put("authStore", h.authStore());
         h.sizeBytes().ifPresent(n -> db.put("databaseBytes", n).put("totalBytes", n));
         o.set("seal", sealStatus(persistence.resealer().status()));
+        o.set("config", config.status());
         Supplier<ObjectNode> replica = replicaStatus;
         if (replica != null) {
             o.set("replica", replica.get());

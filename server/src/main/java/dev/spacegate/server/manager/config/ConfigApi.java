@@ -4,10 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spacegate.persistence.PersistenceException;
+import dev.spacegate.persistence.Versioned;
 import dev.spacegate.server.config.ServerConfig;
 import dev.spacegate.server.manager.ApiError;
 import dev.spacegate.server.manager.Requests;
@@ -26,7 +29,11 @@ import io.helidon.webserver.http.ServerResponse;
  * the bundled route table hands {@code /v0/management/*} to the manager, except the manager's other paths and the
  * gateway's own management paths (usage queue, auth files, logins). Conventions (CLIProxyAPI): scalar GET {@code {"<key>": value}}; PUT/PATCH {@code {"value": x}};
  * success {@code {"status":"ok"}}; list PUT replaces (array or {@code {"items":[...]}}), PATCH edits one entry,
- * DELETE removes by {@code ?index=}, {@code ?value=}, {@code ?api-key=} or {@code ?name=}.
+ * DELETE removes by {@code ?index=}, {@code ?value=}, {@code ?api-key=} or {@code ?name=}; a list edit names exactly
+ * one entry or fails (404 none, 409 several, 400 malformed). Reads answer {@code ETag: "<version>"}; every write
+ * accepts {@code If-Match} (409 {@code config_conflict} when stale), answers the new {@code ETag}, and needs
+ * {@code ?confirm=remove-all} to remove every provider or every client key. The history of the last 50 versions and
+ * restore are {@link ConfigHistoryApi}.
  *
  * <pre>
  * curl -H "Authorization: Bearer $KEY" http://localhost:7860/v0/management/config
@@ -51,15 +58,20 @@ public final class ConfigApi {
 
     private final LiveConfig config;
     private final ManagementKeys keys;
+    private final ConfigHistoryApi history;
     private final Endpoints endpoints;
 
     public ConfigApi(LiveConfig config, ManagementKeys keys) {
         this.config = config;
         this.keys = keys;
+        this.history = new ConfigHistoryApi(config);
         Endpoints.Builder b = Endpoints.builder()
                 .get(BASE + "/config", c -> getConfig(c.res()))
                 .get(BASE + "/config.yaml", c -> getYaml(c.res()))
                 .put(BASE + "/config.yaml", c -> putYaml(c.req(), c.res()))
+                .get(BASE + "/config/history", c -> history.list(c.res()))
+                .get(BASE + "/config/history/{version}", c -> history.show(c.res(), c.param("version")))
+                .post(BASE + "/config/restore", c -> history.restore(c.req(), c.res(), write(c.req())))
                 .get(BASE + "/routing/strategy", c -> getStrategy(c.res()))
                 .put(BASE + "/routing/strategy", c -> putStrategy(c.req(), c.res()))
                 .patch(BASE + "/routing/strategy", c -> putStrategy(c.req(), c.res()));
@@ -68,7 +80,7 @@ public final class ConfigApi {
                     .put(BASE + "/" + key, c -> putScalar(c.req(), c.res(), key))
                     .patch(BASE + "/" + key, c -> putScalar(c.req(), c.res(), key));
         }
-        b.delete(BASE + "/proxy-url", c -> deleteKey(c.res(), "proxy-url"));
+        b.delete(BASE + "/proxy-url", c -> deleteKey(c.req(), c.res(), "proxy-url"));
         for (String key : CHANNEL_MAPS) {
             b.get(BASE + "/" + key, c -> getScalar(c.res(), key))
                     .put(BASE + "/" + key, c -> putChannels(c.req(), c.res(), key))
@@ -122,24 +134,58 @@ public final class ConfigApi {
                     return false;
                 }
             }
+        } catch (ConfigRefusal r) {
+            Json.send(res, r.status(), r.body());
+        } catch (PersistenceException e) {
+            ApiError.send(res, 503, "storage_unavailable", "storage is not available right now (" + e.code() + ")");
         } catch (ApiError.Failure f) {
             ApiError.send(res, f.status(), f.code(), f.getMessage());
         }
         return true;
     }
 
+    /**
+     * The write a request asks for: {@code If-Match: "<version>"} (from the {@code ETag} of a read; {@code *} or
+     * none accepts any version) and {@code ?confirm=remove-all}.
+     */
+    static ConfigWrite write(ServerRequest req) {
+        OptionalLong ifMatch = OptionalLong.empty();
+        Optional<String> header = req.headers().first(HeaderNames.IF_MATCH).map(String::trim);
+        if (header.isPresent() && !header.get().equals("*") && !header.get().isEmpty()) {
+            String tag = header.get().startsWith("W/") ? header.get().substring(2) : header.get();
+            tag = tag.replace("\"", "").trim();
+            try {
+                ifMatch = OptionalLong.of(Long.parseLong(tag));
+            } catch (NumberFormatException e) {
+                throw new ApiError.Failure(400, "invalid_request",
+                        "If-Match must be the ETag of GET /v0/management/config, e.g. \"12\"");
+            }
+        }
+        boolean confirm = Requests.param(req, "confirm").map("remove-all"::equals).orElse(false);
+        return new ConfigWrite("api", "management API", ifMatch, confirm);
+    }
+
+    /** Sends {@code ETag: "<version>"}: the version a later write quotes in {@code If-Match}. */
+    static void etag(ServerResponse res, long version) {
+        res.header(HeaderNames.ETAG, "\"" + version + "\"");
+    }
+
     /** {@code GET /v0/management/config}: the document as JSON, listen address and management secrets left out. */
     private void getConfig(ServerResponse res) {
-        ObjectNode doc = config.current();
+        Versioned<ObjectNode> snap = config.snapshot();
+        ObjectNode doc = snap.value();
         HIDDEN.forEach(doc::remove);
+        etag(res, snap.version());
         Json.send(res, 200, doc);
     }
 
     /** {@code GET /v0/management/config.yaml}: the document as YAML. */
     private void getYaml(ServerResponse res) {
+        Versioned<ObjectNode> snap = config.snapshot();
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/yaml; charset=utf-8");
-        res.send(config.yaml().getBytes(StandardCharsets.UTF_8));
+        etag(res, snap.version());
+        res.send(LiveConfig.toYaml(snap.value()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code PUT /v0/management/config.yaml}: replaces the document; 422 {@code invalid_config} when unusable. */
@@ -156,7 +202,7 @@ public final class ConfigApi {
             Json.send(res, 422, ConfigKeys.unknownKeysError(keysReport.unknown()));
             return;
         }
-        config.replace(doc);
+        etag(res, config.replace(write(req), doc));
         ConfigKeys.logReport(doc, "config.yaml replaced");
         ObjectNode ok = Json.MAPPER.createObjectNode().put("ok", true);
         ok.putArray("changed").add("config");
@@ -184,14 +230,12 @@ public final class ConfigApi {
     /** {@code PUT|PATCH /v0/management/<key>} with {@code {"value": x}}. */
     private void putScalar(ServerRequest req, ServerResponse res, String key) {
         JsonNode value = valueOf(Requests.json(req));
-        config.update(doc -> doc.set(key, value));
-        ok(res);
+        ok(res, config.update(write(req), doc -> doc.set(key, value)));
     }
 
     /** {@code DELETE /v0/management/<key>}: removes the key (back to the default). */
-    private void deleteKey(ServerResponse res, String key) {
-        config.update(doc -> doc.remove(key));
-        ok(res);
+    private void deleteKey(ServerRequest req, ServerResponse res, String key) {
+        ok(res, config.update(write(req), doc -> doc.remove(key)));
     }
 
     /** {@code PUT /v0/management/<map>} with {@code {"value": {channel: ...}}} (or the map itself): replaces it. */
@@ -201,8 +245,7 @@ public final class ConfigApi {
         if (!value.isObject()) {
             throw new ApiError.Failure(400, "invalid_request", "body must be {\"value\": {\"<channel>\": ...}}");
         }
-        config.update(doc -> doc.set(key, value));
-        ok(res);
+        ok(res, config.update(write(req), doc -> doc.set(key, value)));
     }
 
     /** {@code PATCH /v0/management/<map>} with {@code {"channel": "codex", "value": ...}}: sets one channel. */
@@ -212,21 +255,20 @@ public final class ConfigApi {
         if (channel.isEmpty() || !body.has("value")) {
             throw new ApiError.Failure(400, "invalid_request", "body must be {\"channel\": \"codex\", \"value\": ...}");
         }
-        config.update(doc -> channels(doc, key).set(channel, body.get("value")));
-        ok(res);
+        ok(res, config.update(write(req), doc -> channels(doc, key).set(channel, body.get("value"))));
     }
 
     /** {@code DELETE /v0/management/<map>?channel=codex} removes one channel; without it, the whole map. */
     private void deleteChannel(ServerRequest req, ServerResponse res, String key) {
         Optional<String> channel = Requests.param(req, "channel");
-        config.update(doc -> {
+        long version = config.update(write(req), doc -> {
             if (channel.isEmpty()) {
                 doc.remove(key);
             } else if (channels(doc, key).remove(channel.get().trim().toLowerCase(Locale.ROOT)) == null) {
                 throw new ApiError.Failure(404, "not_found", "no channel " + channel.get() + " in " + key);
             }
         });
-        ok(res);
+        ok(res, version);
     }
 
     private static ObjectNode channels(ObjectNode doc, String key) {
@@ -250,19 +292,21 @@ public final class ConfigApi {
             throw new ApiError.Failure(422, "invalid_config", "routing.strategy must be one of "
                     + String.join(", ", ConfigShape.STRATEGIES));
         }
-        config.update(doc -> {
+        etag(res, config.update(write(req), doc -> {
             JsonNode routing = doc.get("routing");
             ObjectNode r = routing instanceof ObjectNode o ? o : doc.putObject("routing");
             r.put("strategy", strategy);
-        });
+        }));
         Json.send(res, 200, Json.MAPPER.createObjectNode().put("status", "ok").put("strategy", strategy));
     }
 
     /** {@code GET /v0/management/<list>}: {@code {"<list>": [...]}}. */
     private void getList(ServerResponse res, String key) {
+        Versioned<ObjectNode> snap = config.snapshot();
         ObjectNode out = Json.MAPPER.createObjectNode();
-        JsonNode v = config.current().get(key);
+        JsonNode v = snap.value().get(key);
         out.set(key, v instanceof ArrayNode ? v : Json.MAPPER.createArrayNode());
+        etag(res, snap.version());
         Json.send(res, 200, out);
     }
 
@@ -273,132 +317,31 @@ public final class ConfigApi {
         if (!(items instanceof ArrayNode array)) {
             throw new ApiError.Failure(400, "invalid_request", "body must be a JSON array or {\"items\":[...]}");
         }
-        config.update(doc -> doc.set(key, normalizeList(key, array)));
-        ok(res);
+        ok(res, config.update(write(req), doc -> doc.set(key, ListEdits.normalize(key, array))));
     }
 
-    /**
-     * {@code PATCH /v0/management/<list>}: {@code {"index":n,"value":v}} replaces entry n, {@code {"old":a,"new":b}}
-     * replaces a string entry, {@code {"match":{...},"value":{...}}} merges into the first entry matching all fields
-     * of {@code match}.
-     */
+    /** {@code PATCH /v0/management/<list>}: edits exactly the one entry the selector names ({@link ListEdits}). */
     private void patchList(ServerRequest req, ServerResponse res, String key) {
         JsonNode body = Requests.json(req);
-        config.update(doc -> {
-            ArrayNode list = listOf(doc, key);
-            if (body.has("index")) {
-                int i = body.get("index").asInt(-1);
-                if (i < 0 || i >= list.size()) {
-                    throw new ApiError.Failure(404, "not_found", "no entry at index " + body.get("index"));
-                }
-                JsonNode v = body.get("value");
-                if (v != null && v.isObject() && list.get(i).isObject()) {
-                    ((ObjectNode) list.get(i)).setAll((ObjectNode) v);
-                } else {
-                    list.set(i, v);
-                }
-            } else if (body.has("old") && body.has("new")) {
-                int i = indexOf(list, body.get("old"));
-                if (i < 0) {
-                    throw new ApiError.Failure(404, "not_found", "no such entry");
-                }
-                list.set(i, body.get("new"));
-            } else if (body.has("match") && body.path("value").isObject()) {
-                int i = indexMatching(list, body.get("match"));
-                if (i < 0) {
-                    throw new ApiError.Failure(404, "not_found", "no entry matches");
-                }
-                ((ObjectNode) list.get(i)).setAll((ObjectNode) body.get("value"));
-            } else {
-                throw new ApiError.Failure(400, "invalid_request",
-                        "body must be {\"index\",\"value\"}, {\"old\",\"new\"} or {\"match\",\"value\"}");
-            }
-            doc.set(key, normalizeList(key, list));
-        });
-        ok(res);
+        ListEdits.Changed[] changed = new ListEdits.Changed[1];
+        long version = config.update(write(req), doc -> changed[0] = ListEdits.patch(doc, key, body));
+        changed(res, version, changed[0]);
     }
 
-    /** {@code DELETE /v0/management/<list>?index=n|value=v|api-key=k[&base-url=u]|name=n}. */
+    /** {@code DELETE /v0/management/<list>?index=n|value=v|api-key=k[&base-url=u]|name=n}: exactly one entry. */
     private void deleteFromList(ServerRequest req, ServerResponse res, String key) {
-        Optional<Long> index = Requests.longParam(req, "index");
-        Optional<String> value = Requests.param(req, "value");
-        Optional<String> apiKey = Requests.param(req, "api-key");
-        Optional<String> baseUrl = Requests.param(req, "base-url");
-        Optional<String> name = Requests.param(req, "name");
-        if (index.isEmpty() && value.isEmpty() && apiKey.isEmpty() && name.isEmpty()) {
-            throw new ApiError.Failure(400, "invalid_request", "say which entry: ?index=, ?value=, ?api-key= or ?name=");
-        }
-        config.update(doc -> {
-            ArrayNode list = listOf(doc, key);
-            int found = -1;
-            if (index.isPresent()) {
-                found = index.get() >= 0 && index.get() < list.size() ? index.get().intValue() : -1;
-            } else if (value.isPresent()) {
-                found = indexOf(list, Json.MAPPER.getNodeFactory().textNode(value.get()));
-            } else {
-                for (int i = 0; i < list.size() && found < 0; i++) {
-                    JsonNode e = list.get(i);
-                    boolean hit = name.isPresent() ? name.get().equals(e.path("name").asText())
-                            : apiKey.get().equals(e.path("api-key").asText())
-                                    && baseUrl.map(u -> u.equals(e.path("base-url").asText())).orElse(true);
-                    if (hit) {
-                        found = i;
-                    }
-                }
-            }
-            if (found < 0) {
-                throw new ApiError.Failure(404, "not_found", "no such entry in " + key);
-            }
-            list.remove(found);
-            doc.set(key, list);
-        });
-        ok(res);
+        ListEdits.Query query = new ListEdits.Query(Requests.longParam(req, "index"), Requests.param(req, "value"),
+                Requests.param(req, "api-key"), Requests.param(req, "base-url"), Requests.param(req, "name"));
+        ListEdits.Changed[] changed = new ListEdits.Changed[1];
+        long version = config.update(write(req), doc -> changed[0] = ListEdits.delete(doc, key, query));
+        changed(res, version, changed[0]);
     }
 
-    /** Client keys are trimmed and de-duplicated (as CLIProxyAPI); other lists are kept as given. */
-    private static ArrayNode normalizeList(String key, ArrayNode list) {
-        if (!key.equals("api-keys")) {
-            return list;
-        }
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
-        for (JsonNode n : list) {
-            if (!n.isTextual()) {
-                out.add(n); // left for validation to reject
-            } else if (!n.asText().isBlank() && seen.add(n.asText().trim())) {
-                out.add(n.asText().trim());
-            }
-        }
-        return out;
-    }
-
-    private static ArrayNode listOf(ObjectNode doc, String key) {
-        JsonNode v = doc.get(key);
-        return v instanceof ArrayNode a ? a : Json.MAPPER.createArrayNode();
-    }
-
-    private static int indexOf(ArrayNode list, JsonNode value) {
-        for (int i = 0; i < list.size(); i++) {
-            if (list.get(i).equals(value)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int indexMatching(ArrayNode list, JsonNode match) {
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode e = list.get(i);
-            boolean all = e.isObject();
-            for (var it = match.fields(); all && it.hasNext();) {
-                var f = it.next();
-                all = f.getValue().equals(e.get(f.getKey()));
-            }
-            if (all) {
-                return i;
-            }
-        }
-        return -1;
+    private static void changed(ServerResponse res, long version, ListEdits.Changed changed) {
+        etag(res, version);
+        ObjectNode out = Json.MAPPER.createObjectNode().put("status", "ok");
+        out.putObject("changed").put("index", changed.index()).put("entry", changed.label());
+        Json.send(res, 200, out);
     }
 
     private static JsonNode valueOf(JsonNode body) {
@@ -408,7 +351,8 @@ public final class ConfigApi {
         return body.get("value");
     }
 
-    private static void ok(ServerResponse res) {
+    private static void ok(ServerResponse res, long version) {
+        etag(res, version);
         Json.send(res, 200, Json.MAPPER.createObjectNode().put("status", "ok"));
     }
 }
