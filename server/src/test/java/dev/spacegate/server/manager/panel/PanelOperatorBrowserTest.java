@@ -240,6 +240,10 @@ class PanelOperatorBrowserTest {
         browser.shot("config-conflict");
         browser.driver.findElement(By.id("config-take-current")).click();
         browser.wait.until(d -> area.getAttribute("value").contains("fill-first"));
+        // the refused save is the one failed request the browser logs; anything else still fails the test
+        List<String> problems = browser.consoleProblems();
+        assertTrue(problems.stream().allMatch(p -> p.contains("/v0/management/config.yaml") && p.contains("409")),
+                problems.toString());
     }
 
     @Test
