@@ -64,7 +64,7 @@ class RotationEndToEndTest {
     static final String OLD_ADMIN = "sgm_rotation-old-admin-key-not-secret";
     static final String OLD_DATA = randomKey();
     static final String ACCOUNT = "codex-rotation@example.com.json";
-    static final String WINDOW = "45s";
+    static final String WINDOW = "60s";
 
     @TempDir
     static Path tmp;

@@ -56,8 +56,8 @@ public final class DataKeys {
      * until it is removed (re-sealing runs at start, so by the end of the window nothing needs it).
      */
     static String withoutUntil(String entry) {
-        int semi = entry.indexOf(';');
-        return (semi < 0 ? entry : entry.substring(0, semi)).trim();
+        // only a trailing attribute: a passphrase may itself contain ';'
+        return entry.replaceFirst(";\\s*until\\s*=[^;]*$", "").trim();
     }
 
     private static String generate(Path file) {

@@ -65,5 +65,6 @@ class ResealerTest {
     void thePreviousKeyMayCarryTheRotationWindow() {
         assertEquals(OLD, DataKeys.withoutUntil(OLD + ";until=2026-12-10T00:00Z"));
         assertEquals(OLD, DataKeys.withoutUntil(" " + OLD + " "));
+        assertEquals("pass;phrase", DataKeys.withoutUntil("pass;phrase;until=2026-12-10"));
     }
 }

@@ -61,7 +61,7 @@ class KeyRotationTest {
             before.auths().put(AUTH, "{\"type\":\"codex\",\"email\":\"rotation@example.com\"}"
                     .getBytes(StandardCharsets.UTF_8));
         }
-        until = Instant.now().plusSeconds(4);
+        until = Instant.now().plusSeconds(10); // room for a slow start on a loaded machine
         Map<String, String> env = new HashMap<>();
         env.put("DATA_DIR", dir.toString());
         env.put("DATA_KEY", NEW_DATA);
