@@ -64,6 +64,8 @@ class RotationEndToEndTest {
     static final String OLD_ADMIN = "sgm_rotation-old-admin-key-not-secret";
     static final String OLD_DATA = randomKey();
     static final String ACCOUNT = "codex-rotation@example.com.json";
+    /** A client key managed in the panel: stored in the config with its value sealed under the data key. */
+    static final String PANEL_CLIENT = "sk-rotation-panel-key-not-secret";
     static final String WINDOW = "60s";
 
     @TempDir
@@ -249,6 +251,12 @@ class RotationEndToEndTest {
         assertEquals(200, served.statusCode(), served.body());
         String oldId = keyId(OLD_DATA);
         assertEquals(List.of(oldId), sealedKeyIds());
+        HttpResponse<String> panelKey = call("PUT", "/v0/management/api-keys", "[\"" + PANEL_CLIENT + "\"]",
+                OLD_ADMIN);
+        assertEquals(200, panelKey.statusCode(), panelKey.body());
+        assertEquals(200, call("GET", "/v1/models", null, PANEL_CLIENT).statusCode());
+        JsonNode sealedBefore = JSON.readTree(call("GET", "/status", null, OLD_ADMIN).body()).path("seal");
+        assertEquals(0, sealedBefore.path("pendingTotal").asInt(-1), "everything under the current key before");
 
         // t0: the rotation job. The old-key client runs from before it; the new-key one from when the Space knows the key.
         Client oldClient = new Client(OLD_CLIENT);
@@ -316,6 +324,8 @@ class RotationEndToEndTest {
                 hub.secretValues(SPACE).keySet().toString());
         assertEquals(401, call("GET", "/v1/models", null, OLD_CLIENT).statusCode());
         assertEquals(200, call("GET", "/v1/models", null, newClientKey).statusCode());
+        assertEquals(200, call("GET", "/v1/models", null, PANEL_CLIENT).statusCode(),
+                "the panel's key, sealed in the config, opens under the new data key alone");
         int before = upstreamCalls.get();
         HttpResponse<String> after = account(newClientKey);
         assertEquals(200, after.statusCode(), after.body());
