@@ -86,6 +86,11 @@ export default function config(root) {
     const version = h('span', { class: 'muted', id: 'config-version' });
     const showVersion = () => { version.textContent = etag ? t('cfg.version', etag.replace(/"/g, '')) : ''; };
     showVersion();
+    // keys of the running config that Spacegate accepts but does not use (GET /config-keys; absent on older servers)
+    const ignoredNote = h('div', { id: 'config-ignored' });
+    api.get(null, `${BASE}/config-keys`).then((k) => {
+      if (k.ignored && k.ignored.length) ignoredNote.replaceChildren(notice(t('cfg.ignored', k.ignored.join(', '))));
+    }).catch(() => {});
     const revealBtn = h('button', { id: 'config-reveal', onclick() {
       revealed = !revealed;
       area.readOnly = !revealed;
@@ -141,7 +146,7 @@ export default function config(root) {
       saved = fresh.text; etag = fresh.etag; showVersion();
       area.value = revealed ? saved : maskYaml(saved);
     };
-    return [h('div', { class: 'row' }, h('h2', {}, t('cfg.yaml')), version), h('div', { class: 'masked-note' }, maskNote, revealBtn), area, h('p'),
+    return [h('div', { class: 'row' }, h('h2', {}, t('cfg.yaml')), version), ignoredNote, h('div', { class: 'masked-note' }, maskNote, revealBtn), area, h('p'),
       h('div', { class: 'row' }, h('button', { onclick: check }, t('cfg.validate')),
         h('button', { class: 'primary', id: 'config-review-button', onclick: review }, t('cfg.review'))), out];
   });

@@ -163,7 +163,8 @@ class PanelManagementBrowserTest {
         browser.js("arguments[0].value = arguments[0].value + '\\nrequest-retry: [unclosed\\n'", yaml);
         browser.driver.findElement(By.id("config-review-button")).click();
         browser.wait.until(d -> d.findElement(By.id("config-review")).getText().contains("YAML problem"));
-        browser.js("arguments[0].value = arguments[0].value.replace('request-retry: [unclosed', 'request-retry: 2')", yaml);
+        browser.js("arguments[0].value = arguments[0].value.replace('request-retry: [unclosed',"
+                + " 'request-retry: 2\\nlogging-to-file: true')", yaml);
         browser.driver.findElement(By.id("config-review-button")).click();
         WebElement diff = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("pre.diff")));
         assertTrue(diff.getText().contains("+ request-retry: 2"), diff.getText());
@@ -171,7 +172,12 @@ class PanelManagementBrowserTest {
         assertTrue(api("/v0/management/config.yaml").asText().contains(CLIENT_KEY), "nothing saved before Save");
         browser.driver.findElement(By.id("config-save")).click();
         browser.wait.until(d -> d.findElement(By.id("config-review")).getText().contains("Saved."));
+        assertTrue(browser.driver.findElement(By.id("config-review")).getText()
+                .contains("not used by Spacegate: logging-to-file"), "the save names the ignored key");
         assertEquals(2, api("/v0/management/request-retry").path("request-retry").asInt());
+        browser.open("system");
+        browser.open("config");
+        browser.wait.until(d -> d.findElement(By.id("config-ignored")).getText().contains("logging-to-file"));
     }
 
     @Test
