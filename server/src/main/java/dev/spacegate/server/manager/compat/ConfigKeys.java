@@ -148,6 +148,8 @@ public final class ConfigKeys {
         key("oauth-endpoints", Status.HONOURED, SG, "OAuth and upstream URLs per provider (tests, proxies)");
         key("auth-refresh-check-seconds", Status.HONOURED, SG, "how often token expiry is checked");
         key("auth-reload-seconds", Status.HONOURED, SG, "how often the auth store is re-read");
+        key("allow-unauthenticated", Status.HONOURED, SG, "admit every client when no client key is configured"
+                + " (otherwise 401); logged at every start");
     }
 
     private ConfigKeys() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -58,6 +59,18 @@ public final class RequestCounters {
                 at = System.currentTimeMillis();
             }
             counters.computeIfAbsent(index, k -> new Counter()).count(at, r.path("failed").asBoolean(false));
+        }
+    }
+
+    /** Adds {@code more}'s counts into {@code into} (both from {@link #entry}). */
+    static void merge(ObjectNode into, ObjectNode more) {
+        into.put("success", into.path("success").asLong() + more.path("success").asLong());
+        into.put("failed", into.path("failed").asLong() + more.path("failed").asLong());
+        for (int i = 0; i < BUCKETS; i++) {
+            ObjectNode b = (ObjectNode) into.path("recent_requests").get(i);
+            JsonNode m = more.path("recent_requests").get(i);
+            b.put("success", b.path("success").asLong() + m.path("success").asLong());
+            b.put("failed", b.path("failed").asLong() + m.path("failed").asLong());
         }
     }
 

@@ -117,7 +117,13 @@ final class RuntimeApi implements CompatApi.Part {
                     : c.provider().toLowerCase(Locale.ROOT);
             JsonNode group = out.get(provider);
             ObjectNode byKey = group instanceof ObjectNode o ? o : out.putObject(provider);
-            byKey.set(c.baseUrl() + "|" + c.apiKey(), counters.entry(c.authIndex(), now));
+            String composite = c.baseUrl() + "|" + c.apiKey();
+            ObjectNode entry = counters.entry(c.authIndex(), now);
+            if (byKey.get(composite) instanceof ObjectNode seen) {
+                RequestCounters.merge(seen, entry); // the same key twice: one entry, as CLIProxyAPI
+            } else {
+                byKey.set(composite, entry);
+            }
         }
         Json.send(res, 200, out);
     }
