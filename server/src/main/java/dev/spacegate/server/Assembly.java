@@ -49,7 +49,7 @@ final class Assembly implements AutoCloseable {
     static final String DEFAULT_MANAGER_UPSTREAM = "http://127.0.0.1:18317";
 
     private final Map<String, RouteOwner> owners = new HashMap<>();
-    private final List<Filter> filters = new ArrayList<>(List.of(new VersionHeader()));
+    private final List<Filter> filters = new ArrayList<>();
     private final RequestCounters counters = new RequestCounters();
     private final RequestLogs requestLogs = new RequestLogs();
     private Persistence ownedPersistence;
@@ -96,6 +96,7 @@ final class Assembly implements AutoCloseable {
             manager = new ManagerService(storage, ManagerSettings.fromEnv(env), ConfigSeed.of(config, env),
                     Assembly::gatewayProblems, !builtinGateway);
             owners.put(RouteTable.MANAGER, manager);
+            filters.add(new VersionHeader()); // an external manager or CLIProxyAPI sends its own
         } else {
             owners.put(RouteTable.MANAGER, forwarder(RouteTable.MANAGER, managerUrl.get(), config));
         }
@@ -119,8 +120,7 @@ final class Assembly implements AutoCloseable {
             AuthSetup.attach(gateway, storage, document, env);
             if (manager != null) {
                 manager.liveConfig().onChange(gateway::reload);
-                manager.compat(CompatApi.bundled(manager.liveConfig(), manager.keys(),
-                        ManagerSettings.fromEnv(env).managementPassword().isPresent(), gateway, counters,
+                manager.compat(CompatApi.bundled(manager.liveConfig(), manager.keys(), gateway, counters,
                         requestLogs));
                 filters.add(requestLogs);
             }

@@ -31,6 +31,7 @@ import dev.spacegate.persistence.usage.UsageFilter;
 import dev.spacegate.server.Version;
 import dev.spacegate.server.manager.collector.UsageCollector;
 import dev.spacegate.server.manager.compat.CompatApi;
+import dev.spacegate.server.manager.compat.SecretKeyAdoption;
 import dev.spacegate.server.manager.config.ConfigApi;
 import dev.spacegate.server.manager.config.ConfigSeal;
 import dev.spacegate.server.manager.config.ConfigSeed;
@@ -100,7 +101,10 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
                 .previous(settings.previousPassword());
         persistence.resealer().register(new SealedSettingField(persistence.settings(), persistence.secretBox(),
                 SETUP_KEY, "managementKey", SEAL_CONTEXT));
-        this.config = LiveConfig.open(persistence.config(), new ConfigSeal(persistence.secretBox()), seed, validator);
+        // a plaintext secret-key is hashed before the seed is stored (an empty store, or CONFIG_RESEED, takes it)
+        ConfigSeed first = seed.reseed() || persistence.config().load().isEmpty() ? new ConfigSeed(
+                SecretKeyAdoption.prepare(seed.document().deepCopy(), keys), seed.file(), seed.reseed()) : seed;
+        this.config = LiveConfig.open(persistence.config(), new ConfigSeal(persistence.secretBox()), first, validator);
         persistence.resealer().register(config.sealedValues());
         this.configApi = new ConfigApi(config, keys);
         this.prices = new PriceTable(persistence.settings());

@@ -6,53 +6,64 @@ import dev.spacegate.server.manager.config.LiveConfig;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 
 /**
- * CLIProxyAPI's {@code remote-management.secret-key} when {@code MANAGEMENT_PASSWORD} is unset: a plaintext value
- * becomes the management key (hashed by {@link ManagementKeys}) and the config keeps the hash in its place, as
- * CLIProxyAPI writes its bcrypt hash back. A bcrypt hash copied from CLIProxyAPI cannot be turned back into a key;
- * it is reported once. The key is never logged.
+ * CLIProxyAPI's {@code remote-management.secret-key}: a plaintext value is replaced by its hash before the document
+ * is stored (as CLIProxyAPI writes its bcrypt hash back), and when {@code MANAGEMENT_PASSWORD} is unset it becomes
+ * the management key. A bcrypt hash copied from CLIProxyAPI cannot be turned back into a key; it is reported. The
+ * key is never logged.
  */
-final class SecretKeyAdoption {
+public final class SecretKeyAdoption {
     private static final System.Logger LOG = System.getLogger(SecretKeyAdoption.class.getName());
+    private static final String BCRYPT = "^\\$2[abxy]?\\$\\d\\d\\$.{53}$";
 
-    private final LiveConfig config;
-    private final ManagementKeys keys;
-    private volatile String reportedBcrypt = "";
-
-    SecretKeyAdoption(LiveConfig config, ManagementKeys keys) {
-        this.config = config;
-        this.keys = keys;
+    private SecretKeyAdoption() {
     }
 
-    /** Applies the current document now and after every change. */
-    void start() {
-        apply(config.current());
-        config.onChange(this::apply);
+    /**
+     * Prepares a document about to be stored (the seed of an empty store, a replaced config.yaml): adopts a
+     * plaintext secret-key as the management key unless {@code MANAGEMENT_PASSWORD} is set, and puts its hash in
+     * its place. Returns {@code doc}, changed in place.
+     */
+    public static ObjectNode prepare(ObjectNode doc, ManagementKeys keys) {
+        JsonNode rm = doc.get("remote-management");
+        if (!(rm instanceof ObjectNode section) || !section.path("secret-key").isTextual()) {
+            return doc;
+        }
+        String value = section.path("secret-key").asText().trim();
+        if (value.isEmpty() || ManagementKeys.isHashed(value)) {
+            return doc;
+        }
+        if (value.matches(BCRYPT)) {
+            LOG.log(System.Logger.Level.WARNING, "remote-management.secret-key holds a CLIProxyAPI bcrypt hash, which"
+                    + " cannot be turned back into a key; the management key stays as it is (set MANAGEMENT_PASSWORD,"
+                    + " or the plaintext key in secret-key)");
+            return doc;
+        }
+        if (keys.fromEnvironment()) {
+            LOG.log(System.Logger.Level.INFO, "remote-management.secret-key is not used: MANAGEMENT_PASSWORD sets"
+                    + " the management key; the config keeps only the secret-key's hash");
+        } else if (keys.adopt(value, "config")) {
+            LOG.log(System.Logger.Level.INFO, "Management key set from remote-management.secret-key (a key printed"
+                    + " at first start is replaced); the config keeps only its hash");
+        }
+        section.put("secret-key", ManagementKeys.hashForConfig(value));
+        return doc;
     }
 
-    private void apply(ObjectNode doc) {
+    /** Applies {@link #prepare} to the stored document now and after every change that reaches it another way. */
+    static void follow(LiveConfig config, ManagementKeys keys) {
+        apply(config, keys, config.current());
+        config.onChange(doc -> apply(config, keys, doc));
+    }
+
+    private static void apply(LiveConfig config, ManagementKeys keys, ObjectNode doc) {
         JsonNode v = doc.path("remote-management").path("secret-key");
         String value = v.isTextual() ? v.asText().trim() : "";
-        if (value.isEmpty() || ManagementKeys.isHashed(value)) {
+        if (value.isEmpty() || ManagementKeys.isHashed(value) || value.matches(BCRYPT)) {
             return;
         }
-        if (value.matches("^\\$2[abxy]?\\$\\d\\d\\$.{53}$")) {
-            if (!reportedBcrypt.equals(value)) {
-                reportedBcrypt = value;
-                LOG.log(System.Logger.Level.WARNING, "remote-management.secret-key holds a CLIProxyAPI bcrypt hash,"
-                        + " which cannot be turned back into a key; the management key stays as it is (set"
-                        + " MANAGEMENT_PASSWORD, or the plaintext key in secret-key)");
-            }
-            return;
-        }
-        if (keys.adopt(value, "config")) {
-            LOG.log(System.Logger.Level.INFO, "Management key set from remote-management.secret-key (a key printed"
-                    + " above at first start is replaced); the config keeps only its hash");
-        }
-        String hashed = keys.hashed();
         config.update(d -> {
-            JsonNode rm = d.get("remote-management");
-            if (rm instanceof ObjectNode o && value.equals(o.path("secret-key").asText().trim())) {
-                o.put("secret-key", hashed);
+            if (value.equals(d.path("remote-management").path("secret-key").asText("").trim())) {
+                prepare(d, keys);
             }
         });
     }

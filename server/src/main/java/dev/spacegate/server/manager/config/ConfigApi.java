@@ -15,6 +15,7 @@ import dev.spacegate.server.config.ServerConfig;
 import dev.spacegate.server.manager.ApiError;
 import dev.spacegate.server.manager.Requests;
 import dev.spacegate.server.manager.compat.ConfigKeys;
+import dev.spacegate.server.manager.compat.SecretKeyAdoption;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import dev.spacegate.server.routing.Endpoints;
 import dev.spacegate.server.web.Json;
@@ -202,7 +203,7 @@ public final class ConfigApi {
             Json.send(res, 422, ConfigKeys.unknownKeysError(keysReport.unknown()));
             return;
         }
-        etag(res, config.replace(write(req), doc));
+        etag(res, config.replace(write(req), SecretKeyAdoption.prepare(doc, keys)));
         ConfigKeys.logReport(doc, "config.yaml replaced");
         ObjectNode ok = Json.MAPPER.createObjectNode().put("ok", true);
         ok.putArray("changed").add("config");

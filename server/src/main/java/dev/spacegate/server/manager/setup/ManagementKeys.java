@@ -130,14 +130,23 @@ public final class ManagementKeys {
         return true;
     }
 
-    /** The current key's salted hash as one opaque string: what a config document keeps instead of the key. */
-    public String hashed() {
-        Credential c = credential;
+    /**
+     * A salted hash of {@code key} as one opaque string: what a config document keeps in place of a plaintext
+     * {@code remote-management.secret-key}.
+     */
+    public static String hashForConfig(String key) {
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-        return HASH_PREFIX + b64.encodeToString(c.salt()) + ":" + b64.encodeToString(c.hash());
+        return HASH_PREFIX + b64.encodeToString(salt) + ":" + b64.encodeToString(hmac(salt, key.trim()));
     }
 
-    /** Whether a config value is a hash from {@link #hashed()} rather than a plaintext key. */
+    /** True when {@code MANAGEMENT_PASSWORD} sets the key (a config's secret-key then does not). */
+    public boolean fromEnvironment() {
+        return password.isPresent();
+    }
+
+    /** Whether a config value is a hash from {@link #hashForConfig} rather than a plaintext key. */
     public static boolean isHashed(String value) {
         return value != null && value.startsWith(HASH_PREFIX);
     }
