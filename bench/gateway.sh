@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-3}"; DURATION="${DURATION:-10s}"; WARMUP="${WARMUP:-20s}"; RSS_SECONDS="${RSS_SECONDS:-60}"
 # Keep in step with space/.../image/ImageSpec.DEFAULT_JVM_FLAGS (ImageFlagsInBenchTest checks).
-IMAGE_FLAGS="-Xms64m -Xmx160m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.security.egd=file:/dev/./urandom --enable-native-access=ALL-UNNAMED"
+IMAGE_FLAGS="-Xms32m -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.security.egd=file:/dev/./urandom --enable-native-access=ALL-UNNAMED"
 JVM_FLAGS="${JVM_FLAGS:-$IMAGE_FLAGS}"
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK >= 21}/bin/java"
 JAR=server/target/spacegate-server.jar
@@ -70,7 +70,7 @@ wait_up() { for _ in $(seq 1 600); do curl -fs -o /dev/null "$1" && return 0; sl
 wait_up "http://127.0.0.1:$UP0/"
 start_ms=$(now_ms)
 # shellcheck disable=SC2086
-PORT=$SG HOST=127.0.0.1 DATA_DIR="$WORK/data" MANAGEMENT_PASSWORD=bench-management-not-secret \
+MALLOC_ARENA_MAX=2 PORT=$SG HOST=127.0.0.1 DATA_DIR="$WORK/data" MANAGEMENT_PASSWORD=bench-management-not-secret \
     "$JAVA" $JVM_FLAGS -jar "$JAR" --config "$WORK/config.yaml" > "$WORK/sg.log" 2>&1 &
 SG_PID=$!
 wait_up "http://127.0.0.1:$SG/health"
@@ -91,7 +91,7 @@ echo "cold start (JVM launch to /health 200): ${COLD_MS} ms"
 post bench0 2 16 "$WARMUP" "$(url spacegate 0)" >/dev/null
 post bench5 2 16 5s "$(url spacegate 5)" >/dev/null
 
-RES="$WORK/results"   # lines: upstream target round c1p50 c1p99 c64rps
+RES="$WORK/results"; : > "$RES"   # lines: upstream target round c1p50 c1p99 c64rps
 for round in $(seq 1 "$ROUNDS"); do
     for up in 0 5; do
         for target in direct nginx spacegate; do
@@ -105,6 +105,7 @@ done
 
 post bench0 2 64 "${RSS_SECONDS}s" "$(url spacegate 0)" >/dev/null
 RSS_MB=$(awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$SG_PID/status")
+[ -n "${NMT:-}" ] && "$JAVA_HOME/bin/jcmd" "$SG_PID" VM.native_memory summary | grep -E "^-|committed=" | grep -E "^- .*committed|Total" | head -25
 OOM=$(grep -c OutOfMemoryError "$WORK/sg.log" || true)
 
 echo
@@ -114,6 +115,7 @@ function median(list,   n, a, i, j, t) { n = split(list, a, " "); for (i = 1; i 
     if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }; return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
 { k = $1 SUBSEP $2; p50[k] = p50[k] " " $4; p99[k] = p99[k] " " $5; r[k] = r[k] " " $6 }
 function yes(ok) { return ok ? "met" : "NOT met" }
+function div(a, b) { return b == 0 ? 0 : a / b }
 END {
     printf "| upstream | path | c1 p50 ms | c1 p99 ms | c64 req/s |\n|---|---|---|---|---|\n";
     for (up = 0; up <= 5; up += 5) for (t = 1; t <= 3; t++) {
@@ -123,11 +125,11 @@ END {
     for (up = 0; up <= 5; up += 5) {
         d = up SUBSEP "direct"; n = up SUBSEP "nginx"; s = up SUBSEP "spacegate";
         printf "\nupstream %d ms: spacegate/nginx @64 %.2fx, spacegate/direct @64 %.2fx; added p50 @1 spacegate %+.3f ms, nginx %+.3f ms; p99 @1 spacegate %.3f ms, nginx %.3f ms\n",
-            up, mr[s] / mr[n], mr[s] / mr[d], m50[s] - m50[d], m50[n] - m50[d], m99[s], m99[n] }
+            up, div(mr[s], mr[n]), div(mr[s], mr[d]), m50[s] - m50[d], m50[n] - m50[d], m99[s], m99[n] }
     d = 0 SUBSEP "direct"; n = 0 SUBSEP "nginx"; s = 0 SUBSEP "spacegate";
     addn = m50[n] - m50[d]; if (addn < 0.001) addn = 0.001;
     printf "\ngoals (0 ms upstream):\n";
-    printf "  c64 >= 0.5x nginx: %.2fx -> %s\n", mr[s] / mr[n], yes(mr[s] >= 0.5 * mr[n]);
+    printf "  c64 >= 0.5x nginx: %.2fx -> %s\n", div(mr[s], mr[n]), yes(mr[s] >= 0.5 * mr[n]);
     printf "  c1 added p50 <= 2x nginx added p50: %+.3f vs %+.3f ms -> %s\n", m50[s] - m50[d], m50[n] - m50[d], yes(m50[s] - m50[d] <= 2 * addn);
     printf "  c1 p99 <= nginx p99 + 0.5 ms: %.3f vs %.3f ms -> %s\n", m99[s], m99[n], yes(m99[s] <= m99[n] + 0.5);
     printf "  RSS <= 256 MB after %d s at 64 connections: %d MB, OutOfMemoryError lines: %d -> %s\n", secs, rss, oom, yes(rss <= 256 && oom == 0);

@@ -31,12 +31,17 @@ public record ImageSpec(String base, Path jar, Path libsDir, String mainClass, L
             "eclipse-temurin:21-jre@sha256:7a65df4b22d2de92d4e04056e884f3b9122d70b21e2847fd66084278bd0ce037";
 
     /**
-     * JVM flags for a small container: bounded heap share, one cheap collector, die fast on OOM. Native access is
-     * granted to the class path because sqlite-jdbc (the embedded store) loads a JNI library, which newer JDKs
-     * warn about and will block otherwise.
+     * JVM flags for a one-container deployment (2 vCPU / 16 GB Space): explicit sizes, because a heap share of the
+     * machine's RAM (the old {@code MaxRAMPercentage=60}) lets a 16 GB Space's JVM grow to about 800 MB of RSS under
+     * load; {@code -Xmx128m} plus capped metaspace, code cache and direct memory keeps RSS near 230 MB after 60 s
+     * at 64 connections, and 512 concurrent streams still fit (docs/operations.md has the measurement). SerialGC:
+     * one core's pauses on a heap this small are a few ms, without G1's or Parallel's helper threads and barriers
+     * competing for the two vCPUs. Die fast on OOM so the Space restarts. Native access is granted to the class path
+     * because sqlite-jdbc (the embedded store) loads a JNI library, which newer JDKs warn about and will block.
      */
-    public static final List<String> DEFAULT_JVM_FLAGS = List.of("-XX:MaxRAMPercentage=60", "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError", "-Xss512k", "-Djava.security.egd=file:/dev/./urandom",
+    public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC",
+            "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=48m", "-XX:MaxDirectMemorySize=32m", "-Xss512k",
+            "-XX:+ExitOnOutOfMemoryError", "-Djava.security.egd=file:/dev/./urandom",
             "--enable-native-access=ALL-UNNAMED");
 
     /** Where the application lives in the image. */
@@ -58,9 +63,11 @@ public record ImageSpec(String base, Path jar, Path libsDir, String mainClass, L
     /**
      * Environment baked into the image; the Space's secrets and variables are added on top and win. Sorted: the
      * order lands in the image config, and {@code Map.of} iterates differently in every JVM (a new digest).
+     * {@code MALLOC_ARENA_MAX=2}: glibc otherwise keeps up to 8 malloc arenas per core for native allocations
+     * (SQLite, the JIT), tens of MB of RSS the Java flags do not bound.
      */
     public static final Map<String, String> ENVIRONMENT = Collections.unmodifiableMap(new TreeMap<>(
-            Map.of("PORT", String.valueOf(PORT), "DATA_DIR", DATA_DIR)));
+            Map.of("PORT", String.valueOf(PORT), "DATA_DIR", DATA_DIR, "MALLOC_ARENA_MAX", "2")));
 
     public ImageSpec {
         jvmFlags = List.copyOf(jvmFlags);

@@ -35,8 +35,9 @@ public final class GatewayBench {
             .getBytes(StandardCharsets.UTF_8);
 
     /** The image's entrypoint flags (space: ImageSpec.DEFAULT_JVM_FLAGS); {@code jvm-flags=...} overrides. */
-    private static final String IMAGE_JVM_FLAGS = "-XX:MaxRAMPercentage=60 -XX:+UseSerialGC "
-            + "-XX:+ExitOnOutOfMemoryError -Xss512k --enable-native-access=ALL-UNNAMED";
+    private static final String IMAGE_JVM_FLAGS = "-Xms32m -Xmx128m -XX:+UseSerialGC "
+            + "-XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k "
+            + "-XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED";
 
     private GatewayBench() {
     }

@@ -1,0 +1,21 @@
+package dev.spacegate.space;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spacegate.space.image.ImageSpec;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark and the docs measure and describe the flags the image really uses. */
+class ImageFlagsInBenchTest {
+    @Test
+    void benchmarkAndDocsUseTheImageFlags() throws Exception {
+        String flags = String.join(" ", ImageSpec.DEFAULT_JVM_FLAGS);
+        String bench = Files.readString(WorkflowLintTest.ROOT.resolve("bench/gateway.sh"));
+        assertTrue(bench.contains("IMAGE_FLAGS=\"" + flags + "\""), "bench/gateway.sh IMAGE_FLAGS differ from " + flags);
+        String deploy = Files.readString(WorkflowLintTest.ROOT.resolve("docs/deploy.md"));
+        assertTrue(deploy.contains("`java " + flags + " -cp"), "docs/deploy.md's entrypoint differs from " + flags);
+        String operations = Files.readString(WorkflowLintTest.ROOT.resolve("docs/operations.md"));
+        assertTrue(operations.contains(flags), "docs/operations.md does not show " + flags);
+    }
+}
