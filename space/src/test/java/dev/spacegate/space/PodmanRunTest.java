@@ -101,6 +101,9 @@ class PodmanRunTest {
                     r.output());
             assertEquals("RUNNING", hub.stage(SPACE));
             assertTheRealServerAnswers(space);
+            // Printed, not asserted: the 0.7 s goal is checked by the benchmark on a quiet machine (issue #19).
+            System.out.printf("cold start in the container (podman run to /health 200): %d ms, load average %s%n",
+                    space.lastColdStart().toMillis(), loadAverage());
             String log = space.logs();
             System.out.println("container log:\n" + log);
             for (String secret : secrets.subList(0, 4)) {
@@ -131,6 +134,7 @@ class PodmanRunTest {
             assertNull(space.restart(hub.runningImage(SPACE), spaceEnv));
             assertFalse(firstContainer.equals(space.current()));
             assertTheRealServerAnswers(space);
+            System.out.printf("cold start of the second container: %d ms%n", space.lastColdStart().toMillis());
             HttpResponse<String> keys = space.send(HttpRequest.newBuilder(URI.create(space.url()
                     + "/v0/management/api-keys")).GET(), MANAGEMENT_PASSWORD);
             assertEquals(200, keys.statusCode(), keys.body());
@@ -150,6 +154,14 @@ class PodmanRunTest {
         HttpResponse<String> healthz = space.get("/healthz");
         assertEquals(200, healthz.statusCode(), healthz.body());
         assertEquals("ok", JSON.readTree(healthz.body()).path("status").asText(), healthz.body());
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private static HttpResponse<String> models(SpaceContainers space, String clientKey) throws Exception {

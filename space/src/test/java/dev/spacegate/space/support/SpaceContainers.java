@@ -30,6 +30,7 @@ public final class SpaceContainers implements AutoCloseable {
     private final int port;
     private final List<String> names = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private volatile Duration lastColdStart;
 
     /**
      * Requires podman and runc (skips, or fails under CI=true, without them).
@@ -56,6 +57,11 @@ public final class SpaceContainers implements AutoCloseable {
     /** Base URL of the running container. */
     public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Time from {@code podman run} to the first {@code /health} 200 of the last successful start, or null. */
+    public Duration lastColdStart() {
+        return lastColdStart;
     }
 
     /** Name of the newest container (running or not), or null. */
@@ -87,6 +93,7 @@ public final class SpaceContainers implements AutoCloseable {
             processEnv.put(e.getKey(), e.getValue());
         }
         cmd.add(image);
+        long started = System.nanoTime();
         Processes.Result run = podman(processEnv, cmd.toArray(String[]::new));
         if (run.exit() != 0) {
             return "container did not start: " + run.output();
@@ -96,6 +103,7 @@ public final class SpaceContainers implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             try {
                 if (get("/health").statusCode() == 200) {
+                    lastColdStart = Duration.ofNanos(System.nanoTime() - started);
                     return null;
                 }
             } catch (IOException notYet) {
@@ -108,7 +116,7 @@ public final class SpaceContainers implements AutoCloseable {
                 return "container exited: " + logs();
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return "interrupted";
