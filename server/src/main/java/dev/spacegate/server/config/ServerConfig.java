@@ -45,7 +45,7 @@ public record ServerConfig(String host,
     /** Loads from {@code --config PATH}, {@code CONFIG_PATH} or {@code ./config.yaml} (when present), then env. */
     public static ServerConfig load(String[] args, Map<String, String> env) {
         Optional<Path> file = configPath(args, env);
-        ObjectNode doc = file.map(ServerConfig::readYaml).orElseGet(JSON::createObjectNode);
+        ObjectNode doc = file.map(ServerConfig::readYamlOrEmpty).orElseGet(JSON::createObjectNode);
         return from(doc, env, file);
     }
 
@@ -125,11 +125,24 @@ public record ServerConfig(String host,
         return obj;
     }
 
-    private static ObjectNode readYaml(Path p) {
+    /**
+     * The file's document; a file that is not a YAML mapping does not stop the server (issue #23): it starts on the
+     * environment and the stored config, and the manager reports the file as rejected.
+     */
+    private static ObjectNode readYamlOrEmpty(Path p) {
+        String text;
         try {
-            return parseYaml(Files.readString(p));
+            text = Files.readString(p);
         } catch (IOException e) {
             throw new InvalidConfigException("cannot read config file " + p + ": " + e.getClass().getSimpleName());
+        }
+        try {
+            return parseYaml(text);
+        } catch (InvalidConfigException e) {
+            System.getLogger(ServerConfig.class.getName()).log(System.Logger.Level.ERROR, "CONFIG REJECTED: config"
+                    + " file " + p + ": " + e.getMessage() + "; starting without it (settings from the environment,"
+                    + " the config from the store)");
+            return JSON.createObjectNode();
         }
     }
 

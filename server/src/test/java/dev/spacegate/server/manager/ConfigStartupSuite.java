@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -97,7 +96,7 @@ abstract class ConfigStartupSuite {
         Map<String, String> env = new HashMap<>(storageEnv);
         env.putAll(Map.of("HOST", "127.0.0.1", "PORT", "0", "MANAGEMENT_PASSWORD", KEY));
         env.putAll(extra);
-        ServerConfig config = ServerConfig.from(ServerConfig.parseYaml(yaml), env, Optional.of(file));
+        ServerConfig config = ServerConfig.load(new String[] {"--config", file.toString()}, env); // as Main does
         server = Spacegate.start(config, persistence, env);
     }
 
@@ -145,6 +144,23 @@ abstract class ConfigStartupSuite {
         assertEquals("ok", configStatus().path("state").asText());
         assertEquals("http://127.0.0.1:9", ok("GET", "/v0/management/claude-api-key", null)
                 .path("claude-api-key").path(0).path("base-url").asText());
+    }
+
+    @Test
+    void aFileThatIsNotYamlDoesNotStopTheServerAndIsNotStored() throws Exception {
+        start("api-keys: [unclosed\nport: : :\n", Map.of());
+        assertServes();
+        assertTrue(persistence.config().load().isEmpty());
+        JsonNode status = configStatus();
+        assertEquals("seed_rejected", status.path("state").asText(), status.toString());
+        assertTrue(status.path("problems").toString().contains("not valid YAML"), status.toString());
+        assertFalse(status.toString().contains("unclosed"), "the file's text is not echoed");
+
+        start(VALID, Map.of());
+        start("api-keys: [unclosed\n", Map.of("CONFIG_RESEED", "1"));
+        assertServes();
+        assertEquals(1, persistence.config().load().orElseThrow().version(), "the stored copy stays");
+        assertEquals(1, ok("GET", "/v0/management/claude-api-key", null).path("claude-api-key").size());
     }
 
     @Test

@@ -14,6 +14,7 @@ final class ConfigSeals implements SealedValues {
     private final ConfigStore store;
     private final ConfigSeal seal;
     private final Object lock;
+    private boolean historyDone;
 
     ConfigSeals(ConfigStore store, ConfigSeal seal, Object lock) {
         this.store = store;
@@ -36,10 +37,14 @@ final class ConfigSeals implements SealedValues {
         synchronized (lock) {
             store.load().filter(v -> seal.needsSealing(v.value()))
                     .ifPresent(v -> store.rewrite(v.version(), seal.encode(seal.decode(v.value()))));
+            if (historyDone) {
+                return; // one sweep of the kept versions per start is enough: new versions are sealed when saved
+            }
             for (ConfigVersion kept : store.history()) {
                 store.historyContent(kept.version()).filter(seal::needsSealing)
                         .ifPresent(text -> store.rewrite(kept.version(), seal.encode(seal.decode(text))));
             }
+            historyDone = true;
         }
     }
 }

@@ -36,7 +36,8 @@ final class ConfigStartup {
     }
 
     Result start(ConfigSeed seed) {
-        List<String> seedProblems = seed.document().isEmpty() ? List.of() : problems.apply(seed.document());
+        List<String> seedProblems = !seed.unreadable().isEmpty() ? seed.unreadable()
+                : seed.document().isEmpty() ? List.of() : problems.apply(seed.document());
         Optional<Versioned<String>> stored = store.load();
         if (stored.isEmpty()) {
             return seedEmptyStore(seed, seedProblems);
@@ -69,9 +70,6 @@ final class ConfigStartup {
     }
 
     private Result seedEmptyStore(ConfigSeed seed, List<String> seedProblems) {
-        if (seed.document().isEmpty()) {
-            return new Result(seed.document().deepCopy(), 0, ConfigNotice.NONE);
-        }
         if (!seedProblems.isEmpty()) {
             LOG.log(System.Logger.Level.ERROR, "CONFIG REJECTED: the " + seed.label() + " is not valid and was not"
                     + " stored: " + String.join("; ", seedProblems) + ". Spacegate starts with an empty config;"
@@ -79,20 +77,23 @@ final class ConfigStartup {
             return new Result(Json.MAPPER.createObjectNode(), 0,
                     ConfigNotice.seedRejected(seed.label(), seedProblems));
         }
+        if (seed.document().isEmpty()) {
+            return new Result(seed.document().deepCopy(), 0, ConfigNotice.NONE);
+        }
         long version = store.save(seal.encode(seed.document()), 0, "seed", seed.label());
         LOG.log(System.Logger.Level.INFO, "Config store seeded from the " + seed.label());
         return new Result(seed.document().deepCopy(), version, ConfigNotice.NONE);
     }
 
     private Optional<Result> reseed(ConfigSeed seed, List<String> seedProblems, long storedVersion) {
-        if (seed.document().isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "CONFIG_RESEED=1 is set but there is no config file (or it is"
-                    + " empty); the stored config stays");
-            return Optional.empty();
-        }
         if (!seedProblems.isEmpty()) {
             LOG.log(System.Logger.Level.ERROR, "CONFIG_RESEED=1: the " + seed.label() + " is not valid, the stored"
                     + " config stays: " + String.join("; ", seedProblems));
+            return Optional.empty();
+        }
+        if (seed.document().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "CONFIG_RESEED=1 is set but there is no config file (or it is"
+                    + " empty); the stored config stays");
             return Optional.empty();
         }
         long version = store.save(seal.encode(seed.document()), storedVersion, "file", "CONFIG_RESEED from the "
