@@ -103,7 +103,8 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
                 SETUP_KEY, "managementKey", SEAL_CONTEXT));
         // a plaintext secret-key is hashed before the seed is stored (an empty store, or CONFIG_RESEED, takes it)
         ConfigSeed first = seed.reseed() || persistence.config().load().isEmpty() ? new ConfigSeed(
-                SecretKeyAdoption.prepare(seed.document().deepCopy(), keys), seed.file(), seed.reseed()) : seed;
+                SecretKeyAdoption.prepare(seed.document().deepCopy(), keys), seed.file(), seed.reseed(), seed.unreadable())
+                : seed;
         this.config = LiveConfig.open(persistence.config(), new ConfigSeal(persistence.secretBox()), first, validator);
         persistence.resealer().register(config.sealedValues());
         this.configApi = new ConfigApi(config, keys);
