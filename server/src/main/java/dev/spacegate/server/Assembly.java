@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -123,6 +124,7 @@ final class Assembly implements AutoCloseable {
                 manager.compat(CompatApi.bundled(manager.liveConfig(), manager.keys(), gateway, counters,
                         requestLogs));
                 filters.add(requestLogs);
+                manager.usageStatus(gateway::usageStatus);
             }
             owners.put(RouteTable.GATEWAY, gateway);
         } else {
@@ -191,11 +193,20 @@ final class Assembly implements AutoCloseable {
 
     @Override
     public void close() {
+        close(System.nanoTime() + Duration.ofSeconds(10).toNanos());
+    }
+
+    /**
+     * Closes every part, the gateway's usage writer trying until {@code deadlineNanos} (a {@link System#nanoTime}
+     * value); returns the usage records left in the usage log (0 without a built-in gateway).
+     */
+    long close(long deadlineNanos) {
+        long pending = 0;
         if (replicas != null) {
             replicas.close();
         }
         if (gateway != null) {
-            gateway.close();
+            pending = gateway.close(deadlineNanos);
         }
         if (manager != null) {
             manager.close();
@@ -203,5 +214,6 @@ final class Assembly implements AutoCloseable {
         if (ownedPersistence != null) {
             ownedPersistence.close();
         }
+        return pending;
     }
 }

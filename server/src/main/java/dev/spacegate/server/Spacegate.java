@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.spacegate.persistence.Persistence;
 import dev.spacegate.server.config.ServerConfig;
@@ -28,7 +29,13 @@ public final class Spacegate {
     private final ServerConfig config;
     private final Drain drain;
     private final Assembly parts;
+    /** What a stop may take beyond the grace period (closing sockets and stores, printing the last line). */
+    private static final long LATE_MS = 1_000;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch signalled = new CountDownLatch(1);
+    private volatile long signalledAt;
+    private volatile long pendingUsage = -1;
 
     private Spacegate(WebServer server, ServerConfig config, Drain drain, Assembly parts) {
         this.server = server;
@@ -110,34 +117,69 @@ public final class Spacegate {
         return parts.gateway();
     }
 
-    /** Refuses new requests, lets those in flight (streams too) finish within the grace period, then stops. */
+    /**
+     * Refuses new requests, lets those in flight (streams too) finish within the grace period, then stops; the
+     * usage writer keeps draining its log until the grace period (counted from this call) is over.
+     */
     public void stop() {
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         if (server.isRunning()) {
             if (!drain.drain(config.shutdownGrace())) {
                 LOG.log(System.Logger.Level.WARNING, drain.inFlight() + " request(s) still running after the "
                         + config.shutdownGrace().toSeconds() + " s grace period; stopping anyway");
             }
             server.stop();
-            parts.close();
+            pendingUsage = parts.close(deadline);
         }
         stopped.countDown();
+    }
+
+    /** The last line a stopping server prints: whether every usage record reached the database. */
+    String stoppedLine() {
+        long pending = parts.gateway().map(g -> g.usageSink().pending()).orElse(0L);
+        if (pendingUsage >= 0) {
+            pending = pendingUsage;
+        }
+        return pending == 0 ? "Spacegate stopped; usage log drained"
+                : "Spacegate stopped; " + pending + " usage records not written to the database yet (kept in"
+                + " DATA_DIR/usage-journal, written at the next start on the same data directory)";
     }
 
     /** Blocks until SIGTERM or SIGINT, stops gracefully and exits the JVM with status 0. */
     void awaitTermination() {
         sun.misc.SignalHandler onSignal = sig -> {
+            if (signalled.getCount() == 0) {
+                return; // a second signal: the first stop is already bounded
+            }
+            signalledAt = System.nanoTime();
+            signalled.countDown();
             LOG.log(System.Logger.Level.INFO, "SIG" + sig.getName() + ": stopping, grace "
                     + config.shutdownGrace().toSeconds() + " s");
-            Thread.ofPlatform().name("spacegate-stop").start(this::stop);
+            Thread.ofPlatform().daemon().name("spacegate-stop").start(this::stop);
         };
         Signal.handle(new Signal("TERM"), onSignal);
         Signal.handle(new Signal("INT"), onSignal);
+        boolean finished = false;
         try {
-            stopped.await();
+            signalled.await();
+            // a bound whatever the database does: the grace period, then a moment for the rest
+            finished = stopped.await(config.shutdownGrace().toMillis() + LATE_MS
+                    - (System.nanoTime() - signalledAt) / 1_000_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        System.out.println("Spacegate stopped");
+        if (!finished) {
+            LOG.log(System.Logger.Level.WARNING, "stop did not finish within the grace period; exiting anyway");
+        }
+        // the access log is written from a background thread: out first, so the line below is the last one
+        for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("spacegate.access").getHandlers()) {
+            h.flush();
+        }
+        System.out.println(stoppedLine());
+        System.out.flush();
+        if (!finished) {
+            Runtime.getRuntime().halt(0); // a store still closing must not hold the process
+        }
         System.exit(0);
     }
 }

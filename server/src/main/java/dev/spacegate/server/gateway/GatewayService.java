@@ -238,6 +238,19 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         return pool;
     }
 
+    /** {@code /status} usage block: records in the usage log not yet in the database, and the oldest one's age. */
+    public ObjectNode usageStatus() {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("pending", sink.pending());
+        o.put("oldest_pending_age_s", sink.oldestPendingAgeSeconds());
+        o.put("store_available", !sink.unavailable());
+        o.put("written", sink.written());
+        if (sink.lost() > 0) {
+            o.put("lost", sink.lost());
+        }
+        return o;
+    }
+
     public UsageSink usageSink() {
         return sink;
     }
@@ -659,15 +672,24 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         }
     }
 
-    /** Stops timers, saves cooldowns and writes (or journals) the usage records still queued. */
+    /** Stops timers, saves cooldowns and writes the usage records still in the log, within ten seconds. */
     @Override
     public void close() {
+        close(System.nanoTime() + Duration.ofSeconds(10).toNanos());
+    }
+
+    /**
+     * Stops timers, then saves cooldowns and writes the usage records still in the log until {@code deadlineNanos}
+     * (a {@link System#nanoTime} value) whatever the database does. Returns the records left in the usage log.
+     */
+    public long close(long deadlineNanos) {
         timer.shutdownNow();
         AuthAccounts a = accounts;
         if (a != null) {
             a.close();
         }
-        pool.close();
-        sink.close();
+        // cooldowns get at most half of what is left: usage records matter more
+        pool.close(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()) / 2));
+        return sink.close(deadlineNanos);
     }
 }

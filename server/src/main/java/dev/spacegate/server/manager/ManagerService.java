@@ -84,6 +84,9 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
     private final boolean externalGateway;
     private volatile UsageCollector collector;
     private volatile Supplier<ObjectNode> replicaStatus;
+    private volatile Supplier<ObjectNode> usageStatus;
+    private static final Duration STATUS_WAIT = Duration.ofSeconds(2);
+    private static final java.util.concurrent.Executor STATUS_CALLS = r -> Thread.ofVirtual().name("status").start(r);
 
     /**
      * @param persistence     the opened stores
@@ -215,6 +218,11 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         this.replicaStatus = status;
     }
 
+    /** Adds the {@code usage} block (records in the usage log not yet in the database) to {@code /status}. */
+    public void usageStatus(Supplier<ObjectNode> status) {
+        this.usageStatus = status;
+    }
+
     public LiveConfig liveConfig() {
         return config;
     }
@@ -265,7 +273,21 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         o.put("service", "spacegate");
         o.put("version", Version.current());
         o.put("startedAt", startedAt);
-        o.put("events", persistence.usage().count());
+        Supplier<ObjectNode> usage = usageStatus;
+        if (usage != null) {
+            o.set("usage", usage.get());
+        }
+        // during a database outage the pool waits 15 s per call; the status (usage backlog) matters most then
+        java.util.concurrent.CompletableFuture<Long> events = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> persistence.usage().count(), STATUS_CALLS);
+        java.util.concurrent.CompletableFuture<Health> health = java.util.concurrent.CompletableFuture.supplyAsync(
+                persistence::health, STATUS_CALLS);
+        Long count = within(events);
+        if (count == null) {
+            o.putNull("events");
+        } else {
+            o.put("events", count);
+        }
         UsageCollector col = collector;
         o.put("deadLetters", col == null ? 0 : col.status().path("deadLetters").asLong());
         if (col != null) {
@@ -274,7 +296,11 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
             o.putObject("collector").put("collector", externalGateway ? "stopped" : "builtin")
                     .put("mode", externalGateway ? "http" : "in-process");
         }
-        Health h = persistence.health();
+        Health h = within(health);
+        if (h == null) {
+            h = new Health(persistence.database().engine().label(), false, java.util.OptionalLong.empty(),
+                    "unknown", "database not answering");
+        }
         ObjectNode db = o.putObject("database");
         db.put("engine", h.engine()).put("ok", h.ok()).put("authStore", h.authStore());
         h.sizeBytes().ifPresent(n -> db.put("databaseBytes", n).put("totalBytes", n));
@@ -285,6 +311,14 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
             o.set("replica", replica.get());
         }
         Json.send(c.res(), 200, o);
+    }
+
+    private static <T> T within(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.get(STATUS_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     /** Re-sealing progress: values still sealed under older data keys, by key id, and values that cannot be opened. */

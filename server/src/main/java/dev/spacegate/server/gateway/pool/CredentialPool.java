@@ -13,6 +13,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -309,7 +311,18 @@ public final class CredentialPool implements AutoCloseable {
 
     @Override
     public void close() {
-        flush();
-        saver.shutdown();
+        close(Duration.ofSeconds(15));
+    }
+
+    /** Saves the state, waiting at most {@code limit} (a database outage must not hold up a shutdown). */
+    public void close(Duration limit) {
+        try {
+            saver.submit(this::saveNow).get(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "cooldown state not saved within the shutdown grace period");
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "cooldown flush failed: " + e.getClass().getSimpleName());
+        }
+        saver.shutdownNow();
     }
 }

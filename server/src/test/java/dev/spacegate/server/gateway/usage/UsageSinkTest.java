@@ -2,6 +2,7 @@ package dev.spacegate.server.gateway.usage;
 
 import dev.spacegate.server.providers.ApiFormat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UsageSinkTest {
@@ -33,7 +35,7 @@ class UsageSinkTest {
     }
 
     @Test
-    void spillsWhileTheStoreIsDownAndReplaysLater(@TempDir Path dir) throws Exception {
+    void keepsRecordsInTheLogWhileTheStoreIsDownAndWritesThemLater(@TempDir Path dir) throws Exception {
         ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
         boolean[] down = {true};
         UsageWriter writer = records -> {
@@ -42,21 +44,22 @@ class UsageSinkTest {
             }
             stored.addAll(records);
         };
-        try (UsageSink sink = new UsageSink(writer, dir, 100, 10, Duration.ofMillis(20))) {
+        try (UsageSink sink = new UsageSink(writer, dir, 10, Duration.ofMillis(20))) {
             for (int i = 0; i < 35; i++) {
                 sink.submit(record(i));
             }
-            assertTrue(sink.flush(Duration.ofSeconds(10)));
+            assertFalse(sink.flush(Duration.ofSeconds(10)), "a failed write ends the wait");
             assertTrue(stored.isEmpty());
-            assertEquals(35, sink.spilled());
-            assertTrue(sink.journalFiles() > 0, "batches went to the journal");
+            assertEquals(35, sink.pending());
+            assertTrue(sink.unavailable());
 
             down[0] = false;
             sink.submit(record(35));
-            assertTrue(sink.flush(Duration.ofSeconds(10)));
-            assertEquals(36, stored.size(), "replayed once the store is back, nothing twice");
+            assertTrue(sink.flush(Duration.ofSeconds(20)));
+            assertEquals(36, stored.size(), "written once the store is back, nothing twice");
             assertEquals(36, ids(stored).size());
-            assertEquals(0, sink.journalFiles());
+            assertEquals(0, sink.pending());
+            assertEquals(0, sink.oldestPendingAgeSeconds());
         }
     }
 
@@ -68,10 +71,10 @@ class UsageSinkTest {
             stored.addAll(records);
             written.countDown();
         };
-        try (UsageSink sink = new UsageSink(writer, dir, 100, 10, Duration.ofMinutes(10))) {
+        try (UsageSink sink = new UsageSink(writer, dir, 10, Duration.ofMinutes(10))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!sink.waiting() && System.nanoTime() < deadline) {
-                Thread.onSpinWait(); // the writer's first round (journal check) ends in its long park
+                Thread.onSpinWait(); // the writer's first round (an empty log) ends in its long park
             }
             assertTrue(sink.waiting());
             for (int i = 0; i < 9; i++) {
@@ -85,45 +88,55 @@ class UsageSinkTest {
     }
 
     @Test
-    void journalSurvivesARestart(@TempDir Path dir) throws Exception {
+    void theLogSurvivesARestartAndIsWrittenOnce(@TempDir Path dir) throws Exception {
         try (UsageSink sink = new UsageSink(r -> {
             throw new IllegalStateException("down");
-        }, dir, 100, 10, Duration.ofMillis(20))) {
+        }, dir, 10, Duration.ofMillis(20))) {
             for (int i = 0; i < 5; i++) {
                 sink.submit(record(i));
             }
-            assertTrue(sink.flush(Duration.ofSeconds(10)));
+            assertEquals(5, sink.close(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300)),
+                    "what could not be written is reported");
         }
         ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
-        try (UsageSink sink = new UsageSink(stored::addAll, dir, 100, 10, Duration.ofMillis(20))) {
+        try (UsageSink sink = new UsageSink(stored::addAll, dir, 10, Duration.ofMillis(20))) {
+            assertEquals(5, sink.pending());
             assertTrue(sink.flush(Duration.ofSeconds(10)));
             assertEquals(Set.of("r0", "r1", "r2", "r3", "r4"), ids(stored));
+        }
+        try (UsageSink sink = new UsageSink(stored::addAll, dir, 10, Duration.ofMillis(20))) {
+            assertEquals(0, sink.pending(), "the checkpoint moved past what was written");
+            assertTrue(sink.flush(Duration.ofSeconds(10)));
+            assertEquals(5, stored.size());
         }
     }
 
     @Test
-    void aFullQueueOverflowsToTheJournalWithoutBlocking(@TempDir Path dir) throws Exception {
-        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch writing = new CountDownLatch(1);
-        UsageWriter slow = records -> {
-            writing.countDown();
-            release.await(10, TimeUnit.SECONDS);
-            stored.addAll(records);
-        };
-        try (UsageSink sink = new UsageSink(slow, dir, 4, 2, Duration.ofMillis(20))) {
-            sink.submit(record(0));
-            assertTrue(writing.await(5, TimeUnit.SECONDS));
-            long t0 = System.nanoTime();
-            for (int i = 1; i < 50; i++) {
-                sink.submit(record(i));
-            }
-            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "submit never waits on the writer");
-            assertTrue(sink.spilled() > 0);
-            release.countDown();
-            assertTrue(sink.flush(Duration.ofSeconds(10)));
-            assertEquals(50, ids(stored).size());
+    void aHungStoreDoesNotHoldUpClose(@TempDir Path dir) throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        UsageSink sink = new UsageSink(r -> never.await(), dir, 10, Duration.ofMillis(20));
+        for (int i = 0; i < 3; i++) {
+            sink.submit(record(i));
         }
+        long t0 = System.nanoTime();
+        long left = sink.close(t0 + TimeUnit.SECONDS.toNanos(1));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(3, left);
+        assertTrue(ms < 1_500, "close took " + ms + " ms");
+        never.countDown();
+    }
+
+    @Test
+    void tornTailsAndOldSpillFilesAreRead(@TempDir Path dir) throws Exception {
+        Files.writeString(UsageLog.segment(dir, 7), "{\"request_id\":\"a\"}\n{\"request_id\":\"b\"}\n{\"request_");
+        Files.writeString(dir.resolve("usage-000000000000001-000001.jsonl"), "{\"request_id\":\"c\"}\n");
+        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+        try (UsageSink sink = new UsageSink(stored::addAll, dir, 10, Duration.ofMillis(20))) {
+            assertTrue(sink.flush(Duration.ofSeconds(10)));
+            assertEquals(Set.of("a", "b", "c"), ids(stored));
+            assertEquals(3, stored.size());
+        }
+        assertFalse(Files.exists(UsageLog.segment(dir, 7)), "a written segment is deleted");
     }
 
     @Test
