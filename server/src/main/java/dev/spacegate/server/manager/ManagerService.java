@@ -282,6 +282,8 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
                 () -> persistence.usage().count(), STATUS_CALLS);
         java.util.concurrent.CompletableFuture<Health> health = java.util.concurrent.CompletableFuture.supplyAsync(
                 persistence::health, STATUS_CALLS);
+        java.util.concurrent.CompletableFuture<ObjectNode> seals = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> sealStatus(persistence.resealer().status()), STATUS_CALLS);
         Long count = within(events);
         if (count == null) {
             o.putNull("events");
@@ -304,7 +306,12 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         ObjectNode db = o.putObject("database");
         db.put("engine", h.engine()).put("ok", h.ok()).put("authStore", h.authStore());
         h.sizeBytes().ifPresent(n -> db.put("databaseBytes", n).put("totalBytes", n));
-        o.set("seal", sealStatus(persistence.resealer().status()));
+        ObjectNode seal = within(seals);
+        if (seal == null) {
+            o.putObject("seal").put("unknown", "database not answering");
+        } else {
+            o.set("seal", seal);
+        }
         o.set("config", config.status());
         Supplier<ObjectNode> replica = replicaStatus;
         if (replica != null) {

@@ -209,6 +209,9 @@ class UsageDurabilityTest {
             proxy.cut();
             cutAt = System.nanoTime();
             load.awaitAnswered(load.answered.size() + 400, Duration.ofSeconds(60));
+            com.fasterxml.jackson.databind.JsonNode usage = first.usageStatus();
+            assertTrue(usage.path("pending").asLong() > 0 && usage.path("oldest_pending_age_s").asLong() >= 0,
+                    "/status shows the records waiting in the log during the outage: " + usage);
             first.kill9();
             load.close();
             answered = load.answered;
