@@ -30,7 +30,7 @@ public final class Spacegate {
     private final Drain drain;
     private final Assembly parts;
     /** What a stop may take beyond the grace period (closing sockets and stores, printing the last line). */
-    private static final long LATE_MS = 1_000;
+    private static final long LATE_MS = 600;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch signalled = new CountDownLatch(1);
@@ -171,15 +171,22 @@ public final class Spacegate {
         if (!finished) {
             LOG.log(System.Logger.Level.WARNING, "stop did not finish within the grace period; exiting anyway");
         }
-        // the access log is written from a background thread: out first, so the line below is the last one
-        for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("spacegate.access").getHandlers()) {
-            h.flush();
+        // the access log is written from a background thread: out first (briefly), so the line below is the last one
+        Thread flush = Thread.ofPlatform().daemon().start(() -> {
+            for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("spacegate.access").getHandlers()) {
+                h.flush();
+            }
+        });
+        try {
+            flush.join(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         System.out.println(stoppedLine());
         System.out.flush();
-        if (!finished) {
-            Runtime.getRuntime().halt(0); // a store still closing must not hold the process
-        }
-        System.exit(0);
+        System.err.flush();
+        // everything was closed by stop() (or is abandoned after the grace period); shutdown hooks (JUL's handler
+        // reset among them) only add time a Space restart does not have
+        Runtime.getRuntime().halt(0);
     }
 }

@@ -59,6 +59,7 @@ import dev.spacegate.server.gateway.stream.HttpSink;
 import dev.spacegate.server.gateway.stream.ResponsesWebSocket;
 import dev.spacegate.server.gateway.usage.UsageQueue;
 import dev.spacegate.server.gateway.usage.UsageSink;
+import dev.spacegate.server.routing.RequestLog;
 import dev.spacegate.server.gateway.usage.UsageWriter;
 import dev.spacegate.server.routing.Endpoints;
 import dev.spacegate.server.outbound.OutboundClient;
@@ -569,7 +570,9 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         for (Header h : req.headers()) {
             headers.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h.get());
         }
-        return new ClientCall(op, body, model, stream, alt, key, headers, requestId(), start,
+        // the id the access log and the response carry (the client's when sane): one id end to end
+        String id = req.context().get(RequestLog.REQUEST_ID_KEY, String.class).orElseGet(GatewayService::requestId);
+        return new ClientCall(op, body, model, stream, alt, key, headers, id, start,
                 req.remotePeer().host(), headers.getOrDefault("x-forwarded-for", ""),
                 headers.getOrDefault("user-agent", ""), session(headers, body), new ClientCall.Timing());
     }

@@ -23,7 +23,8 @@ public final class RequestLog implements Filter {
     public static final String REQUEST_ID_KEY = "spacegate.request-id";
 
     private static final System.Logger ACCESS = System.getLogger("spacegate.access");
-    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+    /** A client's id is kept when it is 1 to 128 visible ASCII characters (no spaces, no control characters). */
+    private static final Pattern SANE_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");
     private static final Set<String> SECRET_PARAMS = Set.of("key", "api_key", "api-key", "apikey", "auth_token",
             "token", "access_token", "refresh_token", "id_token", "code", "password", "secret", "management_key",
             "client_secret", "state");

@@ -35,6 +35,7 @@ final class RequestHeaders {
                 h.put(k, v);
             }
         });
+        h.put("x-request-id", a.call().requestId()); // the id of the response, access log and usage record
         h.put("content-type", "application/json");
         h.put("accept", a.upstreamStream() ? "text/event-stream" : "application/json");
         putKey(a.credential(), h);
