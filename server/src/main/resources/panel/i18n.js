@@ -72,7 +72,7 @@ const STRINGS = {
   'prov.title': ['API-key upstreams', 'API 密钥上游'], 'prov.baseUrl': ['Base URL', 'Base URL'], 'prov.key': ['API key', 'API 密钥'],
   'prov.models': ['Models (name=alias, comma separated)', '模型（name=alias，逗号分隔）'], 'prov.test': ['Test', '测试'],
   'prov.kind': ['Kind', '类型'], 'prov.modelsCol': ['Models', '模型'], 'prov.added': ['Upstream added.', '已添加上游。'],
-  'keys.create': ['Create key', '创建密钥'], 'keys.shown': ['Copy this key now; it is shown only once:', '请立即复制此密钥，它只显示一次：'],
+  'keys.create': ['Create key', '创建密钥'], 'keys.shown': ['Copy this key now; it is shown only once:', '请立即复制此密钥，它只显示一次：'], 'keys.first': ['This client key was generated on the first start, because no client key was configured.', '首次启动时未配置客户端密钥，因此已生成此密钥。'],
   'keys.revoke': ['Revoke', '吊销'], 'keys.alias': ['Alias', '别名'], 'keys.hash': ['Key', '密钥'],
   'keys.fromSecrets': ['Keys from secrets (read-only here; they change with the secret and the key rotation)', '来自 Secret 的密钥（此处只读；随 Secret 与密钥轮换变化）'],
   'keys.source': ['Source', '来源'], 'keys.label': ['Label', '标签'], 'keys.until': ['Valid until', '有效期至'],

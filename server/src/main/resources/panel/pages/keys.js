@@ -34,6 +34,11 @@ export default function keys(root) {
     } catch (e) { toast(t('common.error', e.message)); }
   } }, t('keys.create'))), created, body, fromSecrets);
 
+  // The key made on the first start (printed once in the log) is shown here once, like a key created above.
+  api.post(null, `${BASE}/first-client-key`).then((r) => {
+    if (r && r.key) created.replaceChildren(h('div', { class: 'card', id: 'key-first' }, h('p', {}, t('keys.first')), h('p', {}, t('keys.shown')), h('div', { class: 'secret' }, r.key)));
+  }).catch(() => {});
+
   function load() {
     section(body, async () => {
       const list = (await api.get('apiKeys', `${BASE}/api-keys`))['api-keys'] || [];

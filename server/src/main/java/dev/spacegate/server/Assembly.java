@@ -106,6 +106,10 @@ final class Assembly implements AutoCloseable {
             keys = manager != null ? manager.keys()
                     : ManagementKeys.open(storage.settings(), ManagerSettings.fromEnv(env).managementPassword(),
                     Clock.systemUTC()).previous(ManagerSettings.fromEnv(env).previousPassword());
+            EnvKeys clientEnv = EnvKeys.fromEnv(env, "CLIENT_API_KEYS", true);
+            if (manager != null) {
+                manager.firstClientKey().ensure(clientEnv, System.out);
+            }
             JsonNode document = manager != null ? manager.liveConfig().current() : config.document();
             Path journal = storage.options().dataDir().resolve("usage-journal");
             try {
@@ -117,7 +121,7 @@ final class Assembly implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the usage journal directory " + journal, e);
             }
-            gateway.clientKeysFromEnv(EnvKeys.fromEnv(env, "CLIENT_API_KEYS", true));
+            gateway.clientKeysFromEnv(clientEnv);
             AuthSetup.attach(gateway, storage, document, env);
             if (manager != null) {
                 manager.liveConfig().onChange(gateway::reload);

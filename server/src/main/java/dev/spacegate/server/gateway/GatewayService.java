@@ -151,7 +151,6 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         new AuthFilesApi(guard, () -> accounts, () -> logins).routes(routes);
         new ClientKeySourcesApi(guard, () -> state.config().apiKeys(), () -> envClientKeys, clock).routes(routes);
         this.endpoints = routes.build();
-        warnIfOpen(cfg);
     }
 
     /** Swaps in a new config; in-flight requests finish on the old one. Throws (and keeps the old) when invalid. */
@@ -181,6 +180,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         envClientKeys = keys;
         State st = state;
         state = new State(st.config(), st.registry(), clientKeys(st.config()));
+        warnIfOpen(st.config());
     }
 
     /** The client keys that come from the environment (shown read-only in the panel). */
@@ -189,7 +189,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
     }
 
     private ClientKeys clientKeys(GatewayConfig cfg) {
-        return new ClientKeys(cfg.apiKeys(), envClientKeys, clock);
+        return new ClientKeys(cfg.apiKeys(), envClientKeys, clock, ClientKeys.allowsUnauthenticated(rawConfig));
     }
 
     /**
@@ -669,9 +669,15 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         res.send(JSON.writeValueAsBytes(body));
     }
 
+    /** Logged at every start and reload, so an open gateway is never silent. */
     private void warnIfOpen(GatewayConfig cfg) {
-        if (cfg.apiKeys().isEmpty() && envClientKeys.isEmpty() && !cfg.providers().isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "api-keys is empty: every client is admitted to the gateway");
+        ClientKeys keys = clientKeys(cfg);
+        if (keys.open()) {
+            LOG.log(System.Logger.Level.WARNING, "allow-unauthenticated: true and no client key is configured:"
+                    + " every client is admitted to the gateway and spends its upstream credentials");
+        } else if (keys.none()) {
+            LOG.log(System.Logger.Level.WARNING, "No client key is configured: the gateway answers 401 until one is"
+                    + " added (panel Keys page, PUT /v0/management/api-keys or CLIENT_API_KEYS)");
         }
     }
 

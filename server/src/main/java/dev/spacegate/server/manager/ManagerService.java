@@ -39,6 +39,7 @@ import dev.spacegate.server.manager.config.LiveConfig;
 import dev.spacegate.server.manager.prices.ModelPrice;
 import dev.spacegate.server.manager.prices.PriceSync;
 import dev.spacegate.server.manager.prices.PriceTable;
+import dev.spacegate.server.manager.setup.FirstClientKey;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import dev.spacegate.server.manager.usage.Aliases;
 import dev.spacegate.server.manager.usage.Analytics;
@@ -68,6 +69,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
     private final Persistence persistence;
     private final ManagerSettings settings;
     private final ManagementKeys keys;
+    private final FirstClientKey firstClientKey;
     private final LiveConfig config;
     private final ConfigApi configApi;
     private volatile CompatApi compat;
@@ -111,6 +113,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         this.config = LiveConfig.open(persistence.config(), new ConfigSeal(persistence.secretBox()), first, validator);
         persistence.resealer().register(config.sealedValues());
         this.configApi = new ConfigApi(config, keys);
+        this.firstClientKey = new FirstClientKey(persistence.settings(), config, Clock.systemUTC());
         this.prices = new PriceTable(persistence.settings());
         this.priceSync = new PriceSync(prices, settings.modelsDevUrl(), settings.litellmUrl(),
                 settings.openRouterUrl(), settings.syncTimeout());
@@ -140,6 +143,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
                 .get("/usage-service/config", guarded(this::getServiceConfig))
                 .put("/usage-service/config", guarded(this::putServiceConfig))
                 .post("/setup", guarded(this::setup))
+                .post("/v0/management/first-client-key", guarded(this::revealFirstClientKey))
                 .get("/v0/management/usage", guarded(this::usage))
                 .get("/v0/management/usage/export", guarded(this::export))
                 .post("/v0/management/usage/import", guarded(this::importUsage))
@@ -200,6 +204,19 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
     /** Adds the rest of CLIProxyAPI's management API (it needs the built-in gateway, so it comes later). */
     public void compat(CompatApi api) {
         this.compat = api;
+    }
+
+    /** The client key made on the first start (made by the assembly once the gateway's key sources are known). */
+    public FirstClientKey firstClientKey() {
+        return firstClientKey;
+    }
+
+    /** {@code POST /v0/management/first-client-key}: the generated client key, once ({@code "key": null} after). */
+    private void revealFirstClientKey(Endpoints.Call c) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        firstClientKey.revealOnce().ifPresentOrElse(
+                r -> out.put("key", r.key()).put("createdAt", r.createdAt().toString()), () -> out.putNull("key"));
+        Json.send(c.res(), 200, out);
     }
 
     /** The key check, for the gateway's management routes and usage queue ({@code keys()::admit}). */

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.spacegate.server.config.EnvKeys;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
@@ -17,7 +18,8 @@ import io.helidon.webserver.http.ServerRequest;
  *
  * <p>Keys come from the config ({@code api-keys}, managed in the panel) and from the environment
  * ({@code CLIENT_API_KEYS}, {@code CLIENT_API_KEYS_PREVIOUS} within its rotation window; see {@link EnvKeys}).
- * With no keys configured from any source every request is admitted, as CLIProxyAPI does.
+ * With no keys configured from any source every request is refused with a 401 that says how to add one (unlike
+ * CLIProxyAPI, which admits everyone), unless the operator opted in with {@code allow-unauthenticated: true}.
  */
 public final class ClientKeys {
 
@@ -31,23 +33,47 @@ public final class ClientKeys {
         }
     }
 
+    /** The config key that admits every client while no client key is configured. */
+    public static final String ALLOW_UNAUTHENTICATED = "allow-unauthenticated";
+    /** The refusal while no client key is configured: says how to add one. */
+    public static final String NO_KEYS = "No client API key is configured, so the gateway admits no one. Add a key"
+            + " in the panel (Keys page), with PUT /v0/management/api-keys or in the CLIENT_API_KEYS variable,"
+            + " or set allow-unauthenticated: true in the config to admit every client.";
+
     private final List<byte[]> keys;
     private final EnvKeys env;
     private final Clock clock;
+    private final boolean allowUnauthenticated;
 
     public ClientKeys(List<String> keys) {
-        this(keys, EnvKeys.none("CLIENT_API_KEYS"), Clock.systemUTC());
+        this(keys, EnvKeys.none("CLIENT_API_KEYS"), Clock.systemUTC(), false);
     }
 
-    /** Keys from the config next to keys from the environment, whose windows are judged by {@code clock}. */
-    public ClientKeys(List<String> keys, EnvKeys env, Clock clock) {
+    /**
+     * Keys from the config next to keys from the environment, whose windows are judged by {@code clock}.
+     *
+     * @param allowUnauthenticated admit every request while no key is configured from any source
+     */
+    public ClientKeys(List<String> keys, EnvKeys env, Clock clock, boolean allowUnauthenticated) {
         this.keys = keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
         this.env = env;
         this.clock = clock;
+        this.allowUnauthenticated = allowUnauthenticated;
     }
 
-    public boolean open() {
+    /** True when the config document opts in to an open gateway ({@code allow-unauthenticated: true}). */
+    public static boolean allowsUnauthenticated(JsonNode config) {
+        return config != null && config.path(ALLOW_UNAUTHENTICATED).asBoolean(false);
+    }
+
+    /** True when no key is configured from any source. */
+    public boolean none() {
         return keys.isEmpty() && env.isEmpty();
+    }
+
+    /** True when every request is admitted: no key configured and the operator opted in. */
+    public boolean open() {
+        return none() && allowUnauthenticated;
     }
 
     /** Reads the presented key from headers or query and checks it. */
@@ -82,8 +108,9 @@ public final class ClientKeys {
 
     /** Checks a presented key (null when none was presented). */
     public Verdict check(String key, String source) {
-        if (open()) {
-            return new Verdict(true, key == null ? "" : key, source, null);
+        if (none()) {
+            return allowUnauthenticated ? new Verdict(true, key == null ? "" : key, source, null)
+                    : new Verdict(false, null, null, NO_KEYS, null);
         }
         if (key == null || key.isEmpty()) {
             return new Verdict(false, null, null, "Missing API key");

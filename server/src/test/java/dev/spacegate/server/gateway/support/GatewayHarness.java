@@ -24,6 +24,7 @@ import io.helidon.webserver.websocket.WsRouting;
 import dev.spacegate.server.gateway.GatewayService;
 import dev.spacegate.server.gateway.ManagementGuard;
 import dev.spacegate.server.gateway.pool.CooldownStore;
+import dev.spacegate.server.testing.Servers;
 
 /** A gateway on a real port (routed the way the lead's router hands it requests), plus an HTTP client. */
 public final class GatewayHarness implements AutoCloseable {
@@ -48,7 +49,9 @@ public final class GatewayHarness implements AutoCloseable {
             res.status(Status.UNAUTHORIZED_401).send("{\"error\":\"invalid management key\"}");
             return false;
         };
-        gateway = new GatewayService(config, guard, records -> stored.addAll(records), cooldowns,
+        // tests about something else need no client key; the security tests configure keys or set it to false
+        JsonNode doc = config instanceof ObjectNode o ? Servers.openByDefault(o.deepCopy()) : config;
+        gateway = new GatewayService(doc, guard, records -> stored.addAll(records), cooldowns,
                 dir.resolve("journal"));
         WsRouting.Builder ws = WsRouting.builder();
         gateway.webSocketEndpoints().forEach(ws::endpoint);
