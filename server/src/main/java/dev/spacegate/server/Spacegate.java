@@ -17,6 +17,9 @@ import dev.spacegate.server.routing.RouteTable;
 import dev.spacegate.server.routing.Router;
 import dev.spacegate.server.routing.WsDispatch;
 import dev.spacegate.server.routing.RouteOwner;
+import dev.spacegate.server.web.ClientAddress;
+import dev.spacegate.server.web.ServerLimits;
+import dev.spacegate.server.web.TrustedProxies;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsRouting;
 import sun.misc.Signal;
@@ -62,7 +65,9 @@ public final class Spacegate {
         Assembly parts = Assembly.build(table, config, persistence, env);
         try {
             Map<String, RouteOwner> owners = Map.copyOf(parts.owners());
-            Router router = new Router(table, owners, config.maxBodyBytes());
+            ServerLimits limits = ServerLimits.fromEnv(env);
+            TrustedProxies proxies = TrustedProxies.fromEnv(env);
+            Router router = new Router(table, owners, config.maxBodyBytes(), limits.requestReadTimeout());
             Drain drain = new Drain();
             WebServer server = WebServer.builder()
                     .host(config.host())
@@ -75,8 +80,12 @@ public final class Spacegate {
                     // Streams are flushed event by event; with Nagle's algorithm on, a flush waits for the
                     // client's delayed ACK (up to 40 ms) whenever the previous event is still unacknowledged.
                     .connectionOptions(o -> o.tcpNoDelay(true))
+                    // limits that hold before any key is checked (docs/security.md)
+                    .maxTcpConnections(limits.maxConnections())
+                    .idleConnectionTimeout(limits.idleTimeout())
+                    .idleConnectionPeriod(Duration.ofSeconds(Math.max(1, Math.min(30, limits.idleTimeout().toSeconds()))))
                     .routing(r -> {
-                        r.addFilter(drain).addFilter(new RequestLog())
+                        r.addFilter(new ClientAddress(proxies)).addFilter(drain).addFilter(new RequestLog())
                                 .addFilter(new ManagementCors(ManagementCors.origins(env)));
                         parts.filters().forEach(r::addFilter);
                         r.any(router);
@@ -84,6 +93,10 @@ public final class Spacegate {
                     .addRouting(WsRouting.builder().endpoint("/*", () -> new WsDispatch(table, owners)))
                     .build()
                     .start();
+            if (!proxies.describe().equals("none")) {
+                LOG.log(System.Logger.Level.INFO, "Client addresses: X-Forwarded-For is believed from trusted proxies "
+                        + proxies.describe());
+            }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("Spacegate API gateway listening on " + config.listenUrl(server.port())
                     + " (profile " + table.name() + ", started in " + ms + " ms)");

@@ -37,6 +37,7 @@ import io.helidon.websocket.WsListener;
 import dev.spacegate.server.config.EnvKeys;
 import dev.spacegate.server.gateway.auth.ClientKeySourcesApi;
 import dev.spacegate.server.gateway.auth.ClientKeys;
+import dev.spacegate.server.web.ClientAddress;
 import dev.spacegate.server.gateway.execute.ClientCall;
 import dev.spacegate.server.gateway.execute.Dispatcher;
 import dev.spacegate.server.gateway.execute.Operation;
@@ -573,7 +574,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         // the id the access log and the response carry (the client's when sane): one id end to end
         String id = req.context().get(RequestLog.REQUEST_ID_KEY, String.class).orElseGet(GatewayService::requestId);
         return new ClientCall(op, body, model, stream, alt, key, headers, id, start,
-                req.remotePeer().host(), headers.getOrDefault("x-forwarded-for", ""),
+                ClientAddress.of(req), headers.getOrDefault("x-forwarded-for", ""),
                 headers.getOrDefault("user-agent", ""), session(headers, body), new ClientCall.Timing());
     }
 

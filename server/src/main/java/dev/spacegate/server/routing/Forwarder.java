@@ -21,6 +21,7 @@ import dev.spacegate.server.outbound.BodySource;
 import dev.spacegate.server.outbound.OutboundClient;
 import dev.spacegate.server.outbound.ProxySpec;
 import dev.spacegate.server.outbound.Response;
+import dev.spacegate.server.web.ClientAddress;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -84,15 +85,19 @@ public final class Forwarder implements RouteOwner {
                 headers.add(Map.entry(header.name(), value));
             }
         }
-        String peer = peerAddress(req);
-        String prior = req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null);
-        headers.add(Map.entry("X-Forwarded-For", prior == null || prior.isBlank() ? peer : prior + ", " + peer));
-        headers.add(Map.entry("X-Forwarded-Proto", req.headers().first(HeaderNames.X_FORWARDED_PROTO)
-                .orElse(req.isSecure() ? "https" : "http")));
+        // The upstream is told the resolved client address only: a client's own X-Forwarded-For, -Proto or -Host
+        // could otherwise claim to be 127.0.0.1 to a CLIProxyAPI behind us. A trusted proxy's -Proto/-Host stand.
+        String resolved = ClientAddress.of(req);
+        String clientIp = resolved.startsWith("/") ? resolved.substring(1) : resolved;
+        boolean trusted = ClientAddress.viaTrustedProxy(req);
+        headers.add(Map.entry("X-Forwarded-For", clientIp));
+        String ownProto = req.isSecure() ? "https" : "http";
+        headers.add(Map.entry("X-Forwarded-Proto", trusted
+                ? req.headers().first(HeaderNames.X_FORWARDED_PROTO).orElse(ownProto) : ownProto));
         // The client's Host was copied above, so the upstream sees it (like the seeds' `header_up Host {host}`).
         req.headers().first(HeaderNames.HOST).ifPresent(host -> headers.add(Map.entry("X-Forwarded-Host",
-                req.headers().first(HeaderNames.X_FORWARDED_HOST).orElse(host))));
-        headers.add(Map.entry("X-Real-IP", peer));
+                trusted ? req.headers().first(HeaderNames.X_FORWARDED_HOST).orElse(host) : host)));
+        headers.add(Map.entry("X-Real-IP", clientIp));
 
         BodySource body = req.content().hasEntity()
                 ? new BodySource.Streamed(req.content().inputStream(), req.headers().contentLength().orElse(-1L))
@@ -190,11 +195,6 @@ public final class Forwarder implements RouteOwner {
             }
         }
         return tokens;
-    }
-
-    static String peerAddress(ServerRequest req) {
-        String host = req.remotePeer().host();
-        return host.startsWith("/") ? host.substring(1) : host;
     }
 
     private static long length(String value) {

@@ -1,5 +1,7 @@
 package dev.spacegate.server.routing;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
@@ -64,11 +66,15 @@ public final class RequestLog implements Filter {
                 .toString();
     }
 
-    /** The request target as logged: query parameters that may hold secrets have their values replaced. */
+    /**
+     * The request target as logged: a query value is replaced when its name, percent-decoded, may hold a secret, and
+     * every value is replaced on the management API ({@code DELETE /v0/management/api-keys?value=sk-...}).
+     */
     static String redactedTarget(String path, String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return path;
         }
+        boolean management = path.startsWith("/v0/management/") || decode(path).startsWith("/v0/management/");
         StringBuilder sb = new StringBuilder(path).append('?');
         String[] pairs = rawQuery.split("&");
         for (int i = 0; i < pairs.length; i++) {
@@ -77,12 +83,24 @@ public final class RequestLog implements Filter {
             }
             int eq = pairs[i].indexOf('=');
             String name = eq < 0 ? pairs[i] : pairs[i].substring(0, eq);
-            if (eq >= 0 && SECRET_PARAMS.contains(name.toLowerCase(Locale.ROOT))) {
+            if (eq >= 0 && (management || SECRET_PARAMS.contains(decode(name).trim().toLowerCase(Locale.ROOT)))) {
                 sb.append(name).append("=REDACTED");
             } else {
                 sb.append(pairs[i]);
             }
         }
         return sb.toString();
+    }
+
+    /** Percent- and plus-decoding as the server applies it to names; malformed escapes stay as they are. */
+    static String decode(String raw) {
+        if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) {
+            return raw;
+        }
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
     }
 }

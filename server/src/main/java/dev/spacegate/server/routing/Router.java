@@ -1,5 +1,6 @@
 package dev.spacegate.server.routing;
 
+import java.time.Duration;
 import java.util.Map;
 
 import io.helidon.http.HeaderNames;
@@ -19,8 +20,14 @@ public final class Router implements Handler {
     private final RouteTable table;
     private final Map<String, RouteOwner> owners;
     private final long maxBodyBytes;
+    private final Duration readTimeout;
 
     public Router(RouteTable table, Map<String, RouteOwner> owners, long maxBodyBytes) {
+        this(table, owners, maxBodyBytes, Duration.ofMinutes(2));
+    }
+
+    /** @param readTimeout how long a request body may take to arrive ({@link ReadDeadline}) */
+    public Router(RouteTable table, Map<String, RouteOwner> owners, long maxBodyBytes, Duration readTimeout) {
         for (String owner : table.owners()) {
             if (!owners.containsKey(owner)) {
                 throw new IllegalArgumentException("route table " + table.name() + " needs an owner '" + owner + "'");
@@ -29,6 +36,7 @@ public final class Router implements Handler {
         this.table = table;
         this.owners = Map.copyOf(owners);
         this.maxBodyBytes = maxBodyBytes;
+        this.readTimeout = readTimeout;
     }
 
     public RouteTable table() {
@@ -57,10 +65,16 @@ public final class Router implements Handler {
                     "request body is larger than the limit of " + maxBodyBytes + " bytes", d.owner());
             return;
         }
-        req.streamFilter(in -> new BodyLimit(in, maxBodyBytes));
+        req.streamFilter(in -> new BodyLimit(new ReadDeadline(in, readTimeout), maxBodyBytes));
         try {
             owners.get(d.owner()).serve(req, res, d.targetPath());
         } catch (RuntimeException e) {
+            ReadDeadline.TimeoutException late = ReadDeadline.find(e);
+            if (late != null && !res.isSent()) {
+                res.header(HeaderNames.CONNECTION, "close");
+                ErrorReply.send(res, 408, "invalid_request_error", "request_timeout", late.getMessage(), d.owner());
+                return;
+            }
             BodyLimit.TooLargeException tooLarge = BodyLimit.find(e);
             if (tooLarge == null || res.isSent()) {
                 throw e;

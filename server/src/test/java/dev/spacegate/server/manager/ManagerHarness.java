@@ -75,7 +75,9 @@ final class ManagerHarness implements AutoCloseable {
             storage.put("PGSTORE_CONNECT_WAIT_SECONDS", "5");
         }
         Persistence p = Persistence.open(PersistenceSettings.fromEnv(storage));
-        Map<String, String> all = new HashMap<>(Map.of("MANAGEMENT_PASSWORD", KEY));
+        // the tests stand behind a proxy on loopback: the X-Forwarded-For they send names the client (security tests
+        // check the default, where it is ignored)
+        Map<String, String> all = new HashMap<>(Map.of("MANAGEMENT_PASSWORD", KEY, "TRUSTED_PROXIES", "127.0.0.1"));
         all.putAll(env);
         Spacegate sg = Spacegate.start(Servers.config(yaml, all), p, all);
         return new ManagerHarness(dir, p, sg, url, schema);

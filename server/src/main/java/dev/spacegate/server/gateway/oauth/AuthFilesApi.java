@@ -53,6 +53,8 @@ public final class AuthFilesApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String M = "/v0/management";
     private static final long MAX_UPLOAD = 8L * 1024 * 1024;
+    /** The unauthenticated OAuth callback reads at most this much. */
+    static final long MAX_CALLBACK = 16 * 1024;
     private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
     private final ManagementGuard guard;
@@ -395,8 +397,18 @@ public final class AuthFilesApi {
 
     private void pastedCallback(Endpoints.Call c) throws IOException {
         JsonNode body = JSON.createObjectNode();
+        // anyone may call this path: nothing is read until a login is known to wait (for this state, if given)
+        if (!logins.get().awaitingCallback(Endpoints.query(c.req(), "state").orElse(null))) {
+            send(c.res(), 400, JSON.createObjectNode().put("status", "error")
+                    .put("error", "unknown or expired login state"));
+            return;
+        }
         if (c.req().prologue().method().text().equals("POST")) {
-            byte[] bytes = readBody(c.req());
+            byte[] bytes = readBody(c.req(), MAX_CALLBACK);
+            if (bytes == null) {
+                send(c.res(), 413, error("the callback body is larger than " + MAX_CALLBACK / 1024 + " KiB"));
+                return;
+            }
             try {
                 body = bytes == null || bytes.length == 0 ? body : JSON.readTree(bytes);
             } catch (IOException e) {
@@ -492,12 +504,20 @@ public final class AuthFilesApi {
     }
 
     private static byte[] readBody(ServerRequest req) throws IOException {
+        return readBody(req, MAX_UPLOAD);
+    }
+
+    /** The body, or null when it is longer than {@code max} (refused by its Content-Length before reading). */
+    private static byte[] readBody(ServerRequest req, long max) throws IOException {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
+        if (req.headers().contentLength().orElse(0L) > max) {
+            return null;
+        }
         try (InputStream in = req.content().inputStream()) {
-            byte[] b = in.readNBytes((int) MAX_UPLOAD + 1);
-            return b.length > MAX_UPLOAD ? null : b;
+            byte[] b = in.readNBytes((int) max + 1);
+            return b.length > max ? null : b;
         }
     }
 

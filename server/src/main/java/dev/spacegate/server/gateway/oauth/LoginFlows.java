@@ -187,6 +187,20 @@ public final class LoginFlows {
         return Optional.of(o);
     }
 
+    /**
+     * True when a browser login waits for a callback: with {@code state} that login, with null any login. Lets the
+     * unauthenticated callback refuse before it reads a body.
+     */
+    public boolean awaitingCallback(String state) {
+        purge();
+        if (state != null) {
+            Session s = sessions.get(state);
+            return s != null && s.provider.flow() == OAuthProvider.Flow.PKCE && "wait".equals(s.status);
+        }
+        return sessions.values().stream()
+                .anyMatch(s -> s.provider.flow() == OAuthProvider.Flow.PKCE && "wait".equals(s.status));
+    }
+
     /** Cancels a pending login; true when one was pending. */
     public boolean cancel(String state) {
         Session s = state == null ? null : sessions.remove(state);

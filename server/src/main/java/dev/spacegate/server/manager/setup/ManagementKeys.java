@@ -5,14 +5,17 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.spec.InvalidKeySpecException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +25,7 @@ import dev.spacegate.persistence.Versioned;
 import dev.spacegate.persistence.store.SettingsStore;
 import dev.spacegate.server.config.EnvKeys;
 import dev.spacegate.server.manager.ApiError;
+import dev.spacegate.server.web.ClientAddress;
 import dev.spacegate.server.web.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -29,39 +33,56 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The management key: created once (from {@code MANAGEMENT_PASSWORD} or generated and printed once), stored only as
- * a salted HMAC-SHA256, checked in constant time on every management request, with a per-IP ban after repeated
- * failures (5 failures -> 403 for 30 minutes, as CLIProxyAPI).
+ * a PBKDF2-HMAC-SHA256 hash (600,000 iterations; a key stored by an older version as one salted HMAC-SHA256 still
+ * opens, and is stored again with the slow KDF when MANAGEMENT_PASSWORD is next read), checked on every management
+ * request, with a per-address ban after repeated failures (5 failures -> 403 for 30 minutes, as CLIProxyAPI) and a
+ * server-wide cap on failures ({@link LoginThrottle}). The client address is the resolved one ({@link ClientAddress}).
  */
 public final class ManagementKeys {
     private static final System.Logger LOG = System.getLogger(ManagementKeys.class.getName());
     /** Settings key of the stored credential. */
     public static final String SETTINGS_KEY = "manager.admin_credential";
-    static final int MAX_FAILURES = 5;
-    static final Duration BAN = Duration.ofMinutes(30);
+    static final int MAX_FAILURES = LoginThrottle.MAX_FAILURES;
+    static final Duration BAN = LoginThrottle.BAN;
+    /** PBKDF2-HMAC-SHA256 work factor for stored keys (OWASP's 2023 figure). */
+    static final int ITERATIONS = 600_000;
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Prefix of {@link #hashed()} values. */
     static final String HASH_PREFIX = "spacegate-hash:";
 
-    private record Credential(byte[] salt, byte[] hash) {
+    /** A stored key: version 1 = one salted HMAC-SHA256 (older stores), 2 = PBKDF2-HMAC-SHA256. */
+    private record Credential(int version, byte[] salt, byte[] hash, int iterations) {
     }
 
-    private static final class Attempts {
-        int failures;
-        long bannedUntilMs;
+    /**
+     * The credential with the keys already verified against it, remembered only as an HMAC under a secret of this
+     * process (never the key itself), so the slow KDF runs once per key and process, not on every request.
+     */
+    private record Checked(Credential credential, Set<String> verified) {
+        Checked(Credential credential) {
+            this(credential, ConcurrentHashMap.newKeySet());
+        }
+    }
+
+    private static final byte[] PROCESS_SECRET = new byte[32];
+
+    static {
+        RANDOM.nextBytes(PROCESS_SECRET);
     }
 
     private final SettingsStore settings;
     private final Optional<String> password;
     private final Clock clock;
-    private final Map<String, Attempts> attempts = new ConcurrentHashMap<>();
-    private volatile Credential credential;
+    private final LoginThrottle throttle;
+    private volatile Checked checked;
     private volatile EnvKeys previous = EnvKeys.none("MANAGEMENT_PASSWORD");
 
     private ManagementKeys(SettingsStore settings, Optional<String> password, Clock clock) {
         this.settings = settings;
         this.password = password;
         this.clock = clock;
+        this.throttle = new LoginThrottle(clock);
     }
 
     /**
@@ -78,26 +99,29 @@ public final class ManagementKeys {
     private void load() {
         Optional<Versioned<JsonNode>> stored = settings.get(SETTINGS_KEY);
         if (password.isPresent()) {
-            if (stored.isPresent() && matches(decode(stored.get().value()), password.get())) {
-                credential = decode(stored.get().value());
+            // a stored key of the old fast kind is stored again with the slow KDF (the plaintext is at hand only now)
+            if (stored.isPresent() && decode(stored.get().value()).version() >= 2
+                    && matches(decode(stored.get().value()), password.get())) {
+                checked = remember(new Checked(decode(stored.get().value())), password.get());
                 return;
             }
-            credential = store(password.get(), "env", stored.map(Versioned::version).orElse(SettingsStore.ABSENT));
+            Credential c = store(password.get(), "env", stored.map(Versioned::version).orElse(SettingsStore.ABSENT));
+            checked = remember(new Checked(c), password.get());
             return;
         }
         if (stored.isPresent()) {
-            credential = decode(stored.get().value());
+            checked = new Checked(decode(stored.get().value()));
             return;
         }
         String generated = generate();
         try {
-            credential = store(generated, "generated", SettingsStore.ABSENT);
+            checked = remember(new Checked(store(generated, "generated", SettingsStore.ABSENT)), generated);
             System.out.println("Spacegate management key generated (shown once, keep it): " + generated);
         } catch (PersistenceException e) {
             if (e.code() != PersistenceException.Code.VERSION_CONFLICT) {
                 throw e;
             }
-            credential = decode(settings.get(SETTINGS_KEY).orElseThrow().value()); // another replica was first
+            checked = new Checked(decode(settings.get(SETTINGS_KEY).orElseThrow().value())); // another replica won
         }
     }
 
@@ -112,7 +136,12 @@ public final class ManagementKeys {
 
     /** Re-reads the stored key: another replica may have changed it (a restart with a new MANAGEMENT_PASSWORD). */
     public void reload() {
-        settings.get(SETTINGS_KEY).ifPresent(v -> credential = decode(v.value()));
+        settings.get(SETTINGS_KEY).ifPresent(v -> {
+            Credential c = decode(v.value());
+            if (!sameCredential(checked.credential(), c)) {
+                checked = new Checked(c);
+            }
+        });
     }
 
     /**
@@ -163,18 +192,51 @@ public final class ManagementKeys {
     private Credential store(String key, String source, long expectedVersion) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        Credential c = new Credential(salt, hmac(salt, key));
+        Credential c = new Credential(2, salt, pbkdf2(salt, key, ITERATIONS), ITERATIONS);
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-        ObjectNode doc = Json.MAPPER.createObjectNode().put("version", 1).put("salt", b64.encodeToString(salt))
+        ObjectNode doc = Json.MAPPER.createObjectNode().put("version", 2).put("kdf", "pbkdf2-hmac-sha256")
+                .put("iterations", ITERATIONS).put("salt", b64.encodeToString(salt))
                 .put("keyHash", b64.encodeToString(c.hash())).put("createdAtMs", clock.millis()).put("source", source);
         settings.put(SETTINGS_KEY, doc, expectedVersion);
-        LOG.log(System.Logger.Level.INFO, "Management key stored as a salted hash (source: " + source + ")");
+        LOG.log(System.Logger.Level.INFO, "Management key stored as a PBKDF2 hash (source: " + source + ")");
         return c;
     }
 
     private static Credential decode(JsonNode doc) {
-        return new Credential(Base64.getDecoder().decode(doc.path("salt").asText()),
-                Base64.getDecoder().decode(doc.path("keyHash").asText()));
+        int version = doc.path("version").asInt(1);
+        return new Credential(version, Base64.getDecoder().decode(doc.path("salt").asText()),
+                Base64.getDecoder().decode(doc.path("keyHash").asText()),
+                version >= 2 ? doc.path("iterations").asInt(ITERATIONS) : 0);
+    }
+
+    private static boolean sameCredential(Credential a, Credential b) {
+        return a.version() == b.version() && MessageDigest.isEqual(a.salt(), b.salt())
+                && MessageDigest.isEqual(a.hash(), b.hash());
+    }
+
+    private static byte[] pbkdf2(byte[] salt, String key, int iterations) {
+        try {
+            PBEKeySpec spec = new PBEKeySpec(key.toCharArray(), salt, iterations, 256);
+            try {
+                return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            } finally {
+                spec.clearPassword();
+            }
+        } catch (NoSuchAlgorithmException | InvalidKeySpecException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 unavailable", e);
+        }
+    }
+
+    private static Checked remember(Checked c, String key) {
+        if (c.verified().size() >= 16) {
+            c.verified().clear(); // bounded: a few keys are ever valid at once
+        }
+        c.verified().add(fingerprint(key));
+        return c;
+    }
+
+    private static String fingerprint(String key) {
+        return Base64.getEncoder().encodeToString(hmac(PROCESS_SECRET, key));
     }
 
     private static byte[] hmac(byte[] salt, String key) {
@@ -188,7 +250,26 @@ public final class ManagementKeys {
     }
 
     private static boolean matches(Credential c, String key) {
-        return !key.isEmpty() && MessageDigest.isEqual(c.hash(), hmac(c.salt(), key));
+        if (key.isEmpty()) {
+            return false;
+        }
+        byte[] computed = c.version() >= 2 ? pbkdf2(c.salt(), key, c.iterations()) : hmac(c.salt(), key);
+        return MessageDigest.isEqual(c.hash(), computed);
+    }
+
+    /** {@link #matches}, with keys verified before answered from memory. */
+    private static boolean matches(Checked c, String key) {
+        if (key.isEmpty()) {
+            return false;
+        }
+        if (c.verified().contains(fingerprint(key))) {
+            return true;
+        }
+        if (matches(c.credential(), key)) {
+            remember(c, key);
+            return true;
+        }
+        return false;
     }
 
     /** True when {@code key} is the management key (constant time). */
@@ -196,7 +277,7 @@ public final class ManagementKeys {
         if (key == null) {
             return false;
         }
-        boolean current = matches(credential, key.trim());
+        boolean current = matches(checked, key.trim());
         Optional<EnvKeys.Key> old = previous.find(key.trim());
         return current || old.isPresent() && old.get().validAt(clock.instant());
     }
@@ -208,18 +289,11 @@ public final class ManagementKeys {
      * @return true when the caller holds the key and the handler may go on
      */
     public boolean admit(ServerRequest req, ServerResponse res) {
-        String ip = clientIp(req);
-        long now = clock.millis();
-        Attempts a = attempts.get(ip);
-        if (a != null) {
-            synchronized (a) {
-                if (a.bannedUntilMs > now) {
-                    long minutes = Math.max(1, (a.bannedUntilMs - now + 59_999) / 60_000);
-                    ApiError.send(res, 403, "ip_banned", "IP banned due to too many failed attempts. Try again in "
-                            + minutes + " min");
-                    return false;
-                }
-            }
+        String ip = ClientAddress.of(req);
+        Optional<LoginThrottle.Refusal> refused = throttle.check(ip);
+        if (refused.isPresent()) {
+            ApiError.send(res, refused.get().status(), refused.get().code(), refused.get().message());
+            return false;
         }
         Optional<String> key = presented(req);
         if (key.isEmpty()) {
@@ -227,28 +301,22 @@ public final class ManagementKeys {
             return false;
         }
         if (verify(key.get())) {
-            if (a != null) {
-                attempts.remove(ip);
-            }
+            throttle.succeeded(ip);
             return true;
         }
-        Attempts counted = attempts.computeIfAbsent(ip, k -> new Attempts());
-        synchronized (counted) {
-            if (counted.bannedUntilMs <= now && counted.bannedUntilMs != 0) {
-                counted.failures = 0; // an expired ban starts a fresh count
-                counted.bannedUntilMs = 0;
-            }
-            counted.failures++;
-            if (counted.failures >= MAX_FAILURES) {
-                counted.bannedUntilMs = now + BAN.toMillis();
-                LOG.log(System.Logger.Level.WARNING, "Management access from one address banned for "
-                        + BAN.toMinutes() + " min after " + MAX_FAILURES + " wrong keys");
-            }
+        if (throttle.failed(ip)) {
+            LOG.log(System.Logger.Level.WARNING, "Management access from one address banned for "
+                    + BAN.toMinutes() + " min after " + MAX_FAILURES + " wrong keys");
         }
         Optional<EnvKeys.Key> rotated = previous.find(key.get());
         ApiError.send(res, 401, "invalid_management_key",
                 rotated.map(previous::expiredMessage).orElse("invalid management key"));
         return false;
+    }
+
+    /** Addresses the failed-login counter remembers (bounded). */
+    public int rememberedAddresses() {
+        return throttle.size();
     }
 
     /** The key from {@code Authorization: Bearer} (a non-Bearer value is used raw) or {@code X-Management-Key}. */
@@ -260,22 +328,5 @@ public final class ManagementKeys {
             return Optional.of(v.regionMatches(true, 0, "Bearer ", 0, 7) ? v.substring(7).trim() : v);
         }
         return req.headers().first(HeaderNames.create("X-Management-Key")).map(String::trim).filter(s -> !s.isEmpty());
-    }
-
-    /**
-     * The caller's address: the last {@code X-Forwarded-For} hop when present (the one the nearest proxy appended;
-     * on a Hugging Face Space every request arrives from the platform's proxy, so the peer alone would ban everyone
-     * at once), else the peer address. Clients can only prepend hops, so they cannot pick the counted address.
-     */
-    static String clientIp(ServerRequest req) {
-        Optional<String> xff = req.headers().first(HeaderNames.X_FORWARDED_FOR);
-        if (xff.isPresent()) {
-            String[] hops = xff.get().split(",");
-            String last = hops[hops.length - 1].trim();
-            if (!last.isEmpty()) {
-                return last;
-            }
-        }
-        return req.remotePeer().host();
     }
 }
