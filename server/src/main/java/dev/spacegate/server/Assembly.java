@@ -96,6 +96,7 @@ final class Assembly implements AutoCloseable {
         if (builtinManager) {
             manager = new ManagerService(storage, ManagerSettings.fromEnv(env), ConfigSeed.of(config, env),
                     Assembly::gatewayProblems, !builtinGateway);
+            manager.keys().limitFailures(env);
             owners.put(RouteTable.MANAGER, manager);
             filters.add(new VersionHeader()); // an external manager or CLIProxyAPI sends its own
         } else {
@@ -105,7 +106,7 @@ final class Assembly implements AutoCloseable {
         if (builtinGateway) {
             keys = manager != null ? manager.keys()
                     : ManagementKeys.open(storage.settings(), ManagerSettings.fromEnv(env).managementPassword(),
-                    Clock.systemUTC()).previous(ManagerSettings.fromEnv(env).previousPassword());
+                    Clock.systemUTC()).previous(ManagerSettings.fromEnv(env).previousPassword()).limitFailures(env);
             EnvKeys clientEnv = EnvKeys.fromEnv(env, "CLIENT_API_KEYS", true);
             if (manager != null) {
                 manager.firstClientKey().ensure(clientEnv, System.out);

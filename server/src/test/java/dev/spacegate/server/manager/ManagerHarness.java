@@ -76,8 +76,9 @@ final class ManagerHarness implements AutoCloseable {
         }
         Persistence p = Persistence.open(PersistenceSettings.fromEnv(storage));
         // the tests stand behind a proxy on loopback: the X-Forwarded-For they send names the client (security tests
-        // check the default, where it is ignored)
-        Map<String, String> all = new HashMap<>(Map.of("MANAGEMENT_PASSWORD", KEY, "TRUSTED_PROXIES", "127.0.0.1"));
+        // check the default, where it is ignored), and may fail logins more often than the server-wide cap allows
+        Map<String, String> all = new HashMap<>(Map.of("MANAGEMENT_PASSWORD", KEY, "TRUSTED_PROXIES", "127.0.0.1",
+                "MANAGEMENT_LOGIN_FAILURES_PER_MINUTE", "1000"));
         all.putAll(env);
         Spacegate sg = Spacegate.start(Servers.config(yaml, all), p, all);
         return new ManagerHarness(dir, p, sg, url, schema);

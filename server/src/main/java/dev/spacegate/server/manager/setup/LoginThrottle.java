@@ -10,14 +10,15 @@ import java.util.Optional;
 /**
  * Counts failed management logins: per client address (5 failures -> banned for 30 minutes, as CLIProxyAPI) in a
  * map that forgets idle addresses and never holds more than {@value #MAX_ADDRESSES} of them, and for the whole
- * server ({@value #GLOBAL_FAILURES_PER_MINUTE} failures a minute from all addresses together, then every login is
- * refused until the minute ends), so rotating addresses buys no more guesses.
+ * server ({@code MANAGEMENT_LOGIN_FAILURES_PER_MINUTE}, {@value #DEFAULT_FAILURES_PER_MINUTE} by default, failures a
+ * minute from all addresses together, then every login is refused until the minute ends), so rotating addresses
+ * buys no more guesses, and wrong keys cannot keep the slow KDF busy.
  */
 final class LoginThrottle {
     static final int MAX_FAILURES = 5;
     static final Duration BAN = Duration.ofMinutes(30);
     static final int MAX_ADDRESSES = 10_000;
-    static final int GLOBAL_FAILURES_PER_MINUTE = 60;
+    static final int DEFAULT_FAILURES_PER_MINUTE = 30;
     private static final long MINUTE_MS = 60_000;
 
     /** Why a login is refused before its key is checked. */
@@ -32,11 +33,34 @@ final class LoginThrottle {
 
     private final Clock clock;
     private final Map<String, Attempts> byAddress = new LinkedHashMap<>(256, 0.75f, true);
+    private volatile int failuresPerMinute = DEFAULT_FAILURES_PER_MINUTE;
     private long windowStartMs;
     private int windowFailures;
 
     LoginThrottle(Clock clock) {
         this.clock = clock;
+    }
+
+    /** Sets the server-wide cap on failures a minute. */
+    void failuresPerMinute(int cap) {
+        this.failuresPerMinute = cap;
+    }
+
+    /** {@code MANAGEMENT_LOGIN_FAILURES_PER_MINUTE} from the environment, else the default. */
+    static int failuresPerMinute(java.util.Map<String, String> env) {
+        String v = env.get("MANAGEMENT_LOGIN_FAILURES_PER_MINUTE");
+        if (v == null || v.isBlank()) {
+            return DEFAULT_FAILURES_PER_MINUTE;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("MANAGEMENT_LOGIN_FAILURES_PER_MINUTE must be a positive whole number");
     }
 
     /** A refusal when {@code address} is banned or the server-wide budget of failures is spent. */
@@ -48,7 +72,7 @@ final class LoginThrottle {
             return Optional.of(new Refusal(403, "ip_banned",
                     "IP banned due to too many failed attempts. Try again in " + minutes + " min"));
         }
-        if (now - windowStartMs < MINUTE_MS && windowFailures >= GLOBAL_FAILURES_PER_MINUTE) {
+        if (now - windowStartMs < MINUTE_MS && windowFailures >= failuresPerMinute) {
             return Optional.of(new Refusal(429, "too_many_failed_logins",
                     "too many failed management logins on this server; try again in a minute"));
         }

@@ -314,6 +314,12 @@ public final class ManagementKeys {
         return false;
     }
 
+    /** Applies {@code MANAGEMENT_LOGIN_FAILURES_PER_MINUTE} (the server-wide cap on failed logins). */
+    public ManagementKeys limitFailures(java.util.Map<String, String> env) {
+        throttle.failuresPerMinute(LoginThrottle.failuresPerMinute(env));
+        return this;
+    }
+
     /** Addresses the failed-login counter remembers (bounded). */
     public int rememberedAddresses() {
         return throttle.size();

@@ -1,0 +1,55 @@
+package dev.spacegate.server.security;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Promise (docs/security.md, "Logs"): no secret reaches the access log (finding 6): query values whose decoded name
+ * may hold a key are redacted, and every query value on the management API.
+ */
+class LogRedactionTest {
+
+    @Test
+    void secretsInTheQueryNeverReachTheAccessLog() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger access = Logger.getLogger("spacegate.access");
+        access.addHandler(capture);
+        String clientKey = "sk-logged-client-key-not-secret";
+        try (SecureServer s = SecureServer.start("api-keys: [\"" + clientKey + "\"]\n", Map.of())) {
+            s.send("GET", "/v1beta/models?%6Bey=" + clientKey, null);
+            s.send("GET", "/v1beta/models?Key=" + clientKey, null);
+            s.manage("DELETE", "/v0/management/api-keys?value=" + clientKey, null);
+            s.manage("GET", "/v0/management/usage?anything=" + clientKey, null);
+        } finally {
+            access.removeHandler(capture);
+        }
+        assertTrue(lines.size() >= 4, lines.toString());
+        for (String line : lines) {
+            assertFalse(line.contains(clientKey), line);
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains("%6Bey=REDACTED")), lines.toString());
+    }
+}
