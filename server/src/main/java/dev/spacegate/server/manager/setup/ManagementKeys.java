@@ -151,11 +151,11 @@ public final class ManagementKeys {
      * @return true when the key changed
      */
     public synchronized boolean adopt(String key, String source) {
-        if (key == null || key.isBlank() || matches(credential, key.trim())) {
+        if (key == null || key.isBlank() || matches(checked, key.trim())) {
             return false;
         }
         long version = settings.get(SETTINGS_KEY).map(Versioned::version).orElse(SettingsStore.ABSENT);
-        credential = store(key.trim(), source, version);
+        checked = remember(new Checked(store(key.trim(), source, version)), key.trim());
         return true;
     }
 
