@@ -77,11 +77,13 @@ public final class Persistence implements AutoCloseable {
      * fix (unreachable host, wrong password, schema newer than this build, missing data key, ...).
      */
     public static Persistence open(PersistenceSettings settings) {
-        SecretBox box = DataKeys.load(settings);
+        DataKeys.Texts keys = DataKeys.texts(settings);
         Database db = openDatabase(settings);
         AuthStore auths = null;
         try {
             Migrations.apply(db);
+            // a passphrase key needs the deployment's KDF salt, which the database keeps
+            SecretBox box = DataKeys.load(keys, new DbSettingsStore(db));
             auths = switch (settings.authStore()) {
                 case DATABASE -> new DbAuthStore(db, box);
                 case DIR -> DirAuthStore.open(settings.authDir(), box);

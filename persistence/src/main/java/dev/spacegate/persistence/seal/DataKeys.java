@@ -4,6 +4,7 @@ import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.persistence.PersistenceException.Code;
 import dev.spacegate.persistence.PersistenceSettings;
 import dev.spacegate.persistence.db.PrivateFiles;
+import dev.spacegate.persistence.store.SettingsStore;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,20 +28,47 @@ public final class DataKeys {
     private DataKeys() {
     }
 
-    /** Builds the key ring the settings describe. */
+    /** The configured key texts: the current one and those a rotation replaced. */
+    public record Texts(String current, List<String> previous) {
+        /** True when some text is a passphrase (the slow KDF and its stored salt are needed). */
+        public boolean anyPassphrase() {
+            return SecretBox.isPassphrase(current) || previous.stream().anyMatch(SecretBox::isPassphrase);
+        }
+
+        @Override
+        public String toString() {
+            return "Texts[" + (1 + previous.size()) + " key(s)]";
+        }
+    }
+
+    /** Builds the key ring the settings describe (passphrases stretched the fast, old way: tests and tools). */
     public static SecretBox load(PersistenceSettings settings) {
+        Texts t = texts(settings);
+        return SecretBox.fromText(t.current(), t.previous());
+    }
+
+    /** Builds the key ring, passphrases stretched with the slow KDF whose salt {@code settings} keeps. */
+    public static SecretBox load(Texts texts, SettingsStore settings) {
+        if (!texts.anyPassphrase()) {
+            return SecretBox.fromText(texts.current(), texts.previous());
+        }
+        return SecretBox.fromText(texts.current(), texts.previous(), PassphraseKeys.open(settings));
+    }
+
+    /** Finds (or, in embedded mode, generates) the key texts; fails when a key is required and missing. */
+    public static Texts texts(PersistenceSettings settings) {
         List<String> previous = settings.dataKeyPrevious()
                 .map(p -> Arrays.stream(p.split(",")).map(DataKeys::withoutUntil).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());
         if (settings.dataKey().isPresent()) {
-            return SecretBox.fromText(settings.dataKey().get(), previous);
+            return new Texts(checked(settings.dataKey().get()), previous);
         }
         if (settings.dataKeyFile().isPresent()) {
-            return SecretBox.fromText(read(settings.dataKeyFile().get(), "DATA_KEY_FILE"), previous);
+            return new Texts(checked(read(settings.dataKeyFile().get(), "DATA_KEY_FILE")), previous);
         }
         Path file = settings.dataDir().resolve(KEY_FILE);
         if (Files.isRegularFile(file)) {
-            return SecretBox.fromText(read(file, "data key file"), previous);
+            return new Texts(checked(read(file, "data key file")), previous);
         }
         if (!settings.fullyLocal()) {
             // a key on the container's disk would vanish with the next restart and take every sealed value with it
@@ -48,7 +76,12 @@ public final class DataKeys {
                     + " kept outside the container (PGSTORE_DSN or AUTH_STORE=git); generate one with"
                     + " `openssl rand -base64 32` and store it as a secret");
         }
-        return SecretBox.fromText(generate(file), previous);
+        return new Texts(generate(file), previous);
+    }
+
+    private static String checked(String text) {
+        SecretBox.parseKey(text); // an empty key fails here, before any storage is opened
+        return text;
     }
 
     /**

@@ -65,13 +65,24 @@ public final class SecretBox {
 
     /**
      * Turns a configured key text into 32 key bytes: base64 (standard or URL-safe, padded or not) of exactly 32 bytes
-     * is used as is; anything else is treated as a passphrase and stretched with HKDF-SHA256.
+     * is used as is; anything else is a passphrase, stretched here with HKDF-SHA256 and a fixed salt (how older
+     * versions sealed; {@link #fromText(String, List, PassphraseKeys)} uses the slow KDF and keeps this one to open).
      */
     public static byte[] parseKey(String text) {
         String t = text.trim();
         if (t.isEmpty()) {
             throw new PersistenceException(Code.INVALID_SETTINGS, "data key is empty");
         }
+        byte[] raw = rawKey(t);
+        return raw != null ? raw : legacyPassphraseKey(t);
+    }
+
+    /** True when the key text is a passphrase rather than base64 of 32 bytes. */
+    public static boolean isPassphrase(String text) {
+        return rawKey(text.trim()) == null;
+    }
+
+    private static byte[] rawKey(String t) {
         for (Base64.Decoder d : List.of(Base64.getDecoder(), Base64.getUrlDecoder())) {
             try {
                 byte[] b = d.decode(t);
@@ -82,8 +93,34 @@ public final class SecretBox {
                 // not this alphabet
             }
         }
+        return null;
+    }
+
+    private static byte[] legacyPassphraseKey(String t) {
         return hkdf(t.getBytes(StandardCharsets.UTF_8), "spacegate".getBytes(StandardCharsets.UTF_8),
                 "data-key-v1".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A box from key texts where passphrases are stretched with the slow KDF of {@code kdf}; the fast key an older
+     * version derived from each passphrase stays in the ring (after the current key) so its values still open.
+     */
+    public static SecretBox fromText(String current, List<String> previous, PassphraseKeys kdf) {
+        List<byte[]> older = new ArrayList<>();
+        byte[] now;
+        if (isPassphrase(current)) {
+            now = kdf.derive(current);
+            older.add(legacyPassphraseKey(current.trim()));
+        } else {
+            now = parseKey(current);
+        }
+        for (String p : previous) {
+            if (isPassphrase(p)) {
+                older.add(kdf.derive(p));
+            }
+            older.add(parseKey(p));
+        }
+        return of(now, older);
     }
 
     /** A fresh random key as base64 text, for generating {@code DATA_KEY}. */
