@@ -28,6 +28,9 @@ final class JsonRelay {
     private final UsageRecorder usage;
     private final UpstreamErrors errors;
 
+    /** The largest non-stream upstream answer (decoded) the gateway holds in memory. */
+    static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+
     JsonRelay(CredentialPool pool, UsageRecorder usage, UpstreamErrors errors) {
         this.pool = pool;
         this.usage = usage;
@@ -38,10 +41,14 @@ final class JsonRelay {
         byte[] out;
         try (resp) {
             long r0 = System.nanoTime();
-            out = resp.decodedBody().readAllBytes();
+            // capped after gzip decoding: a small compressed answer cannot inflate without bound
+            out = UpstreamErrors.readLimited(resp.decodedBody(), MAX_BODY_BYTES + 1);
             a.call().timing().addUpstream(System.nanoTime() - r0);
         } catch (RuntimeException | IOException e) {
             return errors.cutShort(a);
+        }
+        if (out.length > MAX_BODY_BYTES) {
+            return errors.tooLarge(a, MAX_BODY_BYTES);
         }
         UsageRecorder.firstByte(a);
         String ct = resp.first("content-type").orElse("application/json");

@@ -1,6 +1,7 @@
 package dev.spacegate.server.gateway.execute;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -9,17 +10,26 @@ import dev.spacegate.server.gateway.pool.Credential;
 import dev.spacegate.server.providers.ApiFormat;
 
 /**
- * The headers of an upstream request: the client's headers that may travel, content negotiation, the
- * credential's key in the header its provider expects, and the credential's own headers.
+ * Step "upstream headers": the client's headers that may travel, content negotiation, the credential's key in the
+ * header its provider expects, and the credential's own headers.
+ *
+ * <p>Client headers travel by allowlist (docs/security.md, "Upstreams"): a few that every API reads (user agent,
+ * SDK telemetry, idempotency) and the ones of the upstream's own API when the client speaks it. Anything else
+ * (management keys, cookies, proxy and forwarding headers, a client's own secrets) stays with Spacegate.
  */
 final class RequestHeaders {
-    /** Client headers never forwarded upstream: hop-by-hop, our own auth, encodings we must be able to read. */
-    private static final Set<String> DROPPED = Set.of("host", "content-length", "transfer-encoding",
-            "connection", "keep-alive", "upgrade", "te", "trailer", "proxy-authorization", "proxy-connection",
-            "authorization", "x-api-key", "x-goog-api-key", "cookie", "accept-encoding", "expect", "forwarded",
-            "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "origin", "referer",
-            "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol",
-            "content-type", "accept");
+    /** Client headers every upstream may see. */
+    private static final Set<String> COMMON = Set.of("user-agent", "idempotency-key", "x-request-id");
+    /** Prefixes every upstream may see: OpenAI and Anthropic SDK telemetry ({@code x-stainless-os}, ...). */
+    private static final List<String> COMMON_PREFIXES = List.of("x-stainless-");
+    /** Client headers of each upstream API, forwarded when the client speaks that API. */
+    private static final Map<ApiFormat, Set<String>> BY_FORMAT = Map.of(
+            ApiFormat.CLAUDE, Set.of("anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access",
+                    "x-app"),
+            ApiFormat.OPENAI_CHAT, Set.of("openai-beta"),
+            ApiFormat.OPENAI_RESPONSES, Set.of("openai-beta", "originator", "session_id", "conversation_id",
+                    "version"),
+            ApiFormat.GEMINI, Set.of("x-goog-api-client"));
 
     private RequestHeaders() {
     }
@@ -30,8 +40,9 @@ final class RequestHeaders {
         ApiFormat upstreamFormat = a.upstreamFormat();
         boolean sameFormat = upstreamFormat == a.clientFormat();
         Map<String, String> client = a.call().clientHeaders();
+        Set<String> own = sameFormat ? BY_FORMAT.getOrDefault(upstreamFormat, Set.of()) : Set.of();
         client.forEach((k, v) -> {
-            if (!DROPPED.contains(k) && (sameFormat || !k.startsWith("anthropic-"))) {
+            if (COMMON.contains(k) || own.contains(k) || COMMON_PREFIXES.stream().anyMatch(k::startsWith)) {
                 h.put(k, v);
             }
         });

@@ -91,7 +91,11 @@ final class StreamRelay {
             }
             UsageRecorder.firstByte(a);
             if (sse) {
-                framer.feed(buf, 0, n, handler);
+                try {
+                    framer.feed(buf, 0, n, handler);
+                } catch (SseFramer.EventTooLargeException e) {
+                    throw new UpstreamBrokeException(); // a capped buffer: the stream ends with a 502 event
+                }
             } else {
                 sink.raw(buf, 0, n);
             }

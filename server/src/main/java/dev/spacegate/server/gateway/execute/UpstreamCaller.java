@@ -44,7 +44,7 @@ final class UpstreamCaller {
         a.call().timing().addUpstream(System.nanoTime() - w0);
         int status = resp.status();
         if (status < 200 || status >= 300) {
-            return new Refused(errors.answered(a, resp));
+            return new Refused(errors.answered(a, resp, r.usedToken()));
         }
         return new Answer(resp);
     }

@@ -44,8 +44,11 @@ final class UpstreamErrors {
         return new Outcome.Failed(502, "application/json", msg, null, rule);
     }
 
-    /** The upstream answered with an error status (or a redirect, which is never followed). */
-    Outcome.Failed answered(Attempt a, Response resp) throws RuntimeException {
+    /**
+     * The upstream answered with an error status (or a redirect, which is never followed). The credential's key
+     * and {@code usedToken} (the OAuth token sent, or null) are scrubbed from the body first.
+     */
+    Outcome.Failed answered(Attempt a, Response resp, String usedToken) throws RuntimeException {
         int status = resp.status();
         byte[] eb;
         try (resp) {
@@ -53,6 +56,7 @@ final class UpstreamErrors {
         } catch (RuntimeException | IOException e) {
             eb = new byte[0];
         }
+        eb = SecretScrub.scrub(eb, SecretScrub.secretsOf(a, usedToken));
         String ct = resp.first("content-type").orElse("application/json");
         Duration retryAfter = retryAfter(resp.first("retry-after").orElse(null));
         String text = new String(eb, StandardCharsets.UTF_8);
@@ -79,12 +83,26 @@ final class UpstreamErrors {
                 "upstream response was cut short"), null, rule);
     }
 
+    /** A JSON answer larger than the gateway holds: a bad gateway, without cooling the credential. */
+    Outcome.Failed tooLarge(Attempt a, int limit) {
+        usage.finish(a, 502, true, "upstream response too large");
+        return new Outcome.Failed(502, "application/json", a.family().bytes(502, "upstream_response_too_large",
+                "the upstream's answer is larger than " + limit / (1024 * 1024) + " MiB"), null,
+                CooldownRules.ruleFor(400, null));
+    }
+
     /** A stream that reported a failure before anything reached the client: fail over like an HTTP error. */
-    Outcome.Failed inStream(Attempt a, UpstreamError error) {
+    Outcome.Failed inStream(Attempt a, UpstreamError raw) {
+        UpstreamError error = scrubbed(a, raw);
         CooldownRules.Rule rule = mark(a, error.status(), error.type(), error.message(), null);
         usage.finish(a, error.status(), true, error.message());
         return new Outcome.Failed(error.status(), "application/json",
                 writeBytes(Errors.render(a.clientFormat(), error)), null, rule);
+    }
+
+    private static UpstreamError scrubbed(Attempt a, UpstreamError e) {
+        String message = e.message() == null ? null : SecretScrub.scrub(e.message(), SecretScrub.secretsOf(a, null));
+        return new UpstreamError(e.status(), e.type(), message);
     }
 
     /** An upstream answer the translator could not read: a bad gateway, without cooling the credential. */

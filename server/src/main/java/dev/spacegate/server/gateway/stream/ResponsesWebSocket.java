@@ -50,6 +50,8 @@ public final class ResponsesWebSocket implements WsListener {
     private final Operation operation;
     private final BiPredicate<String, String> admits;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+    /** The largest message reassembled from frames, in characters. */
+    static final int MAX_MESSAGE_CHARS = 32 * 1024 * 1024;
     private final StringBuilder partial = new StringBuilder();
     private final ReentrantLock sendLock = new ReentrantLock();
     private final Map<String, String> headers = new HashMap<>();
@@ -91,6 +93,13 @@ public final class ResponsesWebSocket implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
+        if (partial.length() + text.length() > MAX_MESSAGE_CHARS) {
+            // a message reassembled from frames is capped like a request body (1009: message too big)
+            partial.setLength(0);
+            partial.trimToSize();
+            session.close(1009, "message larger than " + MAX_MESSAGE_CHARS / (1024 * 1024) + " MiB");
+            return;
+        }
         partial.append(text);
         if (!last) {
             return;

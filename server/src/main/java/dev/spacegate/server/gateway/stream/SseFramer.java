@@ -19,12 +19,25 @@ public final class SseFramer {
         void onEvent(byte[] buf, int off, int len) throws java.io.IOException;
     }
 
+    /** The largest event the framer holds while waiting for its end; a longer one ends the stream (502). */
+    public static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+    /** Thrown by {@link #feed} when an unfinished event passes {@link #MAX_EVENT_BYTES}. */
+    public static final class EventTooLargeException extends java.io.IOException {
+        public EventTooLargeException() {
+            super("an upstream event is larger than " + MAX_EVENT_BYTES / (1024 * 1024) + " MiB", null);
+        }
+    }
+
     private byte[] buf = new byte[16 * 1024];
     private int len;
     private int scan;
 
     /** Appends bytes and hands every event that is now complete to the handler. */
     public void feed(byte[] data, int off, int n, EventHandler handler) throws java.io.IOException {
+        if (len + n > MAX_EVENT_BYTES) {
+            throw new EventTooLargeException();
+        }
         if (len + n > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
         }
