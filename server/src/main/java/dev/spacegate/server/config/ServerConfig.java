@@ -118,11 +118,37 @@ public record ServerConfig(String host,
         if (data == null) {
             return JSON.createObjectNode();
         }
+        if (recursive(data, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()),
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()))) {
+            throw new InvalidConfigException("config is not valid: an alias refers to itself (a: &x [*x])");
+        }
         JsonNode node = JSON.valueToTree(data);
         if (!(node instanceof ObjectNode obj)) {
             throw new InvalidConfigException("config must be a YAML mapping at the top level");
         }
         return obj;
+    }
+
+    /**
+     * True when a YAML alias makes the loaded tree contain itself (converting it would never end). Each shared node is
+     * walked once ({@code done}), so aliases that fan out cannot make this walk explode.
+     */
+    private static boolean recursive(Object node, java.util.Set<Object> path, java.util.Set<Object> done) {
+        if (!(node instanceof Map<?, ?>) && !(node instanceof java.util.Collection<?>) || done.contains(node)) {
+            return false;
+        }
+        if (!path.add(node)) {
+            return true;
+        }
+        Iterable<?> children = node instanceof Map<?, ?> m ? m.values() : (java.util.Collection<?>) node;
+        for (Object child : children) {
+            if (recursive(child, path, done)) {
+                return true;
+            }
+        }
+        path.remove(node);
+        done.add(node);
+        return false;
     }
 
     /**

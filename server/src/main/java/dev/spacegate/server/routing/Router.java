@@ -43,6 +43,17 @@ public final class Router implements Handler {
         return table;
     }
 
+    /** True when a failure comes from a charset the request named but the JVM does not know. */
+    private static boolean badCharset(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.nio.charset.IllegalCharsetNameException
+                    || c instanceof java.nio.charset.UnsupportedCharsetException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
         String normalized = PathNormalizer.normalize(req.path().rawPath()).orElse(null);
@@ -69,6 +80,11 @@ public final class Router implements Handler {
         try {
             owners.get(d.owner()).serve(req, res, d.targetPath());
         } catch (RuntimeException e) {
+            if (badCharset(e) && !res.isSent()) {
+                ErrorReply.send(res, 400, "invalid_request_error", "unsupported_charset",
+                        "the request's Content-Type names a charset this server cannot read", d.owner());
+                return;
+            }
             ReadDeadline.TimeoutException late = ReadDeadline.find(e);
             if (late != null && !res.isSent()) {
                 res.header(HeaderNames.CONNECTION, "close");
