@@ -51,7 +51,9 @@ public final class FirstClientKey {
         ObjectNode doc = config.current();
         JsonNode keys = doc.path("api-keys");
         if ((keys.isArray() && !keys.isEmpty()) || !envKeys.isEmpty() || ClientKeys.allowsUnauthenticated(doc)
-                || settings.get(SETTINGS_KEY).isPresent()) {
+                || settings.get(SETTINGS_KEY).isPresent()
+                // a config file was given but refused: it seeds the store once fixed, and may hold keys itself
+                || config.status().path("state").asText().equals("seed_rejected")) {
             return Optional.empty();
         }
         String key = generate();
