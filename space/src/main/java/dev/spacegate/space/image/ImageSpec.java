@@ -33,13 +33,13 @@ public record ImageSpec(String base, Path jar, Path libsDir, String mainClass, L
     /**
      * JVM flags for a one-container deployment (2 vCPU / 16 GB Space): explicit sizes, because a heap share of the
      * machine's RAM (the old {@code MaxRAMPercentage=60}) lets a 16 GB Space's JVM grow to about 800 MB of RSS under
-     * load; {@code -Xmx128m} plus capped metaspace, code cache and direct memory keeps RSS near 230 MB after 60 s
-     * at 64 connections, and 512 concurrent streams still fit (docs/operations.md has the measurement). SerialGC:
+     * load; {@code -Xmx256m} plus capped metaspace, code cache and direct memory bounds it (128 MB ran out of heap
+     * at 8,000 req/s; 512 and 1,000 concurrent streams fit; docs/operations.md has the measurements). SerialGC:
      * one core's pauses on a heap this small are a few ms, without G1's or Parallel's helper threads and barriers
      * competing for the two vCPUs. Die fast on OOM so the Space restarts. Native access is granted to the class path
      * because sqlite-jdbc (the embedded store) loads a JNI library, which newer JDKs warn about and will block.
      */
-    public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC",
+    public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=48m", "-XX:MaxDirectMemorySize=32m", "-Xss512k",
             "-XX:+ExitOnOutOfMemoryError", "-Djava.security.egd=file:/dev/./urandom",
             "--enable-native-access=ALL-UNNAMED");
