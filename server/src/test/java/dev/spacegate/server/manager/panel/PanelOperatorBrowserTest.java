@@ -289,6 +289,29 @@ class PanelOperatorBrowserTest {
         }
     }
 
+    @Test
+    @Order(7)
+    void providersShowTrafficPerUpstreamAndTestTheUpstream() {
+        go("providers");
+        WebElement entry = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("[data-kind=openai-compatibility] .entry")));
+        assertTrue(entry.getText().contains("fake-openai"), entry.getText());
+        assertTrue(entry.getText().matches("(?s).*\\d+ calls · .*% ok.*"), "traffic of the last 24 h: " + entry.getText());
+        assertFalse(entry.getText().contains(UPSTREAM_KEY), "the key is masked");
+        entry.findElement(By.cssSelector(".provider-test")).click();
+        browser.wait.until(d -> entry.findElement(By.cssSelector(".check-result")).getText().contains("Answered: 3 models"));
+        browser.shot("providers-tested");
+    }
+
+    @Test
+    @Order(8)
+    void theOAuthLoginOffersTheDeviceFlowsTheServerHas() {
+        go("accounts");
+        List<String> offered = browser.driver.findElements(By.cssSelector("#oauth select option")).stream()
+                .map(o -> o.getAttribute("value")).toList();
+        assertTrue(offered.containsAll(List.of("codex", "anthropic", "antigravity", "kimi", "xai")), offered.toString());
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------
 
     /** Words of three or more Latin letters in the page's visible text, minus names and data (models, brands). */
@@ -413,6 +436,18 @@ class PanelOperatorBrowserTest {
             ex.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);
+            }
+        });
+        s.createContext("/v1/models", ex -> {
+            byte[] bytes = "{\"object\":\"list\",\"data\":[{\"id\":\"up-chat\"},{\"id\":\"up-mini\"},{\"id\":\"up-bad\"}]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            boolean keyed = ("Bearer " + UPSTREAM_KEY).equals(ex.getRequestHeaders().getFirst("Authorization"));
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(keyed ? 200 : 401, keyed ? bytes.length : -1);
+            try (OutputStream out = ex.getResponseBody()) {
+                if (keyed) {
+                    out.write(bytes);
+                }
             }
         });
         s.start();
