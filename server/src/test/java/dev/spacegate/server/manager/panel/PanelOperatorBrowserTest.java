@@ -148,6 +148,7 @@ class PanelOperatorBrowserTest {
         long buckets = (Long) browser.js("return document.querySelectorAll('#chart-traffic text').length");
         assertTrue(buckets >= 6, "axis labels on the traffic chart: " + buckets);
         assertTrue(browser.driver.findElement(By.id("chart-traffic")).getText().contains("Failed"), "legend");
+        browser.fullShot("dashboard-full");
     }
 
     @Test
@@ -164,7 +165,7 @@ class PanelOperatorBrowserTest {
         assertTrue(detail.getText().contains(lastRequestId), detail.getText());
         assertTrue(detail.getText().contains("up-chat"), "upstream model in the detail: " + detail.getText());
         assertTrue(detail.getText().contains("$0.025"), "the request's cost: " + detail.getText());
-        browser.shot("monitoring-detail");
+        browser.fullShot("monitoring-detail");
     }
 
     @Test
@@ -260,6 +261,9 @@ class PanelOperatorBrowserTest {
             for (String page : PAGES) {
                 go(page);
                 browser.shot(page + "-zh");
+                if (page.equals("dashboard")) {
+                    browser.fullShot("dashboard-zh-full");
+                }
                 Set<String> left = englishWords();
                 if (!left.isEmpty()) {
                     english.put(page, left);
@@ -278,6 +282,9 @@ class PanelOperatorBrowserTest {
             for (String page : PAGES) {
                 go(page);
                 browser.shot(page + "-phone");
+                if (page.equals("dashboard") || page.equals("monitoring")) {
+                    browser.fullShot(page + "-phone-full");
+                }
                 overflow.addAll(overflow(page));
             }
             assertEquals(List.of(), overflow, "horizontal overflow at 390 px");
