@@ -71,7 +71,7 @@ const STRINGS = {
   'acc.oauthWait': ['Waiting for the provider…', '正在等待供应商…'],
   'acc.deviceHelp': ['Open the link, sign in and enter the code below; this page notices when the login is done.', '打开链接并登录，输入下面的代码；登录完成后本页会自动更新。'],
   'acc.deviceCode': ['Code:', '代码：'], 'acc.oauthOk': ['Account added.', '账号已添加。'],
-  'prov.title': ['API-key upstreams', 'API 密钥上游'], 'prov.baseUrl': ['Base URL', 'Base URL'], 'prov.key': ['API key', 'API 密钥'],
+  'prov.title': ['API-key upstreams', 'API 密钥上游'], 'prov.baseUrl': ['Base URL', '基础 URL'], 'prov.key': ['API key', 'API 密钥'],
   'prov.models': ['Models (name=alias, comma separated)', '模型（name=alias，逗号分隔）'], 'prov.test': ['Test', '测试'],
   'prov.kind': ['Kind', '类型'], 'prov.modelsCol': ['Models', '模型'], 'prov.added': ['Upstream added.', '已添加上游。'],
   'keys.create': ['Create key', '创建密钥'], 'keys.shown': ['Copy this key now; it is shown only once:', '请立即复制此密钥，它只显示一次：'], 'keys.first': ['This client key was generated on the first start, because no client key was configured.', '首次启动时未配置客户端密钥，因此已生成此密钥。'],
@@ -136,6 +136,14 @@ const STRINGS = {
   'replica.pollHint': ['changes are checked every few seconds', '每隔几秒检查变更'], 'replica.stale': ['behind', '落后'],
   'replica.last': ['last change: {0} at {1}', '最近变更：{0}，{1}'],
 };
+
+/** Strings that are the same in both languages on purpose (file names). */
+const SAME = new Set(['config.yaml']);
+
+/** Keys without a Chinese string, or whose Chinese string is the English one (checked by the browser tests). */
+export function missingChinese() {
+  return Object.entries(STRINGS).filter(([, [en, zh]]) => !zh || (zh === en && /[A-Za-z]{3,}/.test(en) && !SAME.has(en))).map(([k]) => k);
+}
 
 const LANG_KEY = 'spacegate.lang';
 let lang = localStorage.getItem(LANG_KEY) || ((navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en');

@@ -669,6 +669,11 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         Json.send(c.res(), 200, Json.MAPPER.createObjectNode().put("ok", true));
     }
 
+    /** Ends the open live-tail streams (called when a graceful stop begins). */
+    public void endStreams() {
+        tail.close();
+    }
+
     @Override
     public void close() {
         tail.close();

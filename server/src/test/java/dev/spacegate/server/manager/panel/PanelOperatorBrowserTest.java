@@ -250,6 +250,13 @@ class PanelOperatorBrowserTest {
     @Test
     @Order(6)
     void everyPageInEnglishChineseAndPhoneWidthWithNoEnglishLeftAndNoSidewaysScroll() {
+        @SuppressWarnings("unchecked")
+        List<String> untranslated = (List<String>) browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const app = [...document.scripts].find((s) => s.src.endsWith('/app.js'));
+                import(app.src.replace(/app[.]js$/, 'i18n.js')).then((m) => done(m.missingChinese()),
+                  (e) => done(['import failed: ' + e]));""");
+        assertEquals(List.of(), untranslated, "labels without a Chinese string");
         Map<String, Set<String>> english = new java.util.LinkedHashMap<>();
         for (String page : PAGES) {
             go(page);
