@@ -238,7 +238,10 @@ class PanelOperatorBrowserTest {
         String diff = text("#config-diff");
         assertTrue(diff.contains("- ") && diff.contains("fill-first"), "the fresh diff shows what would be lost: " + diff);
         assertTrue(send("GET", "/v0/management/config.yaml", null).body().contains("fill-first"), "nothing reverted");
-        browser.shot("config-conflict");
+        browser.fullShot("config-conflict");
+        // the refused save is reported by the browser as a failed load: that one, and nothing else, is expected
+        List<String> console = browser.consoleProblems();
+        assertTrue(console.stream().allMatch(l -> l.contains("config.yaml") && l.contains("409")), console.toString());
         browser.driver.findElement(By.id("config-take-current")).click();
         browser.wait.until(d -> area.getAttribute("value").contains("fill-first"));
         // the refused save is the one failed request the browser logs; anything else still fails the test
