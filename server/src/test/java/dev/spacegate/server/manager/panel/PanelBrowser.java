@@ -131,6 +131,7 @@ final class PanelBrowser implements AutoCloseable {
 
     /** The whole page, not only the window (Chrome's capture beyond the viewport), for the docs gallery. */
     void fullShot(String name) {
+        js("window.scrollTo(0, 0)"); // the sticky menu is drawn where the window is scrolled to
         Number width = (Number) js("return document.documentElement.scrollWidth");
         Number height = (Number) js("return Math.min(6000, document.documentElement.scrollHeight)");
         java.util.Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", java.util.Map.of(

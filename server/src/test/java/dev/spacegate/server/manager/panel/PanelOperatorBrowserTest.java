@@ -239,9 +239,6 @@ class PanelOperatorBrowserTest {
         assertTrue(diff.contains("- ") && diff.contains("fill-first"), "the fresh diff shows what would be lost: " + diff);
         assertTrue(send("GET", "/v0/management/config.yaml", null).body().contains("fill-first"), "nothing reverted");
         browser.fullShot("config-conflict");
-        // the refused save is reported by the browser as a failed load: that one, and nothing else, is expected
-        List<String> console = browser.consoleProblems();
-        assertTrue(console.stream().allMatch(l -> l.contains("config.yaml") && l.contains("409")), console.toString());
         browser.driver.findElement(By.id("config-take-current")).click();
         browser.wait.until(d -> area.getAttribute("value").contains("fill-first"));
         // the refused save is the one failed request the browser logs; anything else still fails the test
