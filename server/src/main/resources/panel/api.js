@@ -52,7 +52,7 @@ export async function call(need, path, { method = 'GET', json, body, headers = {
   if (res.status === 401 && key === undefined) {
     listeners.unauthorized.forEach((fn) => fn());
   }
-  if (res.status === 404 && need) throw new NotAvailable(path.split('?')[0]);
+  if ((res.status === 404 || res.status === 501) && need) throw new NotAvailable(path.split('?')[0]);
   if (!res.ok) {
     // two envelopes: {"error": message, "code"} (manager) and {"error": code, "message"} (config contract)
     let code = '', message = `HTTP ${res.status}`, parsed = {};

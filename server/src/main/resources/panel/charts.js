@@ -57,7 +57,12 @@ export function timeChart(points, series, { height = 200, format = compact, id }
         y -= hgt;
         svg.append(s('rect', { class: `bar ${se.cls}`, x, y, width, height: hgt }, s('title', {}, `${p.tip || p.x} · ${se.label}: ${format(v)}`)));
       }
-      if (i % labelEvery === 0) svg.append(s('text', { x: left + i * bw + bw / 2, y: height - 6, 'text-anchor': 'middle' }, p.x));
+      if (i % labelEvery === 0) {
+        const cx = left + i * bw + bw / 2;
+        // keep the first and last labels inside the chart
+        const anchor = cx < left + 24 ? 'start' : cx > left + plotW - 24 ? 'end' : 'middle';
+        svg.append(s('text', { x: anchor === 'start' ? left : anchor === 'end' ? left + plotW : cx, y: height - 6, 'text-anchor': anchor }, p.x));
+      }
     });
     svg.append(s('line', { class: 'axis', x1: left, x2: left + plotW, y1: top + plotH, y2: top + plotH }));
     return svg;

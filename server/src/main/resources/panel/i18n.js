@@ -68,8 +68,10 @@ const STRINGS = {
   'acc.oauth': ['OAuth login', 'OAuth 登录'], 'acc.oauthStart': ['Start login', '开始登录'],
   'acc.oauthHelp': ['Open the link, sign in, then paste the full address your browser ends on (it may show an error page on localhost; that is expected).', '打开链接并登录，然后粘贴浏览器最终停留的完整地址（在 localhost 上显示错误页是正常的）。'],
   'acc.oauthPaste': ['Redirect URL', '回调地址'], 'acc.oauthSubmit': ['Finish login', '完成登录'],
-  'acc.oauthWait': ['Waiting for the provider…', '正在等待供应商…'], 'acc.oauthOk': ['Account added.', '账号已添加。'],
-  'prov.title': ['API-key upstreams', 'API 密钥上游'], 'prov.baseUrl': ['Base URL', 'Base URL'], 'prov.key': ['API key', 'API 密钥'],
+  'acc.oauthWait': ['Waiting for the provider…', '正在等待供应商…'],
+  'acc.deviceHelp': ['Open the link, sign in and enter the code below; this page notices when the login is done.', '打开链接并登录，输入下面的代码；登录完成后本页会自动更新。'],
+  'acc.deviceCode': ['Code:', '代码：'], 'acc.oauthOk': ['Account added.', '账号已添加。'],
+  'prov.title': ['API-key upstreams', 'API 密钥上游'], 'prov.baseUrl': ['Base URL', '基础 URL'], 'prov.key': ['API key', 'API 密钥'],
   'prov.models': ['Models (name=alias, comma separated)', '模型（name=alias，逗号分隔）'], 'prov.test': ['Test', '测试'],
   'prov.kind': ['Kind', '类型'], 'prov.modelsCol': ['Models', '模型'], 'prov.added': ['Upstream added.', '已添加上游。'],
   'keys.create': ['Create key', '创建密钥'], 'keys.shown': ['Copy this key now; it is shown only once:', '请立即复制此密钥，它只显示一次：'], 'keys.first': ['This client key was generated on the first start, because no client key was configured.', '首次启动时未配置客户端密钥，因此已生成此密钥。'],
@@ -80,6 +82,12 @@ const STRINGS = {
   'prices.sync': ['Sync prices', '同步价格'], 'prices.input': ['Input / 1M', '输入 / 1M'], 'prices.output': ['Output / 1M', '输出 / 1M'],
   'prices.cacheRead': ['Cache read / 1M', '缓存读取 / 1M'], 'prices.cacheWrite': ['Cache write / 1M', '缓存写入 / 1M'], 'prices.source': ['Source', '来源'], 'prices.synced': ['Prices synced: {0}', '价格已同步：{0}'], 'prices.override': ['Set a price by hand', '手动设置价格'],
   'prices.src.bundled': ['built in', '内置'], 'prices.src.sync': ['synced', '已同步'], 'prices.src.manual': ['set by hand', '手动设置'],
+  'prov.intro': ['Upstreams that take an API key. Usage and health are for the last 24 hours.', '使用 API 密钥的上游。用量与健康状况为最近 24 小时。'],
+  'prov.add': ['Add upstream', '添加上游'], 'prov.choose': ['Choose a kind…', '选择类型…'],
+  'prov.none': ['No upstreams yet for: {0}', '尚未添加上游：{0}'], 'prov.noTraffic': ['no traffic in 24 h', '24 小时内无流量'],
+  'prov.traffic': ['{0} calls · {1} ok · {2}', '{0} 次 · 成功 {1} · {2}'], 'prov.defaultUrl': ['default address', '默认地址'],
+  'prov.allModels': ['all models of this upstream', '该上游的全部模型'], 'prov.testing': ['Asking the upstream…', '正在询问上游…'],
+  'prov.testOk': ['Answered: {0} models, {1}', '已响应：{0} 个模型，{1}'], 'prov.testBad': ['Failed ({0}) {1}', '失败（{0}）{1}'],
   'prov.openaiCompat': ['OpenAI compatible', 'OpenAI 兼容'], 'prov.namePh': ['name (OpenAI compatible)', '名称（OpenAI 兼容）'],
   'prices.cache': ['Cached input / 1M (OpenAI)', '缓存输入 / 1M（OpenAI）'], 'prices.none': ['no price', '无价格'],
   'prices.unpricedTitle': ['Models used without a price:', '已使用但没有价格的模型：'],
@@ -128,6 +136,14 @@ const STRINGS = {
   'replica.pollHint': ['changes are checked every few seconds', '每隔几秒检查变更'], 'replica.stale': ['behind', '落后'],
   'replica.last': ['last change: {0} at {1}', '最近变更：{0}，{1}'],
 };
+
+/** Strings that are the same in both languages on purpose (file names). */
+const SAME = new Set(['config.yaml']);
+
+/** Keys without a Chinese string, or whose Chinese string is the English one (checked by the browser tests). */
+export function missingChinese() {
+  return Object.entries(STRINGS).filter(([, [en, zh]]) => !zh || (zh === en && /[A-Za-z]{3,}/.test(en) && !SAME.has(en))).map(([k]) => k);
+}
 
 const LANG_KEY = 'spacegate.lang';
 let lang = localStorage.getItem(LANG_KEY) || ((navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en');

@@ -49,8 +49,8 @@ export const clock = (msv) => {
   if (!msv) return '–';
   const d = new Date(Number(msv));
   const today = new Date().toDateString() === d.toDateString();
-  return d.toLocaleString(locale(), today ? { hour: '2-digit', minute: '2-digit', second: '2-digit' }
-    : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleString(locale(), today ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }
+    : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 };
 export const short = (str, n = 12) => (!str ? '–' : str.length > n ? `${str.slice(0, n)}…` : str);
 /** Bytes in the locale's digits with a binary unit (B, KiB, MiB, GiB). */

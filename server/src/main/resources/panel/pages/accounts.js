@@ -5,7 +5,8 @@ import * as api from '../api.js';
 import { h, num, time, short, table, section, notice, toast, download, unavailable } from '../ui.js';
 
 const BASE = '/v0/management';
-const OAUTH = [['codex', 'codexAuthUrl', 'Codex (ChatGPT)'], ['anthropic', 'anthropicAuthUrl', 'Claude (Anthropic)'], ['antigravity', 'antigravityAuthUrl', 'Antigravity (Google)']];
+const OAUTH = [['codex', 'codexAuthUrl', 'Codex (ChatGPT)'], ['anthropic', 'anthropicAuthUrl', 'Claude (Anthropic)'], ['antigravity', 'antigravityAuthUrl', 'Antigravity (Google)'],
+  ['kimi', 'kimiAuthUrl', 'Kimi (Moonshot)'], ['xai', 'xaiAuthUrl', 'xAI (Grok)']];
 
 export default function accounts(root) {
   const list = h('div', { id: 'accounts-list' });
@@ -95,8 +96,15 @@ export default function accounts(root) {
         const r = await api.get(offered.find(([p]) => p === provider.value)[1], `${BASE}/${provider.value}-auth-url?is_webui=true`);
         const pasted = h('input', { type: 'url', placeholder: 'http://localhost:…/callback?code=…' });
         const state = h('div', {});
+        if (r.flow === 'device') {
+          // device flow: the operator opens the link and enters the code; the server polls the provider
+          flow.replaceChildren(h('p', {}, t('acc.deviceHelp')), h('p', {}, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', id: 'oauth-link' }, short(r.url, 80))),
+            r.user_code ? h('p', {}, t('acc.deviceCode'), ' ', h('code', { class: 'user-code', id: 'oauth-user-code' }, r.user_code)) : null, state);
+          state.replaceChildren(t('acc.oauthWait'));
+          if (api.has('authStatusPoll')) poll(r.state, state);
+          return;
+        }
         flow.replaceChildren(...[h('p', {}, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer' }, short(r.url, 80))),
-          r.user_code ? h('p', {}, h('code', {}, r.user_code)) : null,
           h('p', { class: 'muted' }, t('acc.oauthHelp')),
           h('label', { class: 'field' }, h('span', {}, t('acc.oauthPaste')), pasted),
           h('button', { disabled: !api.has('oauthCallback'), async onclick() {

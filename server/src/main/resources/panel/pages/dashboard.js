@@ -21,7 +21,7 @@ export function buckets(timeline, from, to, granularity) {
 function label(bucketMs, granularity, locale) {
   const d = new Date(bucketMs);
   return granularity === 'day' ? d.toLocaleDateString(locale, { month: 'numeric', day: 'numeric', timeZone: 'UTC' })
-    : d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+    : d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 /** A stat card whose exact figure is also kept in data-value (for scripts and tests). */
@@ -104,8 +104,8 @@ export default function dashboard(root) {
             { title: t('col.cost'), get: (k) => money(k.total_cost), num: true },
           ], (a.api_key_stats || []).slice(0, 10), t('common.none'), { id: 'dash-keys' }))),
         h('div', { class: 'card' }, h('h2', {}, t('dash.failures')), table([
-          { title: t('col.time'), get: (f) => clock(f.timestamp_ms) },
-          { title: t('col.model'), get: (f) => f.model, raw: true },
+          { title: t('col.time'), get: (f) => h('span', { class: 'nowrap' }, clock(f.timestamp_ms)) },
+          { title: t('col.model'), get: (f) => h('span', { class: 'nowrap' }, f.model), raw: true },
           { title: t('col.credential'), get: (f) => short(credentialName(f), 24), hide: 'phone', raw: true },
           { title: t('col.status'), get: (f) => h('span', { class: 'bad' }, f.fail_status_code ?? '✗') },
           { title: t('col.detail'), get: (f) => short(f.fail_summary, 120), hide: 'phone', raw: true },

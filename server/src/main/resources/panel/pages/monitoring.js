@@ -89,7 +89,7 @@ export default function monitoring(root) {
   function draw(page) {
     const rows = page.items;
     const columns = [
-      { title: t('col.time'), get: (r) => clock(r.timestamp_ms) },
+      { title: t('col.time'), get: (r) => h('span', { class: 'nowrap' }, clock(r.timestamp_ms)) },
       { title: t('col.model'), get: (r) => h('span', { class: 'nowrap' }, r.model), raw: true },
       { title: t('col.credential'), get: (r) => short(credentialName(r), 28), hide: 'phone', raw: true },
       { title: t('col.key'), get: (r) => short(keyName(r), 20), hide: 'phone', raw: true },

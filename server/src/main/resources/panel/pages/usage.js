@@ -35,7 +35,7 @@ export default function usage(root) {
       const cost = (r) => (r.total_calls > 0 && r.unpriced_calls === r.total_calls ? h('span', { class: 'muted' }, t('prices.none')) : money(r.total_cost));
       const points = block === 'timeline' ? buckets(rows, from, to, a.granularity).map((b) => ({
         x: a.granularity === 'day' ? new Date(b.bucket_ms).toLocaleDateString(document.documentElement.lang, { month: 'numeric', day: 'numeric', timeZone: 'UTC' })
-          : new Date(b.bucket_ms).toLocaleTimeString(document.documentElement.lang, { hour: '2-digit', minute: '2-digit' }),
+          : new Date(b.bucket_ms).toLocaleTimeString(document.documentElement.lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
         tip: time(b.bucket_ms), values: { ok: b.success_calls || 0, failed: b.failure_calls || 0 } })) : [];
       return [
         h('div', { class: 'grid' }, stat(t('col.calls'), num(s.total_calls)), stat(t('col.tokens'), compact(s.total_tokens)),

@@ -196,6 +196,13 @@ final class Assembly implements AutoCloseable {
         return Optional.ofNullable(gateway);
     }
 
+    /** Ends long-lived streams (the panel's live tail) so they do not hold a graceful stop until its grace ends. */
+    void beginShutdown() {
+        if (manager != null) {
+            manager.endStreams();
+        }
+    }
+
     @Override
     public void close() {
         close(System.nanoTime() + Duration.ofSeconds(10).toNanos());

@@ -137,6 +137,7 @@ public final class Spacegate {
     public void stop() {
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         if (server.isRunning()) {
+            parts.beginShutdown();
             if (!drain.drain(config.shutdownGrace())) {
                 LOG.log(System.Logger.Level.WARNING, drain.inFlight() + " request(s) still running after the "
                         + config.shutdownGrace().toSeconds() + " s grace period; stopping anyway");

@@ -36,6 +36,7 @@ import dev.spacegate.server.manager.config.ConfigApi;
 import dev.spacegate.server.manager.config.ConfigSeal;
 import dev.spacegate.server.manager.config.ConfigSeed;
 import dev.spacegate.server.manager.config.LiveConfig;
+import dev.spacegate.server.manager.config.UpstreamCheck;
 import dev.spacegate.server.manager.prices.ModelPrice;
 import dev.spacegate.server.manager.prices.PriceSync;
 import dev.spacegate.server.manager.prices.PriceTable;
@@ -80,6 +81,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
     private final Analytics analytics;
     private final UsageTransfer transfer;
     private final LiveTail tail;
+    private final UpstreamCheck upstreamCheck;
     private final ExecutorService pool = Analytics.newPool();
     private final EndpointOwner owner;
     private final long startedAt = System.currentTimeMillis();
@@ -122,6 +124,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         this.analytics = new Analytics(persistence.usage(), hourly, prices, aliases);
         this.transfer = new UsageTransfer(persistence.usage());
         this.tail = new LiveTail(persistence.usage());
+        this.upstreamCheck = new UpstreamCheck(config);
         this.owner = new EndpointOwner(routes(), (res, status, msg) -> ApiError.send(res, status,
                 status == 404 ? "not_found" : "method_not_allowed", msg));
         connection().ifPresent(this::startCollector);
@@ -150,6 +153,8 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
                 .get("/v0/management/dashboard/summary", guarded(this::dashboard))
                 .post("/v0/management/monitoring/analytics", guarded(this::monitoring))
                 .get("/v0/management/monitoring/stream", guarded(c -> tail.stream(c.res())))
+                .post("/v0/management/monitoring/upstream-check",
+                        guarded(c -> Json.send(c.res(), 200, upstreamCheck.check(Requests.json(c.req())))))
                 .get("/v0/management/model-prices", guarded(this::getPrices))
                 .put("/v0/management/model-prices", guarded(this::putPrices))
                 .post("/v0/management/model-prices/sync", guarded(this::syncPrices))
@@ -662,6 +667,11 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         }
         aliases.edit(map -> map.remove(hash));
         Json.send(c.res(), 200, Json.MAPPER.createObjectNode().put("ok", true));
+    }
+
+    /** Ends the open live-tail streams (called when a graceful stop begins). */
+    public void endStreams() {
+        tail.close();
     }
 
     @Override

@@ -56,6 +56,7 @@ public final class PanelService implements RouteOwner {
             "dashboard", "GET /v0/management/dashboard/summary",
             "analytics", "POST /v0/management/monitoring/analytics",
             "monitorStream", "GET /v0/management/monitoring/stream",
+            "upstreamCheck", "POST /v0/management/monitoring/upstream-check",
             "prices", "GET /v0/management/model-prices",
             "pricesSave", "PUT /v0/management/model-prices",
             "pricesSync", "POST /v0/management/model-prices/sync",
@@ -86,6 +87,8 @@ public final class PanelService implements RouteOwner {
             "codexAuthUrl", "GET /v0/management/codex-auth-url",
             "anthropicAuthUrl", "GET /v0/management/anthropic-auth-url",
             "antigravityAuthUrl", "GET /v0/management/antigravity-auth-url",
+            "kimiAuthUrl", "GET /v0/management/kimi-auth-url",
+            "xaiAuthUrl", "GET /v0/management/xai-auth-url",
             "models", "GET /v1/models",
             "chat", "POST /v1/chat/completions");
 

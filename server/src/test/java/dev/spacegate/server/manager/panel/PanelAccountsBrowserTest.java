@@ -134,7 +134,11 @@ class PanelAccountsBrowserTest {
     @Test
     @Order(5)
     void deletesAnAccountAfterConfirming() {
-        browser.driver.findElements(By.cssSelector("#accounts-list button.danger")).get(0).click();
+        // the list may re-render after the login above: retry a click that lands on a replaced row
+        browser.wait.until(d -> {
+            d.findElements(By.cssSelector("#accounts-list button.danger")).get(0).click();
+            return true;
+        });
         browser.driver.switchTo().alert().accept();
         browser.wait.until(d -> d.findElements(By.cssSelector(".account-name")).size() == 2);
         assertFalse(cpa.files.containsKey("codex-panel-a@example.com.json"));

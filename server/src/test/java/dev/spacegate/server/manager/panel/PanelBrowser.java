@@ -129,6 +129,21 @@ final class PanelBrowser implements AutoCloseable {
         }
     }
 
+    /** The whole page, not only the window (Chrome's capture beyond the viewport), for the docs gallery. */
+    void fullShot(String name) {
+        js("window.scrollTo(0, 0)"); // the sticky menu is drawn where the window is scrolled to
+        Number width = (Number) js("return document.documentElement.scrollWidth");
+        Number height = (Number) js("return Math.min(6000, document.documentElement.scrollHeight)");
+        java.util.Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", java.util.Map.of(
+                "format", "png", "captureBeyondViewport", true, "clip", java.util.Map.of("x", 0, "y", 0,
+                        "width", width, "height", height, "scale", 1)));
+        try {
+            Files.write(SHOTS.resolve(name + ".png"), java.util.Base64.getDecoder().decode((String) shot.get("data")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         driver.quit();

@@ -226,13 +226,15 @@ class PanelManagementBrowserTest {
     void addsAnApiKeyUpstreamWithAModelAlias() throws Exception {
         need("geminiKeys");
         browser.open("providers");
-        WebElement form = browser.driver.findElement(By.id("provider-form"));
-        new Select(form.findElement(By.tagName("select"))).selectByValue("gemini-api-key");
-        form.findElement(By.cssSelector("input[type=password]")).sendKeys("upstream-gemini-key-not-secret");
-        form.findElement(By.cssSelector("input[type=url]")).sendKeys("http://127.0.0.1:9/gemini");
-        List<WebElement> text = form.findElements(By.cssSelector("input[type=text]"));
-        text.get(text.size() - 1).sendKeys("gemini-2.5-pro=panel-pro");
-        form.findElement(By.cssSelector("button.primary")).click();
+        assertTrue(browser.driver.findElements(By.id("provider-kind")).isEmpty(), "the add form waits for the button");
+        browser.driver.findElement(By.id("provider-add")).click();
+        Select kind = new Select(browser.driver.findElement(By.id("provider-kind")));
+        assertEquals("", kind.getFirstSelectedOption().getAttribute("value"), "no kind chosen in advance");
+        kind.selectByValue("gemini-api-key");
+        browser.driver.findElement(By.id("provider-key")).sendKeys("upstream-gemini-key-not-secret");
+        browser.driver.findElement(By.id("provider-base")).sendKeys("http://127.0.0.1:9/gemini");
+        browser.driver.findElement(By.id("provider-models")).sendKeys("gemini-2.5-pro=panel-pro");
+        browser.driver.findElement(By.id("provider-save")).click();
         browser.wait.until(d -> d.findElement(By.id("providers")).getText().contains("panel-pro"));
         JsonNode list = api("/v0/management/gemini-api-key").path("gemini-api-key");
         assertEquals(1, list.size(), list.toString());

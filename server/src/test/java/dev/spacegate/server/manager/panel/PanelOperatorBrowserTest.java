@@ -148,6 +148,7 @@ class PanelOperatorBrowserTest {
         long buckets = (Long) browser.js("return document.querySelectorAll('#chart-traffic text').length");
         assertTrue(buckets >= 6, "axis labels on the traffic chart: " + buckets);
         assertTrue(browser.driver.findElement(By.id("chart-traffic")).getText().contains("Failed"), "legend");
+        browser.fullShot("dashboard-full");
     }
 
     @Test
@@ -164,7 +165,7 @@ class PanelOperatorBrowserTest {
         assertTrue(detail.getText().contains(lastRequestId), detail.getText());
         assertTrue(detail.getText().contains("up-chat"), "upstream model in the detail: " + detail.getText());
         assertTrue(detail.getText().contains("$0.025"), "the request's cost: " + detail.getText());
-        browser.shot("monitoring-detail");
+        browser.fullShot("monitoring-detail");
     }
 
     @Test
@@ -176,15 +177,15 @@ class PanelOperatorBrowserTest {
         String id = chat("panel-chat", 200);
         // no click: the live tail (server-sent events) brings the new request onto the first page
         new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(d ->
-                d.findElement(By.id("monitoring")).getText().contains(id));
+                d.findElement(By.id("monitoring")).getText().contains(shown(id)));
         browser.driver.findElement(By.id("auto-refresh")).click(); // pause
         String paused = chat("panel-mini", 200);
         awaitRecorded(CHAT + MINI + BAD + 2);
         Thread.sleep(2500); // two ticks of the tail: nothing may arrive while paused
-        assertFalse(browser.driver.findElement(By.id("monitoring")).getText().contains(paused), "paused");
+        assertFalse(browser.driver.findElement(By.id("monitoring")).getText().contains(shown(paused)), "paused");
         browser.driver.findElement(By.id("auto-refresh")).click();
         browser.driver.findElement(By.id("mon-refresh")).click();
-        browser.wait.until(d -> d.findElement(By.id("monitoring")).getText().contains(paused));
+        browser.wait.until(d -> d.findElement(By.id("monitoring")).getText().contains(shown(paused)));
         // server-side paging: 11 requests at 10 per page
         new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("page-size"))).selectByValue("10");
         browser.wait.until(d -> d.findElements(By.cssSelector("#monitoring-table tbody tr")).size() == 10);
@@ -237,7 +238,7 @@ class PanelOperatorBrowserTest {
         String diff = text("#config-diff");
         assertTrue(diff.contains("- ") && diff.contains("fill-first"), "the fresh diff shows what would be lost: " + diff);
         assertTrue(send("GET", "/v0/management/config.yaml", null).body().contains("fill-first"), "nothing reverted");
-        browser.shot("config-conflict");
+        browser.fullShot("config-conflict");
         browser.driver.findElement(By.id("config-take-current")).click();
         browser.wait.until(d -> area.getAttribute("value").contains("fill-first"));
         // the refused save is the one failed request the browser logs; anything else still fails the test
@@ -249,6 +250,13 @@ class PanelOperatorBrowserTest {
     @Test
     @Order(6)
     void everyPageInEnglishChineseAndPhoneWidthWithNoEnglishLeftAndNoSidewaysScroll() {
+        @SuppressWarnings("unchecked")
+        List<String> untranslated = (List<String>) browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const app = [...document.scripts].find((s) => s.src.endsWith('/app.js'));
+                import(app.src.replace(/app[.]js$/, 'i18n.js')).then((m) => done(m.missingChinese()),
+                  (e) => done(['import failed: ' + e]));""");
+        assertEquals(List.of(), untranslated, "labels without a Chinese string");
         Map<String, Set<String>> english = new java.util.LinkedHashMap<>();
         for (String page : PAGES) {
             go(page);
@@ -260,6 +268,9 @@ class PanelOperatorBrowserTest {
             for (String page : PAGES) {
                 go(page);
                 browser.shot(page + "-zh");
+                if (page.equals("dashboard")) {
+                    browser.fullShot("dashboard-zh-full");
+                }
                 Set<String> left = englishWords();
                 if (!left.isEmpty()) {
                     english.put(page, left);
@@ -278,6 +289,9 @@ class PanelOperatorBrowserTest {
             for (String page : PAGES) {
                 go(page);
                 browser.shot(page + "-phone");
+                if (page.equals("dashboard") || page.equals("monitoring")) {
+                    browser.fullShot(page + "-phone-full");
+                }
                 overflow.addAll(overflow(page));
             }
             assertEquals(List.of(), overflow, "horizontal overflow at 390 px");
@@ -287,6 +301,34 @@ class PanelOperatorBrowserTest {
                 browser.js("document.getElementById('lang-toggle').click()");
             }
         }
+    }
+
+    @Test
+    @Order(7)
+    void providersShowTrafficPerUpstreamAndTestTheUpstream() {
+        go("providers");
+        WebElement entry = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("[data-kind=openai-compatibility] .entry")));
+        assertTrue(entry.getText().contains("fake-openai"), entry.getText());
+        assertTrue(entry.getText().matches("(?s).*\\d+ calls · .*% ok.*"), "traffic of the last 24 h: " + entry.getText());
+        assertFalse(entry.getText().contains(UPSTREAM_KEY), "the key is masked");
+        entry.findElement(By.cssSelector(".provider-test")).click();
+        browser.wait.until(d -> entry.findElement(By.cssSelector(".check-result")).getText().contains("Answered: 3 models"));
+        browser.shot("providers-tested");
+    }
+
+    @Test
+    @Order(8)
+    void theOAuthLoginOffersTheDeviceFlowsTheServerHas() {
+        go("accounts");
+        List<String> offered = browser.driver.findElements(By.cssSelector("#oauth select option")).stream()
+                .map(o -> o.getAttribute("value")).toList();
+        assertTrue(offered.containsAll(List.of("codex", "anthropic", "antigravity", "kimi", "xai")), offered.toString());
+    }
+
+    /** The start of a request id as the table shows it (long ids are cut at 18 characters). */
+    private static String shown(String requestId) {
+        return requestId.substring(0, Math.min(18, requestId.length()));
     }
 
     // --- helpers -------------------------------------------------------------------------------------------
@@ -413,6 +455,18 @@ class PanelOperatorBrowserTest {
             ex.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);
+            }
+        });
+        s.createContext("/v1/models", ex -> {
+            byte[] bytes = "{\"object\":\"list\",\"data\":[{\"id\":\"up-chat\"},{\"id\":\"up-mini\"},{\"id\":\"up-bad\"}]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            boolean keyed = ("Bearer " + UPSTREAM_KEY).equals(ex.getRequestHeaders().getFirst("Authorization"));
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(keyed ? 200 : 401, keyed ? bytes.length : -1);
+            try (OutputStream out = ex.getResponseBody()) {
+                if (keyed) {
+                    out.write(bytes);
+                }
             }
         });
         s.start();
