@@ -1,23 +1,24 @@
 package dev.spacegate.server.gateway;
 
-import java.io.ByteArrayOutputStream;
+import dev.spacegate.server.gateway.config.GatewayConfig;
+
+import dev.spacegate.server.gateway.auth.ManagementGuard;
+
+import dev.spacegate.server.gateway.translate.base.ErrorFamily;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +26,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.Method;
@@ -37,10 +37,9 @@ import io.helidon.websocket.WsListener;
 import dev.spacegate.server.config.EnvKeys;
 import dev.spacegate.server.gateway.auth.ClientKeySourcesApi;
 import dev.spacegate.server.gateway.auth.ClientKeys;
-import dev.spacegate.server.web.ClientAddress;
 import dev.spacegate.server.gateway.execute.ClientCall;
 import dev.spacegate.server.gateway.execute.Dispatcher;
-import dev.spacegate.server.gateway.execute.Operation;
+import dev.spacegate.server.providers.Operation;
 import dev.spacegate.server.gateway.execute.RequestBody;
 import dev.spacegate.server.gateway.execute.TranslationLookup;
 import dev.spacegate.server.gateway.execute.UsageRecorder;
@@ -60,7 +59,6 @@ import dev.spacegate.server.gateway.stream.HttpSink;
 import dev.spacegate.server.gateway.stream.ResponsesWebSocket;
 import dev.spacegate.server.gateway.usage.UsageQueue;
 import dev.spacegate.server.gateway.usage.UsageSink;
-import dev.spacegate.server.routing.RequestLog;
 import dev.spacegate.server.gateway.usage.UsageWriter;
 import dev.spacegate.server.routing.Endpoints;
 import dev.spacegate.server.outbound.OutboundClient;
@@ -77,12 +75,15 @@ import dev.spacegate.server.routing.RouteOwner;
  * curl -H "Authorization: Bearer $MANAGEMENT_KEY" "localhost:7860/v0/management/usage-queue?count=100"
  * curl localhost:7860/healthz
  * </pre>
+ *
+ * <p>Over 400 lines: it is the gateway owner (endpoint table, handlers, reload, auth store attachment, lifecycle);
+ * the request path itself lives in {@code gateway.execute}, and {@link CallIntake}, {@link ModelLists} and
+ * {@link GatewayReplies} hold the rest of its handlers' work.
  */
 public final class GatewayService implements RouteOwner, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GatewayService.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String USAGE_QUEUE_PATH = "/v0/management/usage-queue";
-    private static final String EXPOSED_HEADERS = "Retry-After, X-Request-Id, " + HttpSink.OVERHEAD_HEADER;
 
     /** What a reload swaps in at once. */
     private record State(GatewayConfig config, ModelRegistry registry, ClientKeys keys) {
@@ -97,6 +98,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("gateway-keepalive").factory());
     private final Endpoints endpoints;
+    private final GatewayReplies replies = new GatewayReplies(() -> this.state.config().corsOrigins());
     private final Map<String, Supplier<WsListener>> sockets = webSocketEndpoints();
     private volatile State state;
     private volatile TranslationLookup translations = Translators::find;
@@ -148,7 +150,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
                 .get("/v1beta/models", this::listGeminiModels)
                 .get("/v1beta/models/{model}", this::geminiModel)
                 .get(USAGE_QUEUE_PATH, this::usageQueue)
-                .get("/healthz", c -> json(c.req(), c.res(), 200, JSON.createObjectNode().put("status", "ok")));
+                .get("/healthz", c -> replies.json(c.req(), c.res(), 200, JSON.createObjectNode().put("status", "ok")));
         new AuthFilesApi(guard, () -> accounts, () -> logins).routes(routes);
         new ClientKeySourcesApi(guard, () -> state.config().apiKeys(), () -> envClientKeys, clock).routes(routes);
         this.endpoints = routes.build();
@@ -320,7 +322,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         long start = System.nanoTime();
         Method method = req.prologue().method();
         if (method == Method.OPTIONS) {
-            cors(req, res);
+            replies.cors(req, res);
             res.header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
             res.header("Access-Control-Allow-Headers",
                     req.headers().first(HeaderNames.create("Access-Control-Request-Headers")).orElse("*"));
@@ -338,16 +340,16 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
                     LOG.log(System.Logger.Level.ERROR, "gateway error on " + method.text() + " " + path + ": "
                             + e.getClass().getName());
                     if (!res.isSent()) {
-                        error(req, res, start, family(req, path), 500, "internal_error", "internal gateway error");
+                        replies.error(req, res, start, family(req, path), 500, "internal_error", "internal gateway error");
                     }
                 }
             }
             case Endpoints.Lookup.WrongMethod w -> {
                 res.header(HeaderNames.ALLOW, String.join(", ", w.allowed().stream().map(Method::text).toList()));
-                error(req, res, start, family(req, path), 405, "method_not_allowed",
+                replies.error(req, res, start, family(req, path), 405, "method_not_allowed",
                         "method " + method.text() + " is not allowed on " + path);
             }
-            case Endpoints.Lookup.NotFound n -> error(req, res, start, family(req, path), 404, "not_found",
+            case Endpoints.Lookup.NotFound n -> replies.error(req, res, start, family(req, path), 404, "not_found",
                     "no route for " + method.text() + " " + path);
         }
     }
@@ -366,20 +368,20 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         ErrorFamily fam = ErrorFamily.of(op.format());
         ClientKeys.Verdict v = st.keys().check(req);
         if (!v.admitted()) {
-            drain(req);
-            error(req, res, start, fam, 401, "invalid_api_key", v.problem());
+            CallIntake.drain(req);
+            replies.error(req, res, start, fam, 401, "invalid_api_key", v.problem());
             return;
         }
         long limit = st.config().maxBodyBytes();
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > limit) {
-            error(req, res, start, fam, 413, "request_too_large",
+            replies.error(req, res, start, fam, 413, "request_too_large",
                     "request body is larger than the limit of " + (limit / (1024 * 1024)) + " MiB");
             return;
         }
         byte[] bytes;
         try {
-            bytes = readBody(req, limit);
+            bytes = CallIntake.readBody(req, limit);
         } catch (UncheckedIOException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -387,7 +389,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
             bytes = null;
         }
         if (bytes == null) {
-            error(req, res, start, fam, 413, "request_too_large",
+            replies.error(req, res, start, fam, 413, "request_too_large",
                     "request body is larger than the limit of " + (limit / (1024 * 1024)) + " MiB");
             return;
         }
@@ -395,18 +397,19 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         try {
             body = RequestBody.scan(bytes);
         } catch (RequestBody.MalformedException e) {
-            error(req, res, start, fam, 400, "invalid_json", e.getMessage());
+            replies.error(req, res, start, fam, 400, "invalid_json", e.getMessage());
             return;
         }
         String model = pathModel != null ? pathModel : body.model();
         if (model == null || model.isBlank()) {
-            error(req, res, start, fam, 400, "missing_model", "the request has no model");
+            replies.error(req, res, start, fam, 400, "missing_model", "the request has no model");
             return;
         }
         boolean stream = op.alwaysStreams() || (!op.modelInPath() && body.stream());
-        ClientCall call = clientCall(req, op, body, model, stream, alt, v.key(), start);
+        ClientCall call = CallIntake.httpCall(req, op, body, model, stream, alt, v.key(), start,
+                st.config().sessionAffinity());
         res.header("X-Request-Id", call.requestId());
-        HttpSink out = new HttpSink(res, timer, r -> cors(req, r));
+        HttpSink out = new HttpSink(res, timer, r -> replies.cors(req, r));
         try {
             dispatcher.dispatch(st.config(), st.registry(), call, out);
         } finally {
@@ -425,8 +428,8 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
             default -> null;
         };
         if (op == null) {
-            drain(c.req());
-            error(c.req(), c.res(), System.nanoTime(), ErrorFamily.GEMINI, 404, "not_found",
+            CallIntake.drain(c.req());
+            replies.error(c.req(), c.res(), System.nanoTime(), ErrorFamily.GEMINI, 404, "not_found",
                     "unknown model action '" + action + "' (generateContent, streamGenerateContent, countTokens)");
             return;
         }
@@ -439,49 +442,21 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         if (!admitted(c, ErrorFamily.OPENAI)) {
             return;
         }
-        error(c.req(), c.res(), System.nanoTime(), ErrorFamily.OPENAI, 426, "websocket_required",
+        replies.error(c.req(), c.res(), System.nanoTime(), ErrorFamily.OPENAI, 426, "websocket_required",
                 "GET on this path is the Responses WebSocket; send a WebSocket upgrade or POST instead");
     }
 
     private void listModels(Endpoints.Call c) throws IOException {
-        ServerRequest req = c.req();
-        boolean claude = req.headers().contains(HeaderNames.create("anthropic-version"))
-                || req.headers().first(HeaderNames.USER_AGENT).orElse("").startsWith("claude-cli");
-        if (!admitted(c, claude ? ErrorFamily.CLAUDE : ErrorFamily.OPENAI)) {
-            return;
+        boolean claude = ModelLists.claudeClient(c.req());
+        if (admitted(c, claude ? ErrorFamily.CLAUDE : ErrorFamily.OPENAI)) {
+            replies.json(c.req(), c.res(), 200, ModelLists.list(state.registry().models(), claude));
         }
-        List<ModelRegistry.ModelInfo> models = state.registry().models();
-        ObjectNode root = JSON.createObjectNode();
-        long created = 1_700_000_000L;
-        if (claude) {
-            ArrayNode data = root.putArray("data");
-            for (ModelRegistry.ModelInfo m : models) {
-                data.addObject().put("id", m.id()).put("object", "model").put("owned_by", m.ownedBy())
-                        .put("type", "model").put("display_name", m.id()).put("max_input_tokens", 200000)
-                        .put("max_tokens", 64000).put("created_at", Instant.ofEpochSecond(created).toString());
-            }
-            root.put("has_more", false);
-            root.put("first_id", models.isEmpty() ? null : models.get(0).id());
-            root.put("last_id", models.isEmpty() ? null : models.get(models.size() - 1).id());
-        } else {
-            root.put("object", "list");
-            ArrayNode data = root.putArray("data");
-            for (ModelRegistry.ModelInfo m : models) {
-                data.addObject().put("id", m.id()).put("object", "model").put("created", created)
-                        .put("owned_by", m.ownedBy());
-            }
-        }
-        json(req, c.res(), 200, root);
     }
 
     private void listGeminiModels(Endpoints.Call c) throws IOException {
-        if (!admitted(c, ErrorFamily.GEMINI)) {
-            return;
+        if (admitted(c, ErrorFamily.GEMINI)) {
+            replies.json(c.req(), c.res(), 200, ModelLists.gemini(state.registry().models()));
         }
-        ObjectNode root = JSON.createObjectNode();
-        ArrayNode arr = root.putArray("models");
-        state.registry().models().forEach(m -> arr.add(geminiInfo(m.id())));
-        json(c.req(), c.res(), 200, root);
     }
 
     private void geminiModel(Endpoints.Call c) throws IOException {
@@ -490,19 +465,11 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         }
         String id = c.param("model");
         if (state.registry().models().stream().noneMatch(m -> m.id().equals(id))) {
-            error(c.req(), c.res(), System.nanoTime(), ErrorFamily.GEMINI, 404, "model_not_found",
+            replies.error(c.req(), c.res(), System.nanoTime(), ErrorFamily.GEMINI, 404, "model_not_found",
                     "model " + id + " is not served here");
             return;
         }
-        json(c.req(), c.res(), 200, geminiInfo(id));
-    }
-
-    private static ObjectNode geminiInfo(String id) {
-        ObjectNode o = JSON.createObjectNode().put("name", "models/" + id).put("displayName", id)
-                .put("description", id);
-        o.putArray("supportedGenerationMethods").add("generateContent").add("streamGenerateContent")
-                .add("countTokens");
-        return o;
+        replies.json(c.req(), c.res(), 200, ModelLists.geminiInfo(id));
     }
 
     private void usageQueue(Endpoints.Call c) throws IOException {
@@ -552,9 +519,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
                     Map.of(), 0);
             return;
         }
-        ClientCall call = new ClientCall(r.operation(), body, body.model(), true, null, v.key(), r.headers(),
-                requestId(), start, r.clientIp(), r.headers().getOrDefault("x-forwarded-for", ""),
-                r.headers().getOrDefault("user-agent", ""), session(r.headers(), body), new ClientCall.Timing());
+        ClientCall call = CallIntake.socketCall(r, body, v.key(), start, st.config().sessionAffinity());
         dispatcher.dispatch(st.config(), st.registry(), call, out);
     }
 
@@ -565,74 +530,12 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
 
     // ---- helpers ----
 
-    private ClientCall clientCall(ServerRequest req, Operation op, RequestBody body, String model, boolean stream,
-                                  String alt, String key, long start) {
-        Map<String, String> headers = new HashMap<>();
-        for (Header h : req.headers()) {
-            headers.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h.get());
-        }
-        // the id the access log and the response carry (the client's when sane): one id end to end
-        String id = req.context().get(RequestLog.REQUEST_ID_KEY, String.class).orElseGet(GatewayService::requestId);
-        return new ClientCall(op, body, model, stream, alt, key, headers, id, start,
-                ClientAddress.of(req), headers.getOrDefault("x-forwarded-for", ""),
-                headers.getOrDefault("user-agent", ""), session(headers, body), new ClientCall.Timing());
-    }
-
-    /** Headers that name a client session, in CLIProxyAPI's order; the body's hints come after them. */
-    private static final List<String> SESSION_HEADERS = List.of("x-claude-code-session-id", "session-id",
-            "session_id", "x-session-id", "x-session-affinity", "x-client-request-id");
-
-    private String session(Map<String, String> headers, RequestBody body) {
-        if (!state.config().sessionAffinity()) {
-            return null;
-        }
-        for (String h : SESSION_HEADERS) {
-            String v = headers.get(h);
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return body.sessionHint();
-    }
-
     private boolean admitted(Endpoints.Call c, ErrorFamily fam) {
         ClientKeys.Verdict v = state.keys().check(c.req());
         if (!v.admitted()) {
-            error(c.req(), c.res(), System.nanoTime(), fam, 401, "invalid_api_key", v.problem());
+            replies.error(c.req(), c.res(), System.nanoTime(), fam, 401, "invalid_api_key", v.problem());
         }
         return v.admitted();
-    }
-
-    private static String requestId() {
-        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    }
-
-    private static byte[] readBody(ServerRequest req, long limit) throws IOException {
-        if (!req.content().hasEntity()) {
-            return new byte[0];
-        }
-        try (InputStream in = req.content().inputStream()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-            byte[] buf = new byte[16384];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                if (out.size() + n > limit) {
-                    return null;
-                }
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
-        }
-    }
-
-    private static void drain(ServerRequest req) {
-        try {
-            if (req.content().hasEntity()) {
-                req.content().consume();
-            }
-        } catch (RuntimeException e) {
-            // nothing to drain
-        }
     }
 
     private ErrorFamily family(ServerRequest req, String path) {
@@ -640,34 +543,6 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
             return ErrorFamily.CLAUDE;
         }
         return path.startsWith("/v1beta") ? ErrorFamily.GEMINI : ErrorFamily.OPENAI;
-    }
-
-    private void cors(ServerRequest req, ServerResponse res) {
-        List<String> origins = state.config().corsOrigins();
-        String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
-        if (origins.contains("*")) {
-            res.header("Access-Control-Allow-Origin", "*");
-        } else if (origin != null && origins.contains(origin)) {
-            res.header("Access-Control-Allow-Origin", origin);
-            res.header("Vary", "Origin");
-        }
-        res.header("Access-Control-Expose-Headers", EXPOSED_HEADERS);
-    }
-
-    private void error(ServerRequest req, ServerResponse res, long start, ErrorFamily fam, int status, String code,
-                       String message) {
-        cors(req, res);
-        res.status(Status.create(status));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.header(HttpSink.OVERHEAD_HEADER, Long.toString((System.nanoTime() - start) / 1_000_000));
-        res.send(fam.bytes(status, code, message));
-    }
-
-    private void json(ServerRequest req, ServerResponse res, int status, JsonNode body) throws IOException {
-        cors(req, res);
-        res.status(Status.create(status));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(JSON.writeValueAsBytes(body));
     }
 
     /** Logged at every start and reload, so an open gateway is never silent. */

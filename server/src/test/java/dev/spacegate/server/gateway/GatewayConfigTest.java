@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway;
 
+import dev.spacegate.server.gateway.config.GatewayConfig;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -8,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import dev.spacegate.server.providers.ProviderKind;
 import dev.spacegate.server.gateway.pool.Strategy;
 import dev.spacegate.server.gateway.support.Yaml;
-import dev.spacegate.server.gateway.translate.ThinkingCapability;
+import dev.spacegate.server.gateway.translate.base.ThinkingCapability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

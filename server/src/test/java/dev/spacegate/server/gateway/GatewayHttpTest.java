@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway;
 
+import dev.spacegate.server.gateway.config.GatewayConfig;
+
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

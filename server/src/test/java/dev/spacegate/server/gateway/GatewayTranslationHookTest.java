@@ -19,9 +19,9 @@ import dev.spacegate.server.gateway.support.GatewayHarness;
 import dev.spacegate.server.gateway.support.Wire;
 import dev.spacegate.server.gateway.support.Yaml;
 import dev.spacegate.server.providers.ApiFormat;
-import dev.spacegate.server.gateway.translate.SseEvent;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
 import dev.spacegate.server.gateway.translate.StreamTranslator;
-import dev.spacegate.server.gateway.translate.TranslateContext;
+import dev.spacegate.server.gateway.translate.base.TranslateContext;
 import dev.spacegate.server.gateway.translate.Translation;
 
 import static dev.spacegate.server.gateway.support.GatewayHarness.CLIENT_KEY;

@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway;
 
+import dev.spacegate.server.gateway.config.GatewayConfig;
+
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Set;

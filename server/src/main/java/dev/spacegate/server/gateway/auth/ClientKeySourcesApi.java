@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.config.EnvKeys;
-import dev.spacegate.server.gateway.ManagementGuard;
 import dev.spacegate.server.routing.Endpoints;
 import dev.spacegate.server.web.Json;
 

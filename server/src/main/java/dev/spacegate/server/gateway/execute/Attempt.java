@@ -1,10 +1,10 @@
 package dev.spacegate.server.gateway.execute;
 
-import dev.spacegate.server.gateway.ErrorFamily;
-import dev.spacegate.server.gateway.GatewayConfig;
+import dev.spacegate.server.gateway.translate.base.ErrorFamily;
+import dev.spacegate.server.gateway.config.GatewayConfig;
 import dev.spacegate.server.gateway.pool.Candidate;
 import dev.spacegate.server.gateway.pool.Credential;
-import dev.spacegate.server.gateway.translate.TranslateContext;
+import dev.spacegate.server.gateway.translate.base.TranslateContext;
 import dev.spacegate.server.gateway.translate.Translation;
 import dev.spacegate.server.gateway.translate.neutral.Reasoning;
 import dev.spacegate.server.gateway.usage.UsageRecord;

@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.execute;
 
+import dev.spacegate.server.providers.Operation;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +10,7 @@ import java.util.Optional;
 
 import dev.spacegate.server.gateway.models.ModelRegistry;
 import dev.spacegate.server.gateway.pool.Candidate;
-import dev.spacegate.server.gateway.translate.Effort;
+import dev.spacegate.server.gateway.translate.base.Effort;
 import dev.spacegate.server.gateway.translate.Translation;
 import dev.spacegate.server.gateway.translate.neutral.Reasoning;
 import dev.spacegate.server.providers.ApiFormat;

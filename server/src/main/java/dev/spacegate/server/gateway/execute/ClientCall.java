@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.execute;
 
+import dev.spacegate.server.providers.Operation;
+
 import java.util.Map;
 
 /**

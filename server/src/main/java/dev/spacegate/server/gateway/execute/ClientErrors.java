@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.spacegate.server.gateway.ErrorFamily;
+import dev.spacegate.server.gateway.translate.base.ErrorFamily;
 import dev.spacegate.server.gateway.stream.ClientSink;
 
 /**

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import dev.spacegate.server.gateway.GatewayConfig;
+import dev.spacegate.server.gateway.config.GatewayConfig;
 import dev.spacegate.server.gateway.models.ModelRegistry;
 import dev.spacegate.server.gateway.pool.Candidate;
 import dev.spacegate.server.gateway.pool.CredentialPool;

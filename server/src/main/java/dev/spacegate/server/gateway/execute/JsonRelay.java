@@ -12,8 +12,8 @@ import dev.spacegate.server.gateway.pool.CredentialPool;
 import dev.spacegate.server.gateway.stream.ClientSink;
 import dev.spacegate.server.gateway.stream.SseFramer;
 import dev.spacegate.server.gateway.translate.ResponseAggregator;
-import dev.spacegate.server.gateway.translate.SseEvent;
-import dev.spacegate.server.gateway.translate.UpstreamError;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 import dev.spacegate.server.outbound.Response;
 
 /**

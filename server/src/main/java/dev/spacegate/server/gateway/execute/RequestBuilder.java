@@ -1,19 +1,21 @@
 package dev.spacegate.server.gateway.execute;
 
+import dev.spacegate.server.providers.Operation;
+
 import java.io.IOException;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.spacegate.server.gateway.ErrorFamily;
+import dev.spacegate.server.gateway.translate.base.ErrorFamily;
 import dev.spacegate.server.gateway.translate.CodexBody;
-import dev.spacegate.server.gateway.translate.Effort;
-import dev.spacegate.server.gateway.translate.Errors;
+import dev.spacegate.server.gateway.translate.base.Effort;
+import dev.spacegate.server.gateway.translate.base.Errors;
 import dev.spacegate.server.gateway.translate.TokenCount;
 import dev.spacegate.server.gateway.translate.Translation;
-import dev.spacegate.server.gateway.translate.TranslationException;
-import dev.spacegate.server.gateway.translate.UpstreamError;
+import dev.spacegate.server.gateway.translate.base.TranslationException;
+import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 import dev.spacegate.server.gateway.translate.format.Codec;
 import dev.spacegate.server.providers.ApiFormat;
 
@@ -65,8 +67,8 @@ final class RequestBuilder {
         ClientCall call = a.call();
         byte[] bytes = a.config().payload().apply(body.bytes(), call.model(), a.candidate().upstreamModel(),
                 a.credential().kind(), a.clientFormat(), call.clientHeaders());
-        String url = a.auth().upstreamUrl(a.credential(), body.operation().upstreamUrl(a.candidate(),
-                a.translation() == null ? call.alt() : "sse"));
+        String url = a.auth().upstreamUrl(a.credential(), body.operation().upstreamUrl(a.credential().baseUrl(),
+                a.candidate().upstreamModel(), a.translation() == null ? call.alt() : "sse"));
         var headers = RequestHeaders.of(a);
         String token = a.auth().apply(a.credential(), headers);
         return new Ready(new UpstreamRequest(url, headers, bytes, token));

@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.spacegate.server.gateway.ErrorFamily;
+import dev.spacegate.server.gateway.translate.base.ErrorFamily;
 import dev.spacegate.server.gateway.pool.CredentialPool;
 import dev.spacegate.server.gateway.stream.ClientSink;
 import dev.spacegate.server.gateway.stream.SseFramer;
-import dev.spacegate.server.gateway.translate.Errors;
-import dev.spacegate.server.gateway.translate.SseEvent;
+import dev.spacegate.server.gateway.translate.base.Errors;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
 import dev.spacegate.server.gateway.translate.StreamTranslator;
-import dev.spacegate.server.gateway.translate.UpstreamError;
+import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 import dev.spacegate.server.outbound.Response;
 
 /**

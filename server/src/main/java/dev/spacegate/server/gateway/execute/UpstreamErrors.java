@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.spacegate.server.gateway.pool.CooldownRules;
 import dev.spacegate.server.gateway.pool.CredentialPool;
-import dev.spacegate.server.gateway.translate.Errors;
-import dev.spacegate.server.gateway.translate.UpstreamError;
+import dev.spacegate.server.gateway.translate.base.Errors;
+import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 import dev.spacegate.server.outbound.Response;
 
 /**

@@ -6,12 +6,12 @@ import java.time.Instant;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.spacegate.server.gateway.GatewayConfig;
+import dev.spacegate.server.gateway.config.GatewayConfig;
 import dev.spacegate.server.gateway.pool.Candidate;
 import dev.spacegate.server.gateway.pool.Credential;
 import dev.spacegate.server.gateway.stream.SseFramer;
-import dev.spacegate.server.gateway.translate.Effort;
-import dev.spacegate.server.gateway.translate.SseEvent;
+import dev.spacegate.server.gateway.translate.base.Effort;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
 import dev.spacegate.server.gateway.translate.neutral.Reasoning;
 import dev.spacegate.server.gateway.usage.UsageQueue;
 import dev.spacegate.server.gateway.usage.UsageRecord;

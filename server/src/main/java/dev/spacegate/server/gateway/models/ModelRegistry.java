@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import dev.spacegate.server.gateway.GatewayConfig;
+import dev.spacegate.server.gateway.config.GatewayConfig;
 import dev.spacegate.server.providers.ProviderKind;
 import dev.spacegate.server.gateway.pool.Candidate;
 import dev.spacegate.server.gateway.pool.Credential;
@@ -136,7 +136,7 @@ public final class ModelRegistry {
         Map<String, ModelInfo> listed = new LinkedHashMap<>();
         base.listed.forEach(m -> listed.put(m.id(), m));
         for (AccountEntry own : accounts) {
-            AccountEntry a = cfg.channelModels().apply(own);
+            AccountEntry a = ChannelMaps.apply(cfg.channelModels(), own);
             Credential c = withChannelRules(a.credential(), cfg);
             creds.add(c);
             wild.add(new Wildcard(c, a.prefix(), a.excluded(), a.accepts()));

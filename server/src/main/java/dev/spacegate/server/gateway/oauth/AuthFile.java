@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.spacegate.server.gateway.GatewayConfig;
+import dev.spacegate.server.gateway.config.GatewayConfig;
 import dev.spacegate.server.gateway.models.ModelRegistry;
 import dev.spacegate.server.gateway.pool.ScopedErrors;
 import dev.spacegate.server.outbound.ProxySpec;

@@ -29,7 +29,7 @@ import io.helidon.webserver.http.ServerResponse;
 import dev.spacegate.server.gateway.models.ModelRegistry;
 import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.persistence.auth.AuthName;
-import dev.spacegate.server.gateway.ManagementGuard;
+import dev.spacegate.server.gateway.auth.ManagementGuard;
 import dev.spacegate.server.routing.Endpoints;
 
 /**
@@ -48,6 +48,9 @@ import dev.spacegate.server.routing.Endpoints;
  * curl -d '{"redirect_url":"http://localhost:1455/auth/callback?code=..&state=.."}' localhost:7860/v0/management/oauth-callback
  * curl -H "Authorization: Bearer $MK" "localhost:7860/v0/management/get-auth-status?state=..."
  * </pre>
+ *
+ * <p>Over 400 lines: the whole CLIProxyAPI auth-files management API (list, upload, download, status, fields, models,
+ * logins) with its JSON shapes in one place.
  */
 public final class AuthFilesApi {
     private static final ObjectMapper JSON = new ObjectMapper();

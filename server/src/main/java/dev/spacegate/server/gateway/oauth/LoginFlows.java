@@ -27,6 +27,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Logging accounts in from the server: PKCE authorization-code flows (codex, claude, antigravity) completed by a
  * callback on the main port or by the user pasting the redirect URL, and device flows (kimi, xai) polled in the
  * background. A finished login becomes an auth file in the store.
+ *
+ * <p>Over 400 lines: the PKCE and device login flows of every provider share their state handling here.
  */
 public final class LoginFlows {
     private static final System.Logger LOG = System.getLogger(LoginFlows.class.getName());

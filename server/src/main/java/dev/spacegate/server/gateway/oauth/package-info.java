@@ -6,4 +6,3 @@
  */
 package dev.spacegate.server.gateway.oauth;
 
-import dev.spacegate.server.providers.OAuthProvider;

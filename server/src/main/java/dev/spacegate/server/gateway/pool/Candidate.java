@@ -1,6 +1,6 @@
 package dev.spacegate.server.gateway.pool;
 
-import dev.spacegate.server.gateway.translate.ThinkingCapability;
+import dev.spacegate.server.gateway.translate.base.ThinkingCapability;
 
 /**
  * A credential paired with the upstream model name it would be asked for; {@code forceMapping} asks for the

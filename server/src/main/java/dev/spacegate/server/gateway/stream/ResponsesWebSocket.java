@@ -23,9 +23,9 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
-import dev.spacegate.server.gateway.ErrorFamily;
-import dev.spacegate.server.gateway.execute.Operation;
-import dev.spacegate.server.gateway.translate.SseEvent;
+import dev.spacegate.server.gateway.translate.base.ErrorFamily;
+import dev.spacegate.server.providers.Operation;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
 
 /**
  * Responses API over WebSocket (as Codex CLI uses it): each {@code response.create} frame becomes a streamed

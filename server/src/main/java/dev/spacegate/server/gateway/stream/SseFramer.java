@@ -3,7 +3,7 @@ package dev.spacegate.server.gateway.stream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import dev.spacegate.server.gateway.translate.SseEvent;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
 
 /**
  * Cuts a byte stream into complete server-sent events (each ending with a blank line), without decoding

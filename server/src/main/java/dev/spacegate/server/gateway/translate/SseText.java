@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

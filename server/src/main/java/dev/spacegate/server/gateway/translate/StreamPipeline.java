@@ -1,5 +1,11 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.gateway.translate.base.TranslateContext;
+
+import dev.spacegate.server.gateway.translate.base.Signatures;
+
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+
 import dev.spacegate.server.providers.ApiFormat;
 
 import dev.spacegate.server.gateway.translate.format.Codec;

@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+
 import java.util.List;
 
 /** Converts one upstream stream into the client's stream, event by event; one instance per stream. */

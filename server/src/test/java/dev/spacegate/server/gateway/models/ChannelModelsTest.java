@@ -1,11 +1,13 @@
 package dev.spacegate.server.gateway.models;
 
+import dev.spacegate.server.gateway.config.ChannelModels;
+
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.spacegate.server.gateway.GatewayConfig;
+import dev.spacegate.server.gateway.config.GatewayConfig;
 import dev.spacegate.server.gateway.pool.Credential;
 import dev.spacegate.server.gateway.pool.ScopedErrors;
 import dev.spacegate.server.gateway.support.Yaml;

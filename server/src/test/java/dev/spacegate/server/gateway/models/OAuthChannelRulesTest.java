@@ -8,7 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-import dev.spacegate.server.gateway.GatewayConfig;
+import dev.spacegate.server.gateway.config.GatewayConfig;
 import dev.spacegate.server.providers.ProviderKind;
 import dev.spacegate.server.gateway.pool.Credential;
 import dev.spacegate.server.gateway.pool.ScopedErrors;

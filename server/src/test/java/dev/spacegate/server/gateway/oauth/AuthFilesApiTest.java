@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.oauth;
 
+import dev.spacegate.server.gateway.AuthSetup;
+
 import static dev.spacegate.server.gateway.oauth.OAuthTesting.JSON;
 import static dev.spacegate.server.gateway.oauth.OAuthTesting.fields;
 import static dev.spacegate.server.gateway.oauth.OAuthTesting.file;

@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.oauth;
 
+import dev.spacegate.server.gateway.AuthSetup;
+
 import java.util.concurrent.CountDownLatch;
 
 import com.fasterxml.jackson.databind.JsonNode;

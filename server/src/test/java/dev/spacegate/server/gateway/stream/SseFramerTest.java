@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-import dev.spacegate.server.gateway.translate.SseEvent;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

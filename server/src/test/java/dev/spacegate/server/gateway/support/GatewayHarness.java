@@ -22,7 +22,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsRouting;
 
 import dev.spacegate.server.gateway.GatewayService;
-import dev.spacegate.server.gateway.ManagementGuard;
+import dev.spacegate.server.gateway.auth.ManagementGuard;
 import dev.spacegate.server.gateway.pool.CooldownStore;
 import dev.spacegate.server.testing.Servers;
 

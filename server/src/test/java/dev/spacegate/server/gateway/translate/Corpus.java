@@ -1,5 +1,15 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.gateway.translate.base.TranslateContext;
+
+import dev.spacegate.server.gateway.translate.base.Errors;
+
+import dev.spacegate.server.gateway.translate.base.ThinkingCapability;
+
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+
+import dev.spacegate.server.gateway.translate.neutral.Json;
+
 import dev.spacegate.server.providers.ApiFormat;
 
 import com.fasterxml.jackson.databind.JsonNode;

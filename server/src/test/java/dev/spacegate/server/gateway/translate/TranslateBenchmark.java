@@ -1,5 +1,9 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.gateway.translate.base.TranslateContext;
+
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+
 import dev.spacegate.server.providers.ApiFormat;
 
 import dev.spacegate.server.gateway.translate.format.Codec;

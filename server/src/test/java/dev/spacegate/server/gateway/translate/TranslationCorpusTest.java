@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.gateway.translate.neutral.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;

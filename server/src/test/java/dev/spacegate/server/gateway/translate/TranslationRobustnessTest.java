@@ -1,5 +1,13 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.gateway.translate.base.TranslateContext;
+
+import dev.spacegate.server.gateway.translate.base.TranslationException;
+
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+
+import dev.spacegate.server.gateway.translate.neutral.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;

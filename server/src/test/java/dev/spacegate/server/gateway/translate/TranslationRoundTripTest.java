@@ -1,8 +1,13 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.gateway.translate.base.TranslateContext;
+
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+
+import dev.spacegate.server.gateway.translate.neutral.Json;
+
 import dev.spacegate.server.providers.ApiFormat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.gateway.translate.format.Codec;

@@ -1,5 +1,7 @@
 package dev.spacegate.server.gateway.translate;
 
+import dev.spacegate.server.gateway.translate.neutral.Json;
+
 import dev.spacegate.server.providers.ApiFormat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.providers.ApiFormat;
-import dev.spacegate.server.gateway.translate.Effort;
-import dev.spacegate.server.gateway.translate.Errors;
-import dev.spacegate.server.gateway.translate.Json;
-import dev.spacegate.server.gateway.translate.SseEvent;
-import dev.spacegate.server.gateway.translate.ToolNames;
-import dev.spacegate.server.gateway.translate.TranslateContext;
-import dev.spacegate.server.gateway.translate.UpstreamError;
-import dev.spacegate.server.gateway.translate.UsageMap;
+import dev.spacegate.server.gateway.translate.base.Effort;
+import dev.spacegate.server.gateway.translate.base.Errors;
+import dev.spacegate.server.gateway.translate.neutral.Json;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+import dev.spacegate.server.gateway.translate.base.ToolNames;
+import dev.spacegate.server.gateway.translate.base.TranslateContext;
+import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
+import dev.spacegate.server.gateway.translate.base.UsageMap;
 import dev.spacegate.server.gateway.translate.neutral.BlockSink;
 import dev.spacegate.server.gateway.translate.neutral.Conversation;
 import dev.spacegate.server.gateway.translate.neutral.Message;
@@ -32,7 +32,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
-/** OpenAI Chat Completions ({@code /v1/chat/completions}). */
+/**
+ * OpenAI Chat Completions ({@code /v1/chat/completions}).
+ *
+ * <p>Over 400 lines on purpose: one wire format's whole mapping (request, response and stream, both
+ * directions) reads best in one place; its parts are nested classes.
+ */
 public final class ChatCodec implements Codec {
     static final ChatCodec INSTANCE = new ChatCodec();
 

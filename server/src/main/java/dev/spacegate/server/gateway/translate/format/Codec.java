@@ -2,9 +2,9 @@ package dev.spacegate.server.gateway.translate.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.providers.ApiFormat;
-import dev.spacegate.server.gateway.translate.Effort;
-import dev.spacegate.server.gateway.translate.ThinkingCapability;
-import dev.spacegate.server.gateway.translate.TranslateContext;
+import dev.spacegate.server.gateway.translate.base.Effort;
+import dev.spacegate.server.gateway.translate.base.ThinkingCapability;
+import dev.spacegate.server.gateway.translate.base.TranslateContext;
 import dev.spacegate.server.gateway.translate.neutral.BlockSink;
 import dev.spacegate.server.gateway.translate.neutral.Conversation;
 import dev.spacegate.server.gateway.translate.neutral.Reply;
@@ -30,7 +30,7 @@ public interface Codec {
     StreamDecoder decoder(TranslateContext ctx);
 
     /** Writes this format's stream (when it is the client) into {@code out}. */
-    BlockSink encoder(TranslateContext ctx, List<dev.spacegate.server.gateway.translate.SseEvent> out);
+    BlockSink encoder(TranslateContext ctx, List<dev.spacegate.server.gateway.translate.base.SseEvent> out);
 
     /** The codec of a format. */
     static Codec of(ApiFormat format) {

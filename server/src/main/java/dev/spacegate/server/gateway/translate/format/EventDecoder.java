@@ -3,9 +3,9 @@ package dev.spacegate.server.gateway.translate.format;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spacegate.server.gateway.translate.Json;
-import dev.spacegate.server.gateway.translate.SseEvent;
-import dev.spacegate.server.gateway.translate.UpstreamError;
+import dev.spacegate.server.gateway.translate.neutral.Json;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 import dev.spacegate.server.gateway.translate.neutral.StopReason;
 import dev.spacegate.server.gateway.translate.neutral.StreamEvent;
 import dev.spacegate.server.gateway.translate.neutral.Usage;

@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.spacegate.server.providers.ApiFormat;
-import dev.spacegate.server.gateway.translate.Effort;
-import dev.spacegate.server.gateway.translate.Errors;
-import dev.spacegate.server.gateway.translate.Json;
-import dev.spacegate.server.gateway.translate.Signatures;
-import dev.spacegate.server.gateway.translate.SseEvent;
-import dev.spacegate.server.gateway.translate.ThinkingCapability;
-import dev.spacegate.server.gateway.translate.TranslateContext;
-import dev.spacegate.server.gateway.translate.UpstreamError;
-import dev.spacegate.server.gateway.translate.UsageMap;
+import dev.spacegate.server.gateway.translate.base.Effort;
+import dev.spacegate.server.gateway.translate.base.Errors;
+import dev.spacegate.server.gateway.translate.neutral.Json;
+import dev.spacegate.server.gateway.translate.base.Signatures;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+import dev.spacegate.server.gateway.translate.base.ThinkingCapability;
+import dev.spacegate.server.gateway.translate.base.TranslateContext;
+import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
+import dev.spacegate.server.gateway.translate.base.UsageMap;
 import dev.spacegate.server.gateway.translate.neutral.BlockSink;
 import dev.spacegate.server.gateway.translate.neutral.Conversation;
 import dev.spacegate.server.gateway.translate.neutral.Message;
@@ -37,7 +37,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Google Gemini generateContent / streamGenerateContent?alt=sse (model and stream flag live in the URL). */
+/**
+ * Google Gemini generateContent / streamGenerateContent?alt=sse (model and stream flag live in the URL).
+ *
+ * <p>Over 400 lines on purpose: one wire format's whole mapping (request, response and stream, both
+ * directions) reads best in one place; its parts are nested classes.
+ */
 public final class GeminiCodec implements Codec {
     static final GeminiCodec INSTANCE = new GeminiCodec();
     /** Gemini 3 rejects replayed function calls without a signature unless given this documented sentinel. */

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.providers.ApiFormat;
-import dev.spacegate.server.gateway.translate.Effort;
-import dev.spacegate.server.gateway.translate.Errors;
-import dev.spacegate.server.gateway.translate.Json;
-import dev.spacegate.server.gateway.translate.Signatures;
-import dev.spacegate.server.gateway.translate.SseEvent;
-import dev.spacegate.server.gateway.translate.ToolNames;
-import dev.spacegate.server.gateway.translate.TranslateContext;
-import dev.spacegate.server.gateway.translate.UpstreamError;
-import dev.spacegate.server.gateway.translate.UsageMap;
+import dev.spacegate.server.gateway.translate.base.Effort;
+import dev.spacegate.server.gateway.translate.base.Errors;
+import dev.spacegate.server.gateway.translate.neutral.Json;
+import dev.spacegate.server.gateway.translate.base.Signatures;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
+import dev.spacegate.server.gateway.translate.base.ToolNames;
+import dev.spacegate.server.gateway.translate.base.TranslateContext;
+import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
+import dev.spacegate.server.gateway.translate.base.UsageMap;
 import dev.spacegate.server.gateway.translate.neutral.BlockSink;
 import dev.spacegate.server.gateway.translate.neutral.Conversation;
 import dev.spacegate.server.gateway.translate.neutral.Message;
@@ -23,7 +23,6 @@ import dev.spacegate.server.gateway.translate.neutral.Reply;
 import dev.spacegate.server.gateway.translate.neutral.Role;
 import dev.spacegate.server.gateway.translate.neutral.StopReason;
 import dev.spacegate.server.gateway.translate.neutral.StreamEvent;
-import dev.spacegate.server.gateway.translate.neutral.ToolChoice;
 import dev.spacegate.server.gateway.translate.neutral.ToolDef;
 import dev.spacegate.server.gateway.translate.neutral.Usage;
 
@@ -33,7 +32,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** OpenAI Responses ({@code /v1/responses}), and the ChatGPT Codex backend variant when {@code ctx.codex()}. */
+/**
+ * OpenAI Responses ({@code /v1/responses}), and the ChatGPT Codex backend variant when {@code ctx.codex()}.
+ *
+ * <p>Over 400 lines on purpose: one wire format's whole mapping (request, response and stream, both
+ * directions) reads best in one place; its parts are nested classes.
+ */
 public final class ResponsesCodec implements Codec {
     static final ResponsesCodec INSTANCE = new ResponsesCodec();
 

@@ -1,6 +1,6 @@
 package dev.spacegate.server.gateway.translate.format;
 
-import dev.spacegate.server.gateway.translate.SseEvent;
+import dev.spacegate.server.gateway.translate.base.SseEvent;
 import dev.spacegate.server.gateway.translate.neutral.StreamEvent;
 
 import java.util.function.Consumer;

@@ -1,6 +1,5 @@
 package dev.spacegate.server.gateway.translate.neutral;
 
-import dev.spacegate.server.gateway.translate.UpstreamError;
 
 /**
  * Receives a well-formed answer: exactly one start, blocks opened and closed one at a time, one finish.

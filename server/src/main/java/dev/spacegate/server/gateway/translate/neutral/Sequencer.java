@@ -86,8 +86,7 @@ public final class Sequencer {
                 calls++;
                 // Some OpenAI-compatible upstreams omit call ids; every client format needs one.
                 StreamEvent.ToolCallStart s = start.id() != null && !start.id().isEmpty() ? start
-                        : new StreamEvent.ToolCallStart(start.key(), "call_" + dev.spacegate.server.gateway.translate
-                        .Json.sha256(start.key() + "#" + calls + "#" + start.name()).substring(0, 24), start.name());
+                        : new StreamEvent.ToolCallStart(start.key(), "call_" + Json.sha256(start.key() + "#" + calls + "#" + start.name()).substring(0, 24), start.name());
                 String name = toolName.apply(s.name());
                 if (open == Open.TOOL) {
                     pending.put(s.key(), new Pending(s.id(), name));

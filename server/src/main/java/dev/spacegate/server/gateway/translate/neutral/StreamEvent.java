@@ -1,6 +1,5 @@
 package dev.spacegate.server.gateway.translate.neutral;
 
-import dev.spacegate.server.gateway.translate.UpstreamError;
 
 /** One step of a streamed answer in format-neutral terms, as a decoder reads it from an upstream stream. */
 public sealed interface StreamEvent {

@@ -1,4 +1,4 @@
-package dev.spacegate.server.gateway;
+package dev.spacegate.server.gateway.config;
 
 import java.net.URI;
 import java.time.Duration;
@@ -11,12 +11,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.spacegate.server.gateway.execute.PayloadRules;
 import dev.spacegate.server.providers.ProviderKind;
-import dev.spacegate.server.gateway.models.ChannelModels;
 import dev.spacegate.server.gateway.pool.ScopedErrors;
 import dev.spacegate.server.gateway.pool.Strategy;
-import dev.spacegate.server.gateway.translate.ThinkingCapability;
+import dev.spacegate.server.gateway.translate.base.ThinkingCapability;
 import dev.spacegate.server.outbound.ProxySpec;
 
 /**
@@ -47,6 +45,9 @@ import dev.spacegate.server.outbound.ProxySpec;
  * @param payload                  {@code payload}: parameters set or removed in the upstream body
  * @param passthroughHeaders       {@code passthrough-headers}: upstream response headers go on to the client
  * @param channelModels            {@code oauth-excluded-models} and {@code oauth-model-alias}, per OAuth channel
+ *
+ * <p>Over 400 lines: it parses and validates every gateway key of the config document, reporting all problems at
+ * once.
  */
 public record GatewayConfig(
         List<String> apiKeys,

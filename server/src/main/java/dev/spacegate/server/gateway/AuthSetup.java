@@ -1,4 +1,8 @@
-package dev.spacegate.server.gateway.oauth;
+package dev.spacegate.server.gateway;
+
+import dev.spacegate.server.gateway.oauth.AuthAccounts;
+
+import dev.spacegate.server.gateway.oauth.RefreshLock;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +21,6 @@ import dev.spacegate.persistence.Persistence;
 import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.persistence.Versioned;
 import dev.spacegate.persistence.store.SettingsStore;
-import dev.spacegate.server.gateway.GatewayService;
 
 /**
  * The one start-up call that gives the gateway its auth files: attach the persisted AuthStore (with the right

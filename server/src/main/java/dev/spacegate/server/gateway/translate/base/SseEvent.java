@@ -1,4 +1,4 @@
-package dev.spacegate.server.gateway.translate;
+package dev.spacegate.server.gateway.translate.base;
 
 /**
  * One server-sent event: optional {@code event:} name and the {@code data:} payload (usually JSON).

@@ -1,4 +1,7 @@
-package dev.spacegate.server.gateway.translate;
+package dev.spacegate.server.gateway.translate.base;
+
+import dev.spacegate.server.gateway.translate.neutral.Json;
+
 
 import dev.spacegate.server.providers.ApiFormat;
 

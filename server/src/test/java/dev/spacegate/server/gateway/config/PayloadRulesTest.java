@@ -1,4 +1,5 @@
-package dev.spacegate.server.gateway.execute;
+package dev.spacegate.server.gateway.config;
+
 
 import dev.spacegate.server.providers.ProviderKind;
 

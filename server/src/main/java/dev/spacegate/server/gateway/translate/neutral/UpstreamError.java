@@ -1,4 +1,4 @@
-package dev.spacegate.server.gateway.translate;
+package dev.spacegate.server.gateway.translate.neutral;
 
 /**
  * An error in neutral terms: HTTP status, a type from a small fixed vocabulary and a message for the user.

@@ -1,4 +1,10 @@
-package dev.spacegate.server.gateway.translate;
+package dev.spacegate.server.gateway.translate.base;
+
+import dev.spacegate.server.gateway.translate.neutral.Json;
+
+
+
+import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 
 import dev.spacegate.server.providers.ApiFormat;
 

@@ -1,4 +1,8 @@
-package dev.spacegate.server.gateway.translate;
+package dev.spacegate.server.gateway.translate.base;
+
+
+
+import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 
 import dev.spacegate.server.gateway.translate.neutral.Reasoning;
 

@@ -1,4 +1,4 @@
-package dev.spacegate.server.gateway.translate;
+package dev.spacegate.server.gateway.translate.neutral;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.spacegate.server.gateway;
+package dev.spacegate.server.gateway.translate.base;
 
 import java.util.Map;
 

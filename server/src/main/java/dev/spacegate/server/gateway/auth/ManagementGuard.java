@@ -1,4 +1,4 @@
-package dev.spacegate.server.gateway;
+package dev.spacegate.server.gateway.auth;
 
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

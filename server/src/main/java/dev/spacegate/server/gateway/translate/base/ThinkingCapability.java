@@ -1,4 +1,4 @@
-package dev.spacegate.server.gateway.translate;
+package dev.spacegate.server.gateway.translate.base;
 
 import java.util.List;
 

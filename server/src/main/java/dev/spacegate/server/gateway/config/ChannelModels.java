@@ -1,4 +1,5 @@
-package dev.spacegate.server.gateway.models;
+package dev.spacegate.server.gateway.config;
+
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -7,10 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spacegate.server.gateway.GatewayConfig;
 
 /**
  * CLIProxyAPI's per-channel model maps for OAuth accounts: {@code oauth-excluded-models} (patterns an account of
@@ -77,39 +76,5 @@ public record ChannelModels(Map<String, List<String>> excluded, Map<String, List
             }
         });
         return new ChannelModels(Map.copyOf(excluded), Map.copyOf(aliases));
-    }
-
-    /**
-     * The account as its channel's maps shape it: the channel's exclusions added to its own, each alias of a model
-     * it serves added, and a name an alias replaces (no {@code fork}) neither listed nor accepted any more.
-     */
-    public ModelRegistry.AccountEntry apply(ModelRegistry.AccountEntry a) {
-        String channel = a.credential().provider().toLowerCase(Locale.ROOT);
-        List<String> channelExcluded = excluded.getOrDefault(channel, List.of());
-        List<Alias> channelAliases = aliases.getOrDefault(channel, List.of());
-        if (channelExcluded.isEmpty() && channelAliases.isEmpty()) {
-            return a;
-        }
-        List<String> allExcluded = new ArrayList<>(a.excluded());
-        allExcluded.addAll(channelExcluded);
-        List<GatewayConfig.Model> served = new ArrayList<>(a.aliases());
-        Set<String> replaced = new HashSet<>();
-        for (Alias x : channelAliases) {
-            boolean serves = a.catalog().contains(x.name()) || a.accepts().test(x.name());
-            if (!serves || ModelRegistry.excluded(allExcluded, x.name())) {
-                continue;
-            }
-            served.add(new GatewayConfig.Model(x.name(), x.alias(), x.forceMapping()));
-            if (!x.fork()) {
-                replaced.add(x.name().toLowerCase(Locale.ROOT));
-            }
-        }
-        List<String> catalog = a.catalog().stream()
-                .filter(id -> !replaced.contains(id.toLowerCase(Locale.ROOT))).toList();
-        Predicate<String> accepts = a.accepts();
-        Predicate<String> narrowed = replaced.isEmpty() ? accepts
-                : m -> !replaced.contains(m.toLowerCase(Locale.ROOT)) && accepts.test(m);
-        return new ModelRegistry.AccountEntry(a.credential(), a.prefix(), List.copyOf(allExcluded),
-                List.copyOf(served), narrowed, catalog);
     }
 }

@@ -1,7 +1,10 @@
-package dev.spacegate.server.gateway.translate;
+package dev.spacegate.server.gateway.translate.base;
+
+
+import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 
 /**
- * Thrown by {@link Translation#request} when the client's request cannot be expressed for the target
+ * Thrown by {@code Translation#request} when the client's request cannot be expressed for the target
  * (e.g. a reasoning level the model does not support); the gateway answers with {@link #error()}.
  */
 public final class TranslationException extends RuntimeException {

@@ -1,10 +1,7 @@
-package dev.spacegate.server.gateway.execute;
+package dev.spacegate.server.providers;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-
-import dev.spacegate.server.gateway.pool.Candidate;
-import dev.spacegate.server.providers.ApiFormat;
 
 /**
  * What a client asked for, as data: the client's wire format, the usage {@code endpoint} name and the upstream
@@ -77,11 +74,10 @@ public enum Operation {
         return this == GEMINI_STREAM;
     }
 
-    /** The upstream URL for a same-format candidate; {@code alt} is Gemini's stream encoding. */
-    public String upstreamUrl(Candidate c, String alt) {
-        String base = c.credential().baseUrl();
+    /** The upstream URL at {@code base} for {@code upstreamModel}; {@code alt} is Gemini's stream encoding. */
+    public String upstreamUrl(String base, String upstreamModel, String alt) {
         if (format == ApiFormat.GEMINI) {
-            String url = base + "/v1beta/models/" + URLEncoder.encode(c.upstreamModel(), StandardCharsets.UTF_8)
+            String url = base + "/v1beta/models/" + URLEncoder.encode(upstreamModel, StandardCharsets.UTF_8)
                     .replace("+", "%20") + upstreamPath;
             return this == GEMINI_STREAM ? url + "?alt=" + (alt == null ? "sse" : alt) : url;
         }

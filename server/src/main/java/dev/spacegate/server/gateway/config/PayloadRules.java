@@ -1,4 +1,4 @@
-package dev.spacegate.server.gateway.execute;
+package dev.spacegate.server.gateway.config;
 
 import dev.spacegate.server.providers.ProviderKind;
 
@@ -23,6 +23,8 @@ import dev.spacegate.server.providers.ApiFormat;
  * always set ({@code override}, {@code override-raw}) or removed ({@code filter}) in the body that goes upstream,
  * for the models, upstream protocols, client protocols and requests the rule names. Applied in that order, after
  * translation. A request no rule selects goes upstream byte for byte as before.
+ *
+ * <p>Over 400 lines: the payload rule language (matching, JSON paths, the four rule kinds) is one small interpreter.
  */
 public record PayloadRules(List<Rule> rules) {
     /** No rules. */

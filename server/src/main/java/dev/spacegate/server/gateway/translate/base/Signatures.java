@@ -1,4 +1,4 @@
-package dev.spacegate.server.gateway.translate;
+package dev.spacegate.server.gateway.translate.base;
 
 import dev.spacegate.server.providers.ApiFormat;
 
@@ -50,7 +50,7 @@ public final class Signatures {
     }
 
     /** A reply whose signatures are wrapped for the client. */
-    static Reply tag(Reply r, ApiFormat origin, ApiFormat client) {
+    public static Reply tag(Reply r, ApiFormat origin, ApiFormat client) {
         List<Part> parts = new ArrayList<>(r.content().size());
         for (Part p : r.content()) {
             parts.add(p instanceof Part.Thinking t
@@ -60,7 +60,7 @@ public final class Signatures {
     }
 
     /** A stream sink that wraps signatures for the client on their way through. */
-    static Consumer<StreamEvent> tagging(ApiFormat origin, ApiFormat client, Consumer<StreamEvent> next) {
+    public static Consumer<StreamEvent> tagging(ApiFormat origin, ApiFormat client, Consumer<StreamEvent> next) {
         if (origin == client) {
             return next;
         }

@@ -1,4 +1,8 @@
-package dev.spacegate.server.gateway.translate;
+package dev.spacegate.server.gateway.translate.base;
+
+
+
+
 
 import dev.spacegate.server.gateway.translate.neutral.Reasoning;
 
@@ -7,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a translation needs to know besides the body. Create one per request and pass the same instance to
- * {@link Translation#request} and to the response or stream translation (it carries the tool-name map).
+ * {@code Translation#request} and to the response or stream translation (it carries the tool-name map).
  *
  * @param clientModel   the model name the client asked for (echoed back in responses)
  * @param upstreamModel the model name sent upstream

@@ -1,0 +1,2 @@
+/** The gateway's config: the document parsed and validated ({@code GatewayConfig}), payload rules, channel model lists. */
+package dev.spacegate.server.gateway.config;
