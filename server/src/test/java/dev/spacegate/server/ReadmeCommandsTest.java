@@ -73,8 +73,8 @@ class ReadmeCommandsTest {
     void theReadmeShowsTheseCommands() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
         assertTrue(readme.contains("```sh\n./spacegate run\n```"), "README build-and-run command");
-        assertTrue(readme.contains("```sh\n./spacegate test\n```"), "README test command");
-        assertTrue(Files.readString(ROOT.resolve(".ci/run")).contains("./spacegate test"), "CI runs the README's");
+        assertTrue(readme.contains("```sh\n./spacegate mvnw -B verify\n```"), "README test command");
+        assertTrue(Files.readString(ROOT.resolve(".ci/run")).contains("./spacegate mvnw -B verify"), "CI runs the README's");
     }
 
     @Test
