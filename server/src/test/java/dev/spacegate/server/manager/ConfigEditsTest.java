@@ -18,9 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code If-Match}), history and restore, {@code ?confirm=remove-all}, and CORS on the management API.
  */
 class ConfigEditsTest {
-    private static final String FIRST = "sk-ant-first-key-000000000001";
-    private static final String SECOND = "sk-ant-second-key-00000000002";
-    private static final String TWIN = "sk-ant-twin-key-0000000000003";
+    private static final String FIRST = "fake-ant-first-key-000000000001";
+    private static final String SECOND = "fake-ant-second-key-00000000002";
+    private static final String TWIN = "fake-ant-twin-key-0000000000003";
     private static final String CLAUDE = "claude-api-key:\n"
             + "  - api-key: " + FIRST + "\n    base-url: http://127.0.0.1:9\n"
             + "  - api-key: " + SECOND + "\n    base-url: http://127.0.0.1:9\n"
@@ -62,7 +62,7 @@ class ConfigEditsTest {
         JsonNode ok = h.ok("PATCH", "/v0/management/claude-api-key",
                 "{\"match\":\"" + SECOND + "\",\"value\":{\"prefix\":\"p2\"}}");
         assertEquals(1, ok.path("changed").path("index").asInt(), ok.toString());
-        assertEquals("sk-a...0002 @ http://127.0.0.1:9", ok.path("changed").path("entry").asText());
+        assertEquals("fake...0002 @ http://127.0.0.1:9", ok.path("changed").path("entry").asText());
         JsonNode list = claude();
         assertFalse(list.get(0).has("prefix"), "the first entry is untouched");
         assertEquals("p2", list.get(1).path("prefix").asText());
@@ -155,7 +155,7 @@ class ConfigEditsTest {
         HttpResponse<String> old = h.call("GET", "/v0/management/config/history/" + before, null);
         assertEquals(200, old.statusCode(), old.body());
         assertFalse(old.body().contains(FIRST), "secrets masked");
-        assertTrue(old.body().contains("sk-a...0001"), old.body());
+        assertTrue(old.body().contains("fake...0001"), old.body());
 
         JsonNode restored = h.ok("POST", "/v0/management/config/restore", "{\"version\":" + before + "}");
         assertEquals(before + 2, restored.path("version").asLong());

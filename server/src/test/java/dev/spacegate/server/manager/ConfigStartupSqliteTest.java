@@ -35,7 +35,7 @@ class ConfigStartupSqliteTest extends ConfigStartupSuite {
         String nextId = persistence.secretBox().currentKeyId();
 
         start(VALID, Map.of());
-        assertEquals("sk-ant-upstream-secret-00000001", ok("GET", "/v0/management/claude-api-key", null)
+        assertEquals("fake-ant-upstream-secret-00000001", ok("GET", "/v0/management/claude-api-key", null)
                 .path("claude-api-key").path(0).path("api-key").asText(), "opened with the previous key");
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!sealedOnlyUnder(nextId) && System.nanoTime() < deadline) {

@@ -41,7 +41,7 @@ abstract class ConfigStartupSuite {
             api-keys:
               - sk-client-key-0000000000000001
             claude-api-key:
-              - api-key: sk-ant-upstream-secret-00000001
+              - api-key: fake-ant-upstream-secret-00000001
                 base-url: http://127.0.0.1:9
             """;
     /** Rejected by the gateway's validation: openai-compatibility serves only listed models. */
@@ -224,7 +224,7 @@ abstract class ConfigStartupSuite {
         ok("PATCH", "/v0/management/claude-api-key",
                 "{\"index\":0,\"value\":{\"proxy-url\":\"http://user:proxy-pass-000001@127.0.0.1:3128\"}}");
         String row = persistence.config().load().orElseThrow().value();
-        for (String secret : new String[] {"sk-ant-upstream-secret-00000001", "sk-client-key-0000000000000001",
+        for (String secret : new String[] {"fake-ant-upstream-secret-00000001", "sk-client-key-0000000000000001",
                 "proxy-pass-000001"}) {
             assertFalse(row.contains(secret), "stored in clear: " + secret);
             for (var v : persistence.config().history()) {
@@ -234,7 +234,7 @@ abstract class ConfigStartupSuite {
         assertTrue(row.contains("sg1:"), "sealed with the data key");
         assertTrue(row.contains("base-url: http://127.0.0.1:9"), "the rest stays readable");
         JsonNode cfg = ok("GET", "/v0/management/config", null);
-        assertEquals("sk-ant-upstream-secret-00000001", cfg.path("claude-api-key").path(0).path("api-key").asText());
+        assertEquals("fake-ant-upstream-secret-00000001", cfg.path("claude-api-key").path(0).path("api-key").asText());
         assertEquals("sk-client-key-0000000000000001", cfg.path("api-keys").path(0).asText());
 
         // a document an older release stored in clear is sealed at the next start
@@ -242,7 +242,7 @@ abstract class ConfigStartupSuite {
         stop();
         persistence.config().save(VALID, v, "api", "older release");
         start(VALID, Map.of());
-        assertFalse(persistence.config().load().orElseThrow().value().contains("sk-ant-upstream-secret-00000001"));
+        assertFalse(persistence.config().load().orElseThrow().value().contains("fake-ant-upstream-secret-00000001"));
         assertEquals("sk-client-key-0000000000000001",
                 ok("GET", "/v0/management/api-keys", null).path("api-keys").path(0).asText());
     }

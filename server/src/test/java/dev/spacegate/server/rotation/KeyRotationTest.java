@@ -43,7 +43,7 @@ class KeyRotationTest {
     static final String NEW_DATA = SecretBox.generateKeyText();
     static final String OLD_CLIENT = "sgk_test-old-client-key-not-secret";
     static final String NEW_CLIENT = "sgk_test-new-client-key-not-secret";
-    static final String PANEL_CLIENT = "sk-test-panel-client-key-not-secret";
+    static final String PANEL_CLIENT = "fake-panel-client-key-not-secret";
     static final String OLD_ADMIN = "sgm_test-old-admin-key-not-secret";
     static final String NEW_ADMIN = "sgm_test-new-admin-key-not-secret";
     static final String AUTH = "codex-rotation@example.com.json";
