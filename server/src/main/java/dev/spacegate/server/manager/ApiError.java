@@ -31,5 +31,10 @@ public final class ApiError {
         public String code() {
             return code;
         }
+
+        /** Answers the request with this refusal. */
+        public void send(ServerResponse res) {
+            ApiError.send(res, status, code, getMessage());
+        }
     }
 }

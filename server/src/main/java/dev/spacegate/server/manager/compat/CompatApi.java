@@ -4,11 +4,10 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.gateway.GatewayService;
-import dev.spacegate.server.manager.ApiError;
+import dev.spacegate.server.manager.ManagementEndpoints;
 import dev.spacegate.server.manager.config.LiveConfig;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import dev.spacegate.server.routing.Endpoints;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -82,30 +81,6 @@ public final class CompatApi {
      * @return false when the path is not one of them (the caller answers it)
      */
     public boolean serve(ServerRequest req, ServerResponse res, String path) throws Exception {
-        Method method = req.prologue().method();
-        Endpoints.Lookup lookup = endpoints.lookup(method, path);
-        if (lookup instanceof Endpoints.Lookup.NotFound) {
-            return false;
-        }
-        if (!keys.admit(req, res)) {
-            return true;
-        }
-        try {
-            switch (lookup) {
-                case Endpoints.Lookup.Found f -> f.handler().handle(new Endpoints.Call(req, res, path, f.params()));
-                case Endpoints.Lookup.WrongMethod w -> {
-                    res.header(HeaderNames.ALLOW, String.join(", ", w.allowed().stream().map(Method::text)
-                            .distinct().toList()));
-                    ApiError.send(res, 405, "method_not_allowed", "method " + method.text() + " is not allowed on "
-                            + path);
-                }
-                case Endpoints.Lookup.NotFound n -> {
-                    return false;
-                }
-            }
-        } catch (ApiError.Failure f) {
-            ApiError.send(res, f.status(), f.code(), f.getMessage());
-        }
-        return true;
+        return ManagementEndpoints.serve(endpoints, keys, req, res, path);
     }
 }

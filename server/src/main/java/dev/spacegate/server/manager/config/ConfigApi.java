@@ -13,6 +13,7 @@ import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.persistence.Versioned;
 import dev.spacegate.server.config.ServerConfig;
 import dev.spacegate.server.manager.ApiError;
+import dev.spacegate.server.manager.ManagementEndpoints;
 import dev.spacegate.server.manager.Requests;
 import dev.spacegate.server.manager.compat.ConfigKeys;
 import dev.spacegate.server.manager.compat.SecretKeyAdoption;
@@ -99,7 +100,7 @@ public final class ConfigApi {
 
     /** The routes, for documentation and tests. */
     /** Whether this API has a handler for the call (the panel asks before showing a page). */
-    public boolean serves(io.helidon.http.Method method, String path) {
+    public boolean serves(Method method, String path) {
         return endpoints.serves(method, path);
     }
 
@@ -114,35 +115,12 @@ public final class ConfigApi {
      * @return false when the path is not one of the config paths (the caller answers it), true when answered
      */
     public boolean serve(ServerRequest req, ServerResponse res, String path) throws Exception {
-        Method method = req.prologue().method();
-        Endpoints.Lookup lookup = endpoints.lookup(method, path);
-        if (lookup instanceof Endpoints.Lookup.NotFound) {
-            return false;
-        }
-        if (!keys.admit(req, res)) {
-            return true;
-        }
         try {
-            switch (lookup) {
-                case Endpoints.Lookup.Found f -> f.handler().handle(new Endpoints.Call(req, res, path, f.params()));
-                case Endpoints.Lookup.WrongMethod w -> {
-                    res.header(HeaderNames.ALLOW, String.join(", ", w.allowed().stream().map(Method::text)
-                            .distinct().toList()));
-                    ApiError.send(res, 405, "method_not_allowed", "method " + method.text() + " is not allowed on "
-                            + path);
-                }
-                case Endpoints.Lookup.NotFound n -> {
-                    return false;
-                }
-            }
-        } catch (ConfigRefusal r) {
-            Json.send(res, r.status(), r.body());
+            return ManagementEndpoints.serve(endpoints, keys, req, res, path);
         } catch (PersistenceException e) {
             ApiError.send(res, 503, "storage_unavailable", "storage is not available right now (" + e.code() + ")");
-        } catch (ApiError.Failure f) {
-            ApiError.send(res, f.status(), f.code(), f.getMessage());
+            return true;
         }
-        return true;
     }
 
     /**

@@ -35,6 +35,11 @@ public final class ConfigRefusal extends ApiError.Failure {
                 .put("removes", what));
     }
 
+    @Override
+    public void send(io.helidon.webserver.http.ServerResponse res) {
+        Json.send(res, status(), body);
+    }
+
     /** The JSON body to answer with. */
     public ObjectNode body() {
         return body.deepCopy();
