@@ -1,7 +1,5 @@
 package dev.spacegate.server.gateway;
 
-import dev.spacegate.server.gateway.translate.base.ErrorFamily;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
@@ -10,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.spacegate.server.gateway.stream.HttpSink;
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -42,10 +42,8 @@ final class GatewayReplies {
     void error(ServerRequest req, ServerResponse res, long start, ErrorFamily fam, int status, String code,
                String message) {
         cors(req, res);
-        res.status(Status.create(status));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(HttpSink.OVERHEAD_HEADER, Long.toString((System.nanoTime() - start) / 1_000_000));
-        res.send(fam.bytes(status, code, message));
+        fam.send(res, ClientError.of(status, code, message));
     }
 
     void json(ServerRequest req, ServerResponse res, int status, JsonNode body) throws IOException {

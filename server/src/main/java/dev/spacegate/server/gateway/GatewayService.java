@@ -4,7 +4,6 @@ import dev.spacegate.server.gateway.config.GatewayConfig;
 
 import dev.spacegate.server.gateway.auth.ManagementGuard;
 
-import dev.spacegate.server.gateway.translate.base.ErrorFamily;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,6 +62,8 @@ import dev.spacegate.server.gateway.usage.UsageWriter;
 import dev.spacegate.server.routing.Endpoints;
 import dev.spacegate.server.outbound.OutboundClient;
 import dev.spacegate.server.routing.RouteOwner;
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 
 /**
  * The gateway: OpenAI, Claude, Gemini and Codex compatible API over pooled upstream credentials.
@@ -484,8 +485,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
             count = -1;
         }
         if (count <= 0) {
-            c.res().status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
-                    .send("{\"error\":\"count must be a positive integer\"}");
+            ErrorFamily.MANAGEMENT.send(c.res(), ClientError.of(400, null, "count must be a positive integer"));
             return;
         }
         ArrayNode arr = JSON.createArrayNode();
@@ -505,22 +505,24 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         try {
             body = RequestBody.scan(r.body());
         } catch (RequestBody.MalformedException e) {
-            out.full(400, "application/json", ErrorFamily.OPENAI.bytes(400, "invalid_json", e.getMessage()),
-                    Map.of(), 0);
+            refuse(out, ClientError.of(400, "invalid_json", e.getMessage()));
             return;
         }
         if (!v.admitted()) {
-            out.full(401, "application/json", ErrorFamily.OPENAI.bytes(401, "invalid_api_key", v.problem()),
-                    Map.of(), 0);
+            refuse(out, ClientError.of(401, "invalid_api_key", v.problem()));
             return;
         }
         if (body.model() == null || body.model().isBlank()) {
-            out.full(400, "application/json", ErrorFamily.OPENAI.bytes(400, "missing_model", "the request has no model"),
-                    Map.of(), 0);
+            refuse(out, ClientError.of(400, "missing_model", "the request has no model"));
             return;
         }
         ClientCall call = CallIntake.socketCall(r, body, v.key(), start, st.config().sessionAffinity());
         dispatcher.dispatch(st.config(), st.registry(), call, out);
+    }
+
+    /** A {@code response.create} the gateway refuses before dispatch (the socket speaks OpenAI's envelope). */
+    private static void refuse(ClientSink out, ClientError error) throws IOException {
+        out.full(error.status(), "application/json", ErrorFamily.OPENAI.bytes(error), Map.of(), 0);
     }
 
     /** The admitted-or-not decision for a WebSocket upgrade. */

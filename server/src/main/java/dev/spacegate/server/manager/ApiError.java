@@ -1,16 +1,12 @@
 package dev.spacegate.server.manager;
 
-import dev.spacegate.server.web.Json;
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import io.helidon.webserver.http.ServerResponse;
 
-/** The manager's error envelope {@code {"error":"<message>","code":"<code>"}} (CPA-Manager-Plus compatible). */
+/** Management API refusals: handlers throw a {@link Failure}, answered in {@link ErrorFamily#MANAGEMENT}'s envelope. */
 public final class ApiError {
     private ApiError() {
-    }
-
-    /** Sends the envelope with a status. */
-    public static void send(ServerResponse res, int status, String code, String message) {
-        Json.send(res, status, Json.MAPPER.createObjectNode().put("error", message).put("code", code));
     }
 
     /** A refusal that handlers throw to end a request with an envelope (bad input, conflicts). */
@@ -34,7 +30,7 @@ public final class ApiError {
 
         /** Answers the request with this refusal. */
         public void send(ServerResponse res) {
-            ApiError.send(res, status, code, getMessage());
+            ErrorFamily.MANAGEMENT.send(res, ClientError.of(status, code, getMessage()));
         }
     }
 }

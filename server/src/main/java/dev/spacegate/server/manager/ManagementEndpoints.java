@@ -1,5 +1,7 @@
 package dev.spacegate.server.manager;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import dev.spacegate.server.routing.Endpoints;
 import io.helidon.http.HeaderNames;
@@ -33,8 +35,8 @@ public final class ManagementEndpoints {
                 case Endpoints.Lookup.WrongMethod w -> {
                     res.header(HeaderNames.ALLOW, String.join(", ", w.allowed().stream().map(Method::text)
                             .distinct().toList()));
-                    ApiError.send(res, 405, "method_not_allowed", "method " + method.text() + " is not allowed on "
-                            + path);
+                    ErrorFamily.MANAGEMENT.send(res, ClientError.of(405, "method_not_allowed", "method "
+                            + method.text() + " is not allowed on " + path));
                 }
                 case Endpoints.Lookup.NotFound n -> {
                     return false;

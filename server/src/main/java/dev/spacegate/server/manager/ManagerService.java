@@ -1,5 +1,7 @@
 package dev.spacegate.server.manager;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,8 +127,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         this.transfer = new UsageTransfer(persistence.usage());
         this.tail = new LiveTail(persistence.usage());
         this.upstreamCheck = new UpstreamCheck(config);
-        this.owner = new EndpointOwner(routes(), (res, status, msg) -> ApiError.send(res, status,
-                status == 404 ? "not_found" : "method_not_allowed", msg));
+        this.owner = new EndpointOwner(routes(), ErrorFamily.MANAGEMENT::send);
         connection().ifPresent(this::startCollector);
         // bring the analytics hourly groups up to date in the background, so the first dashboard is fast
         pool.submit(() -> {
@@ -173,10 +174,11 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
             try {
                 h.handle(c);
             } catch (ApiError.Failure f) {
-                ApiError.send(c.res(), f.status(), f.code(), f.getMessage());
+                f.send(c.res());
             } catch (PersistenceException e) {
                 LOG.log(System.Logger.Level.WARNING, "Storage error on " + c.path() + ": " + e.code());
-                ApiError.send(c.res(), 503, "storage_unavailable", "storage is not available right now");
+                ErrorFamily.MANAGEMENT.send(c.res(), ClientError.of(503, "storage_unavailable",
+                        "storage is not available right now"));
             }
         };
     }

@@ -1,5 +1,8 @@
 package dev.spacegate.server.routing;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
+
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,7 +25,7 @@ public final class Drain implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         if (draining) {
             res.header(HeaderNames.CONNECTION, "close");
-            ErrorReply.send(res, 503, "server_error", "shutting_down", "the server is shutting down", null);
+            ErrorFamily.OPENAI.send(res, ClientError.of(503, "shutting_down", "the server is shutting down"));
             return;
         }
         inFlight.incrementAndGet();

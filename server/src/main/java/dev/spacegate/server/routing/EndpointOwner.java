@@ -1,5 +1,6 @@
 package dev.spacegate.server.routing;
 
+import dev.spacegate.server.web.ClientError;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -14,7 +15,7 @@ public final class EndpointOwner implements RouteOwner {
     /** Answers a path the owner does not serve (or a method it does not allow) in the owner's error format. */
     @FunctionalInterface
     public interface Refusal {
-        void send(ServerResponse res, int status, String message);
+        void send(ServerResponse res, ClientError error);
     }
 
     private final Endpoints endpoints;
@@ -43,9 +44,11 @@ public final class EndpointOwner implements RouteOwner {
             case Endpoints.Lookup.WrongMethod w -> {
                 res.header(HeaderNames.ALLOW, w.allowed().stream().map(Method::text).distinct()
                         .collect(Collectors.joining(", ")));
-                refusal.send(res, 405, "method " + method.text() + " is not allowed on " + path);
+                refusal.send(res, ClientError.of(405, "method_not_allowed",
+                        "method " + method.text() + " is not allowed on " + path));
             }
-            case Endpoints.Lookup.NotFound n -> refusal.send(res, 404, "no route for " + path);
+            case Endpoints.Lookup.NotFound n ->
+                    refusal.send(res, ClientError.of(404, "not_found", "no route for " + path));
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.spacegate.server.routing;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -106,7 +109,7 @@ public final class Forwarder implements RouteOwner {
         try {
             upstream = client.send(method.text(), target, headers, body, ProxySpec.DIRECT);
         } catch (BodyLimit.TooLargeException e) {
-            ErrorReply.send(res, 413, "invalid_request_error", "request_too_large", e.getMessage(), owner);
+            ErrorFamily.OPENAI.send(res, ClientError.of(413, "request_too_large", e.getMessage()).with("owner", owner));
             return;
         } catch (IOException | RuntimeException e) {
             failUpstream(res, e);
@@ -171,16 +174,16 @@ public final class Forwarder implements RouteOwner {
     private void failUpstream(ServerResponse res, Exception e) {
         if (e instanceof SocketTimeoutException) {
             LOG.log(System.Logger.Level.WARNING, owner + " upstream timed out");
-            ErrorReply.send(res, 504, "upstream_error", "upstream_timeout",
-                    "the " + owner + " upstream did not answer in time", owner);
+            ErrorFamily.OPENAI.send(res, ClientError.typed(504, "upstream_error", "upstream_timeout",
+                    "the " + owner + " upstream did not answer in time").with("owner", owner));
             return;
         }
         String why = e instanceof ConnectException ? "refused the connection"
                 : e instanceof UnknownHostException ? "host could not be resolved"
                 : "could not be reached";
         LOG.log(System.Logger.Level.WARNING, owner + " upstream " + why + " (" + e.getClass().getSimpleName() + ")");
-        ErrorReply.send(res, 502, "upstream_error", "upstream_unreachable",
-                "the " + owner + " upstream " + why, owner);
+        ErrorFamily.OPENAI.send(res, ClientError.typed(502, "upstream_error", "upstream_unreachable",
+                "the " + owner + " upstream " + why).with("owner", owner));
     }
 
     private static Set<String> connectionTokens(ServerRequest req) {

@@ -1,10 +1,11 @@
 package dev.spacegate.server.routing;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import dev.spacegate.server.web.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -55,11 +56,8 @@ public final class ManagementCors implements Filter {
         boolean allowed = origins.contains("*") || origins.contains(origin);
         if (req.prologue().method() == Method.OPTIONS) {
             if (!allowed) {
-                res.status(Status.FORBIDDEN_403);
-                res.header(HeaderNames.CONTENT_TYPE, "application/json");
-                res.send(Json.MAPPER.createObjectNode().put("error", "origin " + origin + " is not allowed to call"
-                        + " the management API (MANAGEMENT_CORS_ORIGINS)").put("code", "cors_origin_denied")
-                        .toString());
+                ErrorFamily.MANAGEMENT.send(res, ClientError.of(403, "cors_origin_denied", "origin " + origin
+                        + " is not allowed to call the management API (MANAGEMENT_CORS_ORIGINS)"));
                 return;
             }
             allow(res, origin);

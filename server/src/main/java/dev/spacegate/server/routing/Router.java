@@ -1,5 +1,8 @@
 package dev.spacegate.server.routing;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -58,7 +61,7 @@ public final class Router implements Handler {
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
         String normalized = PathNormalizer.normalize(req.path().rawPath()).orElse(null);
         if (normalized == null) {
-            ErrorReply.send(res, 400, "invalid_request_error", "invalid_path", "the request path is not valid", null);
+            ErrorFamily.OPENAI.send(res, ClientError.of(400, "invalid_path", "the request path is not valid"));
             return;
         }
         RouteTable.Decision d = table.decide(normalized);
@@ -72,8 +75,8 @@ public final class Router implements Handler {
         }
         long declared = req.headers().contentLength().orElse(-1L);
         if (declared > maxBodyBytes) {
-            ErrorReply.send(res, 413, "invalid_request_error", "request_too_large",
-                    "request body is larger than the limit of " + maxBodyBytes + " bytes", d.owner());
+            ErrorFamily.OPENAI.send(res, ClientError.of(413, "request_too_large",
+                    "request body is larger than the limit of " + maxBodyBytes + " bytes").with("owner", d.owner()));
             return;
         }
         req.streamFilter(in -> new BodyLimit(new ReadDeadline(in, readTimeout), maxBodyBytes));
@@ -81,21 +84,23 @@ public final class Router implements Handler {
             owners.get(d.owner()).serve(req, res, d.targetPath());
         } catch (RuntimeException e) {
             if (badCharset(e) && !res.isSent()) {
-                ErrorReply.send(res, 400, "invalid_request_error", "unsupported_charset",
-                        "the request's Content-Type names a charset this server cannot read", d.owner());
+                ErrorFamily.OPENAI.send(res, ClientError.of(400, "unsupported_charset",
+                        "the request's Content-Type names a charset this server cannot read").with("owner", d.owner()));
                 return;
             }
             ReadDeadline.TimeoutException late = ReadDeadline.find(e);
             if (late != null && !res.isSent()) {
                 res.header(HeaderNames.CONNECTION, "close");
-                ErrorReply.send(res, 408, "invalid_request_error", "request_timeout", late.getMessage(), d.owner());
+                ErrorFamily.OPENAI.send(res, ClientError.of(408, "request_timeout",
+                        late.getMessage()).with("owner", d.owner()));
                 return;
             }
             BodyLimit.TooLargeException tooLarge = BodyLimit.find(e);
             if (tooLarge == null || res.isSent()) {
                 throw e;
             }
-            ErrorReply.send(res, 413, "invalid_request_error", "request_too_large", tooLarge.getMessage(), d.owner());
+            ErrorFamily.OPENAI.send(res, ClientError.of(413, "request_too_large",
+                    tooLarge.getMessage()).with("owner", d.owner()));
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.spacegate.server.gateway.execute;
 
-import dev.spacegate.server.gateway.translate.base.ErrorFamily;
+import dev.spacegate.server.web.ErrorFamily;
 import dev.spacegate.server.gateway.config.GatewayConfig;
 import dev.spacegate.server.gateway.pool.Candidate;
 import dev.spacegate.server.gateway.pool.Credential;

@@ -7,10 +7,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.spacegate.server.gateway.translate.base.ErrorFamily;
 import dev.spacegate.server.gateway.stream.ClientSink;
+import dev.spacegate.server.gateway.stream.SseFramer;
+import dev.spacegate.server.gateway.translate.base.Errors;
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 
 /**
  * Step "write client errors": the answer when a call fails, in the client's error envelope, or as the stream's
@@ -36,11 +38,11 @@ final class ClientErrors {
 
     /** An error of the gateway's own (no model, no credential available, ...). */
     static void error(ClientCall call, ClientSink sink, int status, String code, String message) throws IOException {
+        ClientError error = ClientError.of(status, code, message);
         if (streamBegun(call, sink, status, message)) {
             return;
         }
-        ErrorFamily family = ErrorFamily.of(call.operation().format());
-        sink.full(status, "application/json", family.bytes(status, code, message), Map.of(), call.overheadMs());
+        sink.full(status, "application/json", family(call).bytes(error), Map.of(), call.overheadMs());
     }
 
     /** 429: every credential of the model is cooling down until {@code next}. */
@@ -48,16 +50,13 @@ final class ClientErrors {
             throws IOException {
         long seconds = Math.max(1, (java.time.Duration.between(now, next).toMillis() + 999) / 1000);
         String message = "All credentials for model " + call.model() + " are cooling down via provider " + provider;
-        ErrorFamily family = ErrorFamily.of(call.operation().format());
-        ObjectNode body = family.body(429, "model_cooldown", message);
-        if (family == ErrorFamily.OPENAI) {
-            ((ObjectNode) body.path("error")).put("model", call.model()).put("reset_time", humanDuration(seconds))
-                    .put("reset_seconds", seconds).put("provider", provider);
-        }
+        // OpenAI's envelope carries the details (CLIProxyAPI's shape); the others have no room for them
+        ClientError error = ClientError.of(429, "model_cooldown", message).with("model", call.model())
+                .with("reset_time", humanDuration(seconds)).with("reset_seconds", seconds).with("provider", provider);
         if (streamBegun(call, sink, 429, message)) {
             return;
         }
-        sink.full(429, "application/json", JSON.writeValueAsBytes(body),
+        sink.full(429, "application/json", family(call).bytes(error),
                 Map.of("Retry-After", Long.toString(seconds)), call.overheadMs());
     }
 
@@ -67,10 +66,15 @@ final class ClientErrors {
         if (!sink.committed() || !call.stream()) {
             return false;
         }
-        byte[] ev = ErrorFamily.streamError(call.operation().format(), status, message);
+        byte[] ev = SseFramer.format(Errors.streamEvent(call.operation().format(),
+                ClientError.of(status, "upstream_error", message)));
         sink.event(ev, 0, ev.length);
         sink.close();
         return true;
+    }
+
+    private static ErrorFamily family(ClientCall call) {
+        return ErrorFamily.of(call.operation().format());
     }
 
     private static String humanDuration(long seconds) {

@@ -8,7 +8,6 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.spacegate.server.gateway.translate.base.ErrorFamily;
 import dev.spacegate.server.gateway.translate.CodexBody;
 import dev.spacegate.server.gateway.translate.base.Effort;
 import dev.spacegate.server.gateway.translate.base.Errors;
@@ -18,6 +17,7 @@ import dev.spacegate.server.gateway.translate.base.TranslationException;
 import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 import dev.spacegate.server.gateway.translate.format.Codec;
 import dev.spacegate.server.providers.ApiFormat;
+import dev.spacegate.server.web.ClientError;
 
 /**
  * Step "build the upstream request": the body (same-format shaping or translation, the Codex body, a model
@@ -60,9 +60,9 @@ final class RequestBuilder {
             if (a.translation() == null) {
                 throw e;
             }
-            return new Refused(Outcome.Failed.clientFault(ErrorFamily.of(a.clientFormat()).bytes(400,
+            return new Refused(Outcome.Failed.clientFault(a.family().bytes(ClientError.of(400,
                     "translation_failed", e.getMessage() == null ? "the request cannot be translated"
-                            : e.getMessage())));
+                            : e.getMessage()))));
         }
         ClientCall call = a.call();
         byte[] bytes = a.config().payload().apply(body.bytes(), call.model(), a.candidate().upstreamModel(),

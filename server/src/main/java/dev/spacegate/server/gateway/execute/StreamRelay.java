@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.spacegate.server.gateway.translate.base.ErrorFamily;
 import dev.spacegate.server.gateway.pool.CredentialPool;
 import dev.spacegate.server.gateway.stream.ClientSink;
 import dev.spacegate.server.gateway.stream.SseFramer;
@@ -15,6 +14,7 @@ import dev.spacegate.server.gateway.translate.base.SseEvent;
 import dev.spacegate.server.gateway.translate.StreamTranslator;
 import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 import dev.spacegate.server.outbound.Response;
+import dev.spacegate.server.web.ClientError;
 
 /**
  * Step "relay the answer" for a client that wants a stream: pipes the upstream's events to the client as they
@@ -60,9 +60,10 @@ final class StreamRelay {
             resp.close();
             errors.transientFailure(a);
             usage.finish(a, 502, true, "upstream stream broke");
-            endWith(sink, translator == null ? ErrorFamily.streamError(a.clientFormat(), 502,
-                    "upstream stream ended unexpectedly") : SseFramer.format(Errors.streamEvent(a.clientFormat(),
-                    new UpstreamError(502, "api_error", "upstream stream ended unexpectedly"))));
+            String message = "upstream stream ended unexpectedly";
+            endWith(sink, SseFramer.format(Errors.streamEvent(a.clientFormat(), translator == null
+                    ? ClientError.of(502, "upstream_error", message)
+                    : ClientError.typed(502, "api_error", null, message))));
         }
         return new Outcome.Done();
     }

@@ -18,6 +18,7 @@ import dev.spacegate.server.gateway.pool.CredentialPool;
 import dev.spacegate.server.gateway.translate.base.Errors;
 import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 import dev.spacegate.server.outbound.Response;
+import dev.spacegate.server.web.ClientError;
 
 /**
  * Sorts what went wrong upstream into an outcome for the retry loop and a cooldown for the credential (the
@@ -38,10 +39,9 @@ final class UpstreamErrors {
     /** The upstream could not be reached: a transient failure, fail over. */
     Outcome.Failed unreachable(Attempt a) {
         CooldownRules.Rule rule = transientFailure(a);
-        byte[] msg = a.family().bytes(502, "upstream_unreachable",
-                "upstream provider " + a.credential().provider() + " could not be reached");
         usage.finish(a, 502, true, "upstream unreachable");
-        return new Outcome.Failed(502, "application/json", msg, null, rule);
+        return badGateway(a, "upstream_unreachable",
+                "upstream provider " + a.credential().provider() + " could not be reached", rule);
     }
 
     /**
@@ -64,8 +64,7 @@ final class UpstreamErrors {
         usage.finish(a, status, true, new String(eb, 0, Math.min(eb.length, 2048), StandardCharsets.UTF_8));
         if (status < 400) {
             // redirects are never followed (they could leak the key elsewhere); to the client it is a bad gateway
-            return new Outcome.Failed(502, "application/json", a.family().bytes(502, "upstream_redirect",
-                    "the upstream answered with a redirect (" + status + ")"), null, rule);
+            return badGateway(a, "upstream_redirect", "the upstream answered with a redirect (" + status + ")", rule);
         }
         if (a.translation() != null) {
             // the client cannot read the upstream's envelope: the same error in the client's
@@ -79,16 +78,14 @@ final class UpstreamErrors {
     Outcome.Failed cutShort(Attempt a) {
         CooldownRules.Rule rule = transientFailure(a);
         usage.finish(a, 502, true, "upstream response cut short");
-        return new Outcome.Failed(502, "application/json", a.family().bytes(502, "upstream_error",
-                "upstream response was cut short"), null, rule);
+        return badGateway(a, "upstream_error", "upstream response was cut short", rule);
     }
 
     /** A JSON answer larger than the gateway holds: a bad gateway, without cooling the credential. */
     Outcome.Failed tooLarge(Attempt a, int limit) {
         usage.finish(a, 502, true, "upstream response too large");
-        return new Outcome.Failed(502, "application/json", a.family().bytes(502, "upstream_response_too_large",
-                "the upstream's answer is larger than " + limit / (1024 * 1024) + " MiB"), null,
-                CooldownRules.ruleFor(400, null));
+        return badGateway(a, "upstream_response_too_large", "the upstream's answer is larger than "
+                + limit / (1024 * 1024) + " MiB", CooldownRules.ruleFor(400, null));
     }
 
     /** A stream that reported a failure before anything reached the client: fail over like an HTTP error. */
@@ -108,8 +105,14 @@ final class UpstreamErrors {
     /** An upstream answer the translator could not read: a bad gateway, without cooling the credential. */
     Outcome.Failed untranslatable(Attempt a) {
         usage.finish(a, 502, true, "upstream answer could not be translated");
-        return new Outcome.Failed(502, "application/json", a.family().bytes(502, "translation_failed",
-                "the upstream's answer could not be translated"), null, CooldownRules.ruleFor(400, null));
+        return badGateway(a, "translation_failed", "the upstream's answer could not be translated",
+                CooldownRules.ruleFor(400, null));
+    }
+
+    /** A 502 of the gateway's own, in the client's envelope. */
+    private static Outcome.Failed badGateway(Attempt a, String code, String message, CooldownRules.Rule rule) {
+        return new Outcome.Failed(502, "application/json", a.family().bytes(ClientError.of(502, code, message)),
+                null, rule);
     }
 
     /** A connection that failed (before or during the answer): the transient cooldown, if cooling is on. */

@@ -23,7 +23,8 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
-import dev.spacegate.server.gateway.translate.base.ErrorFamily;
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import dev.spacegate.server.providers.Operation;
 import dev.spacegate.server.gateway.translate.base.SseEvent;
 
@@ -189,7 +190,7 @@ public final class ResponsesWebSocket implements WsListener {
 
         void sendError(int status, String code, String message) {
             ObjectNode o = JSON.createObjectNode().put("type", "error").put("status", status);
-            o.set("error", ErrorFamily.OPENAI.body(status, code, message).path("error"));
+            o.set("error", ErrorFamily.OPENAI.body(ClientError.of(status, code, message)).path("error"));
             text(o.toString());
         }
 

@@ -1,9 +1,10 @@
 package dev.spacegate.server.manager.compat;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import java.util.List;
 
 import dev.spacegate.server.routing.Endpoints;
-import dev.spacegate.server.web.Json;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -54,6 +55,7 @@ final class NotSupported implements CompatApi.Part {
     }
 
     static void send(ServerResponse res, String message) {
-        Json.send(res, 501, Json.MAPPER.createObjectNode().put("error", "not_supported").put("message", message));
+        // CLIProxyAPI's shape: the code in "error", the explanation beside it
+        ErrorFamily.MANAGEMENT.send(res, ClientError.of(501, null, "not_supported").with("message", message));
     }
 }

@@ -1,10 +1,11 @@
 package dev.spacegate.server.manager.compat;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import dev.spacegate.server.routing.Endpoints;
-import dev.spacegate.server.web.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 
@@ -24,11 +25,11 @@ final class RequestLogApi implements CompatApi.Part {
         b.get(CompatApi.BASE + "/request-log-by-id/{id}", c -> {
             Optional<String> text = logs.find(c.param("id"));
             if (text.isEmpty()) {
-                Json.send(c.res(), 404, Json.MAPPER.createObjectNode()
-                        .put("error", "log file not found for the given request ID")
-                        .put("message", logs.enabled() ? "only the last " + RequestLogs.CAPACITY
-                                + " requests are kept" : "request-log is off (PUT /v0/management/request-log"
-                                + " {\"value\":true} keeps the next requests)"));
+                ErrorFamily.MANAGEMENT.send(c.res(), ClientError.of(404, null,
+                        "log file not found for the given request ID").with("message", logs.enabled()
+                        ? "only the last " + RequestLogs.CAPACITY + " requests are kept"
+                        : "request-log is off (PUT /v0/management/request-log {\"value\":true} keeps the next"
+                        + " requests)"));
                 return;
             }
             c.res().status(Status.OK_200);

@@ -1,5 +1,7 @@
 package dev.spacegate.server.manager.compat;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -71,9 +73,8 @@ final class RuntimeApi implements CompatApi.Part {
         }
         Optional<OAuthProvider> p = channel(name);
         if (p.isEmpty()) {
-            ObjectNode err = Json.MAPPER.createObjectNode().put("error", "unknown channel")
-                    .put("channel", name.trim().toLowerCase(Locale.ROOT));
-            Json.send(res, 400, err);
+            ErrorFamily.MANAGEMENT.send(res, ClientError.of(400, null, "unknown channel")
+                    .with("channel", name.trim().toLowerCase(Locale.ROOT)));
             return;
         }
         ObjectNode out = Json.MAPPER.createObjectNode().put("channel", name.trim().toLowerCase(Locale.ROOT));

@@ -1,5 +1,7 @@
 package dev.spacegate.server.manager.config;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -118,7 +120,8 @@ public final class ConfigApi {
         try {
             return ManagementEndpoints.serve(endpoints, keys, req, res, path);
         } catch (PersistenceException e) {
-            ApiError.send(res, 503, "storage_unavailable", "storage is not available right now (" + e.code() + ")");
+            ErrorFamily.MANAGEMENT.send(res, ClientError.of(503, "storage_unavailable",
+                    "storage is not available right now (" + e.code() + ")"));
             return true;
         }
     }

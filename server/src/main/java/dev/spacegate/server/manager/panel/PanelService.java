@@ -1,5 +1,7 @@
 package dev.spacegate.server.manager.panel;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -122,10 +124,9 @@ public final class PanelService implements RouteOwner {
                 .get("/panel/api/capabilities", c -> capabilities(c.res()))
                 .get("/panel/{version}/*", this::asset)
                 .build(),
-                (res, status, msg) -> {
+                (res, error) -> {
                     securityHeaders(res);
-                    Json.send(res, status, Json.MAPPER.createObjectNode()
-                            .put("error", msg).put("code", status == 404 ? "not_found" : "method_not_allowed"));
+                    ErrorFamily.MANAGEMENT.send(res, error);
                 });
     }
 
@@ -214,8 +215,7 @@ public final class PanelService implements RouteOwner {
         securityHeaders(res);
         if (found.isEmpty()) {
             res.header(HeaderNames.CACHE_CONTROL, "no-store");
-            Json.send(res, 404, Json.MAPPER.createObjectNode().put("error", "no panel asset " + c.path())
-                    .put("code", "not_found"));
+            ErrorFamily.MANAGEMENT.send(res, ClientError.of(404, "not_found", "no panel asset " + c.path()));
             return;
         }
         res.header(HeaderNames.CONTENT_TYPE, found.get().contentType());

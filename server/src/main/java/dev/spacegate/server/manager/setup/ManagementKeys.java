@@ -1,5 +1,7 @@
 package dev.spacegate.server.manager.setup;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -24,7 +26,6 @@ import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.persistence.Versioned;
 import dev.spacegate.persistence.store.SettingsStore;
 import dev.spacegate.server.config.EnvKeys;
-import dev.spacegate.server.manager.ApiError;
 import dev.spacegate.server.web.ClientAddress;
 import dev.spacegate.server.web.Json;
 import io.helidon.http.HeaderNames;
@@ -292,12 +293,13 @@ public final class ManagementKeys {
         String ip = ClientAddress.of(req);
         Optional<LoginThrottle.Refusal> refused = throttle.check(ip);
         if (refused.isPresent()) {
-            ApiError.send(res, refused.get().status(), refused.get().code(), refused.get().message());
+            ErrorFamily.MANAGEMENT.send(res, ClientError.of(refused.get().status(), refused.get().code(),
+                    refused.get().message()));
             return false;
         }
         Optional<String> key = presented(req);
         if (key.isEmpty()) {
-            ApiError.send(res, 401, "missing_management_key", "missing management key");
+            ErrorFamily.MANAGEMENT.send(res, ClientError.of(401, "missing_management_key", "missing management key"));
             return false;
         }
         if (verify(key.get())) {
@@ -309,8 +311,8 @@ public final class ManagementKeys {
                     + BAN.toMinutes() + " min after " + MAX_FAILURES + " wrong keys");
         }
         Optional<EnvKeys.Key> rotated = previous.find(key.get());
-        ApiError.send(res, 401, "invalid_management_key",
-                rotated.map(previous::expiredMessage).orElse("invalid management key"));
+        ErrorFamily.MANAGEMENT.send(res, ClientError.of(401, "invalid_management_key",
+                rotated.map(previous::expiredMessage).orElse("invalid management key")));
         return false;
     }
 

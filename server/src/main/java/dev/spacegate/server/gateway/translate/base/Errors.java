@@ -1,17 +1,18 @@
 package dev.spacegate.server.gateway.translate.base;
 
 import dev.spacegate.server.gateway.translate.neutral.Json;
-
-
-
 import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
-
 import dev.spacegate.server.providers.ApiFormat;
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Upstream error bodies in any format -> {@link UpstreamError} -> the client's error envelope. */
+/**
+ * Upstream error bodies in any format -> {@link UpstreamError} -> the client's error envelope ({@link ErrorFamily}),
+ * and the stream event that ends a client's stream with an error.
+ */
 public final class Errors {
     private Errors() {
     }
@@ -52,45 +53,37 @@ public final class Errors {
 
     /** The client's non-stream error body. */
     public static ObjectNode render(ApiFormat client, UpstreamError e) {
-        ObjectNode root = Json.object();
-        switch (client) {
-            case OPENAI_CHAT, OPENAI_RESPONSES -> {
-                ObjectNode err = root.putObject("error");
-                err.put("message", e.message());
-                err.put("type", e.type());
-                err.putNull("param");
-                err.putNull("code");
-            }
-            case CLAUDE -> {
-                root.put("type", "error");
-                ObjectNode err = root.putObject("error");
-                err.put("type", e.type());
-                err.put("message", e.message());
-            }
-            case GEMINI -> {
-                ObjectNode err = root.putObject("error");
-                err.put("code", e.status());
-                err.put("message", e.message());
-                err.put("status", geminiStatus(e.status()));
-            }
-        }
-        return root;
+        return ErrorFamily.of(client).body(asClientError(e));
     }
 
-    /** The SSE event that reports an error inside the client's stream. */
+    /** The SSE event that reports an upstream's error inside the client's stream. */
     public static SseEvent streamEvent(ApiFormat client, UpstreamError e) {
+        return streamEvent(client, asClientError(e));
+    }
+
+    /**
+     * The SSE event that ends the client's stream with an error, with or without a translator: the family's
+     * envelope, except Responses' own {@code error} event (its {@code code}: the error's code, else its type).
+     */
+    public static SseEvent streamEvent(ApiFormat client, ClientError e) {
         return switch (client) {
-            case CLAUDE -> new SseEvent("error", Json.write(render(client, e)));
+            case CLAUDE -> new SseEvent("error", Json.write(ErrorFamily.CLAUDE.body(e.type() == null
+                    && e.status() >= 500 ? ClientError.typed(e.status(), "api_error", null, e.message()) : e)));
             case OPENAI_RESPONSES -> {
                 ObjectNode o = Json.object();
                 o.put("type", "error");
-                o.put("code", e.type());
+                o.put("code", e.code() != null ? e.code() : e.type());
                 o.put("message", e.message());
                 o.putNull("param");
                 yield new SseEvent("error", Json.write(o));
             }
-            case OPENAI_CHAT, GEMINI -> new SseEvent(null, Json.write(render(client, e)));
+            case OPENAI_CHAT, GEMINI -> new SseEvent(null, Json.write(ErrorFamily.of(client).body(e)));
         };
+    }
+
+    /** An upstream's error for the client: its neutral type, no code. */
+    private static ClientError asClientError(UpstreamError e) {
+        return ClientError.typed(e.status(), e.type(), null, e.message());
     }
 
     static String normalType(String type, int status) {
@@ -137,19 +130,6 @@ public final class Errors {
             case "RESOURCE_EXHAUSTED" -> "rate_limit_error";
             case "UNAVAILABLE" -> "overloaded_error";
             default -> "api_error";
-        };
-    }
-
-    private static String geminiStatus(int status) {
-        return switch (status) {
-            case 400, 413, 422 -> "INVALID_ARGUMENT";
-            case 401 -> "UNAUTHENTICATED";
-            case 403 -> "PERMISSION_DENIED";
-            case 404 -> "NOT_FOUND";
-            case 429 -> "RESOURCE_EXHAUSTED";
-            case 503, 529 -> "UNAVAILABLE";
-            case 504 -> "DEADLINE_EXCEEDED";
-            default -> "INTERNAL";
         };
     }
 
