@@ -1,7 +1,7 @@
 package dev.spacegate.server.gateway;
 
-import dev.spacegate.server.gateway.oauth.AuthAccounts;
-
+import dev.spacegate.server.gateway.oauth.AuthFileStore;
+import dev.spacegate.server.gateway.oauth.AuthFiles;
 import dev.spacegate.server.gateway.oauth.RefreshLock;
 
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ import dev.spacegate.persistence.store.SettingsStore;
 public final class AuthSetup {
     private static final System.Logger LOG = System.getLogger(AuthSetup.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Settings key that remembers which files were imported, so a deleted account is not imported again. */
+    /** Settings key that remembers which files were imported, so a deleted auth file is not imported again. */
     static final String IMPORT_KEY = "auth-import";
 
     private AuthSetup() {
@@ -44,15 +44,15 @@ public final class AuthSetup {
      * {@code auth-dir} when it is a folder with auth files). {@code auth_index} is computed against {@code auth-dir}
      * (default {@code ~/.cli-proxy-api}, CLIProxyAPI's), so migrated usage history keeps its credential ids.
      */
-    public static AuthAccounts attach(GatewayService gateway, Persistence persistence, JsonNode config,
+    public static AuthFiles attach(GatewayService gateway, Persistence persistence, JsonNode config,
                                       Map<String, String> env) {
         Path authDir = authDir(config);
-        AuthAccounts accounts = gateway.attachAuthStore(persistence.auths(), RefreshLock.of(persistence.database()),
+        AuthFiles files = gateway.attachAuthStore(persistence.auths(), RefreshLock.of(persistence.database()),
                 authDir);
         Optional<Path> importDir = Optional.ofNullable(env.get("AUTH_IMPORT_DIR")).filter(s -> !s.isBlank())
                 .map(Path::of).or(() -> Files.isDirectory(authDir) ? Optional.of(authDir) : Optional.empty());
-        importDir.ifPresent(dir -> importOnce(accounts, dir, persistence.settings()));
-        return accounts;
+        importDir.ifPresent(dir -> importOnce(files.store(), dir, persistence.settings()));
+        return files;
     }
 
     /** {@code auth-dir} with {@code ~} expanded; CLIProxyAPI's default when unset. */
@@ -68,11 +68,11 @@ public final class AuthSetup {
     }
 
     /** Imports the folder's files that were never imported before; remembers them in the settings store. */
-    public static List<String> importOnce(AuthAccounts accounts, Path dir, SettingsStore settings) {
+    public static List<String> importOnce(AuthFileStore store, Path dir, SettingsStore settings) {
         Optional<Versioned<JsonNode>> marker = settings.get(IMPORT_KEY);
         Set<String> done = new LinkedHashSet<>();
         marker.ifPresent(m -> m.value().path("files").forEach(n -> done.add(n.asText())));
-        List<String> imported = accounts.importFrom(dir, done);
+        List<String> imported = store.importFrom(dir, done);
         if (!imported.isEmpty()) {
             done.addAll(imported);
             ObjectNode value = JSON.createObjectNode();

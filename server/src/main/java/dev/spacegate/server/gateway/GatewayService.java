@@ -41,13 +41,13 @@ import dev.spacegate.server.gateway.execute.Dispatcher;
 import dev.spacegate.server.providers.Operation;
 import dev.spacegate.server.gateway.execute.RequestBody;
 import dev.spacegate.server.gateway.execute.TranslationLookup;
+import dev.spacegate.server.gateway.execute.UpstreamAuth;
 import dev.spacegate.server.gateway.execute.UsageRecorder;
 import dev.spacegate.server.gateway.translate.Translators;
 import dev.spacegate.persistence.auth.AuthStore;
 import dev.spacegate.server.gateway.models.ModelRegistry;
-import dev.spacegate.server.gateway.oauth.AuthAccounts;
+import dev.spacegate.server.gateway.oauth.AuthFiles;
 import dev.spacegate.server.gateway.oauth.AuthFilesApi;
-import dev.spacegate.server.gateway.oauth.LoginFlows;
 import dev.spacegate.server.gateway.oauth.OAuthEndpoints;
 import dev.spacegate.server.gateway.oauth.RefreshLock;
 import dev.spacegate.server.gateway.pool.CooldownStore;
@@ -107,8 +107,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
     private volatile Dispatcher dispatcher;
     private final Clock clock;
     private volatile JsonNode rawConfig;
-    private volatile AuthAccounts accounts;
-    private volatile LoginFlows logins;
+    private volatile AuthFiles authFiles;
     private volatile EnvKeys envClientKeys = EnvKeys.none("CLIENT_API_KEYS");
 
     /**
@@ -152,7 +151,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
                 .get("/v1beta/models/{model}", this::geminiModel)
                 .get(USAGE_QUEUE_PATH, this::usageQueue)
                 .get("/healthz", c -> replies.json(c.req(), c.res(), 200, JSON.createObjectNode().put("status", "ok")));
-        new AuthFilesApi(guard, () -> accounts, () -> logins).routes(routes);
+        new AuthFilesApi(guard, () -> authFiles).routes(routes);
         new ClientKeySourcesApi(guard, () -> state.config().apiKeys(), () -> envClientKeys, clock).routes(routes);
         this.endpoints = routes.build();
     }
@@ -165,7 +164,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
             OutboundClient previous = clients;
             clients = new OutboundClient(Duration.ofSeconds(10), cfg.upstreamReadTimeout());
             previous.closeIdle();
-            dispatcher = new Dispatcher(clients, pool, recorder, translations, affinity).upstreamAuth(accounts);
+            dispatcher = new Dispatcher(clients, pool, recorder, translations, affinity).upstreamAuth(tokens());
         }
         queue.retention(cfg.usageQueueRetention());
         if (!cfg.usageQueueEnabled()) {
@@ -201,38 +200,43 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
      * API, logins and token refresh. Call once at start; {@code authDir} is the folder {@code auth_index} is computed
      * against (CLIProxyAPI's {@code auth-dir}, so usage history keeps matching after a migration).
      */
-    public AuthAccounts attachAuthStore(AuthStore store, RefreshLock lock, Path authDir) {
-        AuthAccounts a = new AuthAccounts(store, lock, OAuthEndpoints.from(rawConfig), authDir, clock);
-        a.onChange(() -> {
+    public AuthFiles attachAuthStore(AuthStore store, RefreshLock lock, Path authDir) {
+        AuthFiles a = AuthFiles.open(store, lock, OAuthEndpoints.from(rawConfig), authDir, clock);
+        a.registry().onChange(() -> {
             State st = state;
             state = new State(st.config(), registry(st.config()), st.keys());
         });
-        a.load();
-        this.accounts = a;
-        this.logins = new LoginFlows(a);
-        this.dispatcher = dispatcher.upstreamAuth(a);
+        a.store().load();
+        this.authFiles = a;
+        this.dispatcher = dispatcher.upstreamAuth(a.tokens());
         State st = state;
         state = new State(st.config(), registry(st.config()), st.keys());
         long every = rawConfig.path("auth-refresh-check-seconds").asLong(5);
         long reload = rawConfig.path("auth-reload-seconds").asLong(60);
-        a.start(Duration.ofSeconds(Math.max(1, every)), Duration.ofSeconds(Math.max(1, reload)));
+        a.refresher().start(Duration.ofSeconds(Math.max(1, every)), Duration.ofSeconds(Math.max(1, reload)));
         return a;
     }
 
     /** The auth files, once {@link #attachAuthStore} ran (else null). */
-    public AuthAccounts authAccounts() {
-        return accounts;
+    public AuthFiles authFiles() {
+        return authFiles;
+    }
+
+    private UpstreamAuth tokens() {
+        AuthFiles a = authFiles;
+        return a == null ? null : a.tokens();
     }
 
     private ModelRegistry registry(GatewayConfig cfg) {
-        AuthAccounts a = accounts;
-        return a == null ? ModelRegistry.build(cfg) : ModelRegistry.build(cfg, a.entries());
+        AuthFiles a = authFiles;
+        return a == null ? ModelRegistry.build(cfg) : ModelRegistry.build(cfg, a.registry().entries());
     }
 
     /** Replaces the translation table ({@link Translators#find} by default; {@link TranslationLookup#none()} turns translation off). */
     public void translations(TranslationLookup lookup) {
         this.translations = lookup;
-        this.dispatcher = new Dispatcher(clients, pool, recorder, lookup, affinity).upstreamAuth(accounts);
+        this.dispatcher = new Dispatcher(clients, pool, recorder, lookup, affinity)
+                .upstreamAuth(tokens());
     }
 
     public GatewayConfig config() {
@@ -571,7 +575,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
      */
     public long close(long deadlineNanos) {
         timer.shutdownNow();
-        AuthAccounts a = accounts;
+        AuthFiles a = authFiles;
         if (a != null) {
             a.close();
         }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.persistence.changes.Change;
 import dev.spacegate.persistence.changes.ChangeLog;
 import dev.spacegate.server.gateway.GatewayService;
-import dev.spacegate.server.gateway.oauth.AuthAccounts;
+import dev.spacegate.server.gateway.oauth.AuthFiles;
 import dev.spacegate.server.manager.config.LiveConfig;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 
@@ -54,7 +54,7 @@ public final class Replicas implements AutoCloseable {
             if (log.shared()) {
                 announcer = new AsyncAnnouncer(log);
                 handlers.put(Change.COOLDOWN, CooldownShare.attach(announcer, gateway.pool())::apply);
-                shareRejectedLogins(announcer, gateway.authAccounts(), handlers);
+                shareRejectedLogins(announcer, gateway.authFiles(), handlers);
             }
         }
         Runnable everything = () -> {
@@ -73,18 +73,18 @@ public final class Replicas implements AutoCloseable {
     }
 
     /** An auth file whose refresh token was rejected on one replica is set aside by every replica. */
-    private static void shareRejectedLogins(AsyncAnnouncer announcer, AuthAccounts accounts,
+    private static void shareRejectedLogins(AsyncAnnouncer announcer, AuthFiles files,
                                             Map<String, Consumer<Change>> handlers) {
-        if (accounts != null) {
-            accounts.onNeedsLogin(name -> announcer.announce(Change.ACCOUNT, name, name));
-            handlers.put(Change.ACCOUNT, c -> accounts.adoptNeedsLogin(c.detail()));
+        if (files != null) {
+            files.refresher().onNeedsLogin(name -> announcer.announce(Change.ACCOUNT, name, name));
+            handlers.put(Change.ACCOUNT, c -> files.registry().adoptNeedsLogin(c.detail()));
         }
     }
 
     private static void reloadAuths(GatewayService gateway) {
-        AuthAccounts a = gateway.authAccounts();
+        AuthFiles a = gateway.authFiles();
         if (a != null) {
-            a.load();
+            a.store().load();
         }
     }
 

@@ -33,7 +33,7 @@ import dev.spacegate.server.gateway.auth.ManagementGuard;
 import dev.spacegate.server.routing.Endpoints;
 
 /**
- * CLIProxyAPI's management API for auth files and OAuth logins, over {@link AuthAccounts} and {@link LoginFlows}.
+ * CLIProxyAPI's management API for auth files and OAuth logins, over {@link AuthFiles}.
  *
  * <pre>
  * curl -H "Authorization: Bearer $MK" localhost:7860/v0/management/auth-files
@@ -61,14 +61,12 @@ public final class AuthFilesApi {
     private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
     private final ManagementGuard guard;
-    private final Supplier<AuthAccounts> accounts;
-    private final Supplier<LoginFlows> logins;
+    private final Supplier<AuthFiles> files;
 
-    /** The suppliers answer null until the auth store is attached (routes then answer 503). */
-    public AuthFilesApi(ManagementGuard guard, Supplier<AuthAccounts> accounts, Supplier<LoginFlows> logins) {
+    /** The supplier answers null until the auth store is attached (routes then answer 503). */
+    public AuthFilesApi(ManagementGuard guard, Supplier<AuthFiles> files) {
         this.guard = guard;
-        this.accounts = accounts;
-        this.logins = logins;
+        this.files = files;
     }
 
     /** Adds this API's routes. */
@@ -106,7 +104,7 @@ public final class AuthFilesApi {
     }
 
     private void open(Endpoints.Call c, Handler h) throws IOException {
-        if (accounts.get() == null) {
+        if (files.get() == null) {
             send(c.res(), 503, error("auth files are not available: no auth store is attached"));
             return;
         }
@@ -120,23 +118,23 @@ public final class AuthFilesApi {
     // ---- auth files ----
 
     private void list(Endpoints.Call c) throws IOException {
-        AuthAccounts a = accounts.get();
+        AuthFileRegistry registry = files.get().registry();
         Optional<String> name = Endpoints.query(c.req(), "name");
         Optional<String> index = Endpoints.query(c.req(), "auth_index");
-        ArrayNode files = JSON.createArrayNode();
-        long now = a.clock().millis();
-        for (Account acc : a.accounts()) {
+        ArrayNode list = JSON.createArrayNode();
+        long now = registry.clock().millis();
+        for (AuthFileState acc : registry.all()) {
             AuthFile f = acc.file;
-            String idx = f == null ? "" : f.authIndex(a.authDir());
+            String idx = f == null ? "" : f.authIndex(registry.authDir());
             if (name.isPresent() && !name.get().equals(acc.name) || index.isPresent() && !index.get().equals(idx)) {
                 continue;
             }
-            files.add(entry(a, acc, idx, now));
+            list.add(entry(acc, idx, now));
         }
-        send(c.res(), 200, JSON.createObjectNode().set("files", files));
+        send(c.res(), 200, JSON.createObjectNode().set("files", list));
     }
 
-    private ObjectNode entry(AuthAccounts a, Account acc, String idx, long now) {
+    private ObjectNode entry(AuthFileState acc, String idx, long now) {
         AuthFile f = acc.file;
         ObjectNode o = JSON.createObjectNode();
         boolean disabled = f != null && f.disabled();
@@ -151,7 +149,7 @@ public final class AuthFilesApi {
         ArrayNode recent = o.putArray("recent_requests");
         for (long[] b : acc.recent(now)) {
             recent.addObject().put("time", HHMM.format(Instant.ofEpochMilli(b[0])) + "-"
-                    + HHMM.format(Instant.ofEpochMilli(b[0] + Account.BUCKET_MS))).put("success", b[1])
+                    + HHMM.format(Instant.ofEpochMilli(b[0] + AuthFileState.BUCKET_MS))).put("success", b[1])
                     .put("failed", b[2]);
         }
         o.put("path", acc.name);
@@ -173,7 +171,7 @@ public final class AuthFilesApi {
             }
             o.put("websockets", f.json().path("websockets").asBoolean(false));
             if ("codex".equals(type)) {
-                JsonNode claims = AuthAccounts.jwtClaims(f.text("id_token"));
+                JsonNode claims = TokenGrants.jwtClaims(f.text("id_token"));
                 ObjectNode idt = o.putObject("id_token");
                 JsonNode auth = claims.path("https://api.openai.com/auth");
                 putText(idt, "chatgpt_account_id", auth.path("chatgpt_account_id").asText(null));
@@ -187,7 +185,7 @@ public final class AuthFilesApi {
     }
 
     private void upload(Endpoints.Call c) throws IOException {
-        AuthAccounts a = accounts.get();
+        AuthFileStore store = files.get().store();
         String ct = c.req().headers().first(HeaderNames.CONTENT_TYPE).orElse("");
         byte[] body = readBody(c.req());
         if (body == null) {
@@ -224,7 +222,7 @@ public final class AuthFilesApi {
                 continue;
             }
             try {
-                a.put(name, p[1].getBytes(StandardCharsets.ISO_8859_1));
+                store.put(name, p[1].getBytes(StandardCharsets.ISO_8859_1));
                 ok.add(name);
             } catch (AuthFile.InvalidAuthFileException e) {
                 failed.addObject().put("name", name).put("error", e.getMessage());
@@ -246,7 +244,7 @@ public final class AuthFilesApi {
     }
 
     private void delete(Endpoints.Call c) throws IOException {
-        AuthAccounts a = accounts.get();
+        AuthFiles a = files.get();
         List<String> names = c.req().query().all("name", List::of);
         boolean all = Endpoints.query(c.req(), "all").map(v -> v.equals("true") || v.equals("1")).orElse(false);
         if (!all && names.isEmpty()) {
@@ -260,10 +258,10 @@ public final class AuthFilesApi {
                 return;
             }
         }
-        List<String> targets = all ? a.accounts().stream().map(x -> x.name).toList() : names;
+        List<String> targets = all ? a.registry().all().stream().map(x -> x.name).toList() : names;
         int deleted = 0;
         for (String n : targets) {
-            if (a.delete(n)) {
+            if (a.store().delete(n)) {
                 deleted++;
             }
         }
@@ -275,12 +273,11 @@ public final class AuthFilesApi {
     }
 
     private void download(Endpoints.Call c) throws IOException {
-        AuthAccounts a = accounts.get();
         Optional<String> name = named(c, Endpoints.query(c.req(), "name").orElse(null));
         if (name.isEmpty()) {
             return;
         }
-        Optional<byte[]> bytes = a.store().get(name.get());
+        Optional<byte[]> bytes = files.get().store().bytes(name.get());
         if (bytes.isEmpty()) {
             send(c.res(), 404, error("auth file not found"));
             return;
@@ -338,19 +335,19 @@ public final class AuthFilesApi {
 
     private void change(Endpoints.Call c, ObjectNode body, java.util.function.Consumer<ObjectNode> edit)
             throws IOException {
-        AuthAccounts a = accounts.get();
+        AuthFiles a = files.get();
         Optional<String> name = named(c, body.path("name").asText(null));
         if (name.isEmpty()) {
             return;
         }
-        Optional<Account> acc = a.account(name.get());
+        Optional<AuthFileState> acc = a.registry().byName(name.get());
         if (acc.isEmpty() || acc.get().file == null) {
             send(c.res(), 404, error("auth file not found"));
             return;
         }
         try {
             AuthFile next = acc.get().file.with(edit);
-            a.put(name.get(), next.bytes());
+            a.store().put(name.get(), next.bytes());
         } catch (AuthFile.InvalidAuthFileException e) {
             send(c.res(), 400, error(e.getMessage()));
             return;
@@ -359,12 +356,11 @@ public final class AuthFilesApi {
     }
 
     private void models(Endpoints.Call c) throws IOException {
-        AuthAccounts a = accounts.get();
         Optional<String> name = named(c, Endpoints.query(c.req(), "name").orElse(null));
         if (name.isEmpty()) {
             return;
         }
-        Optional<Account> acc = a.account(name.get());
+        Optional<AuthFileState> acc = files.get().registry().byName(name.get());
         if (acc.isEmpty() || acc.get().file == null) {
             send(c.res(), 404, error("auth file not found"));
             return;
@@ -392,7 +388,7 @@ public final class AuthFilesApi {
 
     private void startLogin(Endpoints.Call c, OAuthProvider p) throws IOException {
         try {
-            send(c.res(), 200, logins.get().start(p));
+            send(c.res(), 200, files.get().logins().start(p));
         } catch (LoginFlows.LoginException e) {
             send(c.res(), 502, JSON.createObjectNode().put("status", "error").put("error", e.getMessage()));
         }
@@ -401,7 +397,7 @@ public final class AuthFilesApi {
     private void pastedCallback(Endpoints.Call c) throws IOException {
         JsonNode body = JSON.createObjectNode();
         // anyone may call this path: nothing is read until a login is known to wait (for this state, if given)
-        if (!logins.get().awaitingCallback(Endpoints.query(c.req(), "state").orElse(null))) {
+        if (!files.get().logins().awaitingCallback(Endpoints.query(c.req(), "state").orElse(null))) {
             send(c.res(), 400, JSON.createObjectNode().put("status", "error")
                     .put("error", "unknown or expired login state"));
             return;
@@ -422,9 +418,9 @@ public final class AuthFilesApi {
         String redirect = field(c, body, "redirect_url");
         try {
             if (redirect != null && !redirect.isBlank()) {
-                logins.get().completeFromUrl(redirect);
+                files.get().logins().completeFromUrl(redirect);
             } else {
-                logins.get().complete(field(c, body, "state"), field(c, body, "code"), field(c, body, "error"));
+                files.get().logins().complete(field(c, body, "state"), field(c, body, "code"), field(c, body, "error"));
             }
         } catch (LoginFlows.LoginException e) {
             send(c.res(), 400, JSON.createObjectNode().put("status", "error").put("error", e.getMessage()));
@@ -448,8 +444,8 @@ public final class AuthFilesApi {
         String message;
         int status;
         try {
-            logins.get().complete(state, code, err);
-            boolean ok = logins.get().status(state).map(s -> s.path("status").asText().equals("ok")).orElse(false);
+            files.get().logins().complete(state, code, err);
+            boolean ok = files.get().logins().status(state).map(s -> s.path("status").asText().equals("ok")).orElse(false);
             status = ok ? 200 : 400;
             message = ok ? "Authentication successful!" : "Authentication failed.";
         } catch (LoginFlows.LoginException e) {
@@ -464,7 +460,7 @@ public final class AuthFilesApi {
 
     private void authStatus(Endpoints.Call c) throws IOException {
         String state = Endpoints.query(c.req(), "state").orElse(null);
-        Optional<ObjectNode> s = logins.get().status(state);
+        Optional<ObjectNode> s = files.get().logins().status(state);
         if (s.isEmpty()) {
             send(c.res(), 404, JSON.createObjectNode().put("status", "error").put("error", "unknown or expired state"));
             return;
@@ -473,7 +469,7 @@ public final class AuthFilesApi {
     }
 
     private void cancel(Endpoints.Call c) throws IOException {
-        boolean cancelled = logins.get().cancel(Endpoints.query(c.req(), "state").orElse(null));
+        boolean cancelled = files.get().logins().cancel(Endpoints.query(c.req(), "state").orElse(null));
         send(c.res(), 200, JSON.createObjectNode().put("status", "ok").put("cancelled", cancelled));
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -64,23 +65,29 @@ public final class LoginFlows {
         }
     }
 
-    private final AuthAccounts accounts;
+    private final AuthFileStore files;
+    private final OAuthEndpoints endpoints;
+    private final TokenClient http;
+    private final Clock clock;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    public LoginFlows(AuthAccounts accounts) {
-        this.accounts = accounts;
+    LoginFlows(AuthFileStore files, OAuthEndpoints endpoints, TokenClient http, Clock clock) {
+        this.files = files;
+        this.endpoints = endpoints;
+        this.http = http;
+        this.clock = clock;
     }
 
     /** Starts a login; answers {@code {status, url, state}} (+ {@code flow, user_code} for device flows). */
     public ObjectNode start(OAuthProvider p) throws LoginException {
         purge();
-        OAuthEndpoints.Urls u = accounts.endpoints().of(p);
+        OAuthEndpoints.Urls u = endpoints.of(p);
         String state = random(16);
         if (p.flow() == OAuthProvider.Flow.DEVICE) {
             return startDevice(p, u, state);
         }
         String verifier = random(48);
-        Session s = new Session(p, state, verifier, accounts.clock().instant());
+        Session s = new Session(p, state, verifier, clock.instant());
         sessions.put(state, s);
         Map<String, String> q = new LinkedHashMap<>();
         q.put("client_id", p.clientId());
@@ -217,7 +224,7 @@ public final class LoginFlows {
 
     private void finishPkce(Session s, String code) throws LoginException {
         OAuthProvider p = s.provider;
-        OAuthEndpoints.Urls u = accounts.endpoints().of(p);
+        OAuthEndpoints.Urls u = endpoints.of(p);
         Map<String, String> f = new LinkedHashMap<>();
         TokenClient.Result r;
         if (p == OAuthProvider.CLAUDE) {
@@ -227,7 +234,7 @@ public final class LoginFlows {
             f.put("client_id", p.clientId());
             f.put("code_verifier", s.verifier);
             f.put("state", s.state);
-            r = accounts.http().json(u.tokenUrl(), f, null);
+            r = http.json(u.tokenUrl(), f, null);
         } else {
             f.put("grant_type", "authorization_code");
             f.put("client_id", p.clientId());
@@ -237,7 +244,7 @@ public final class LoginFlows {
             f.put("code", code);
             f.put("redirect_uri", u.redirectUri());
             f.put("code_verifier", s.verifier);
-            r = accounts.http().form(u.tokenUrl(), f, null);
+            r = http.form(u.tokenUrl(), f, null);
         }
         if (!r.ok()) {
             throw new LoginException(r.status() == 0 ? "the token endpoint could not be reached"
@@ -245,13 +252,13 @@ public final class LoginFlows {
                     + ")");
         }
         JsonNode t = r.body();
-        Instant now = accounts.clock().instant();
+        Instant now = clock.instant();
         ObjectNode file = JSON.createObjectNode().put("type", p.type());
-        AuthAccounts.fillTokens(file, p, t, now, t.path("expires_in").asLong(3600));
+        TokenGrants.fillTokens(file, p, t, now, t.path("expires_in").asLong(3600));
         String name;
         switch (p) {
             case CODEX -> {
-                JsonNode claims = AuthAccounts.jwtClaims(t.path("id_token").asText(null));
+                JsonNode claims = TokenGrants.jwtClaims(t.path("id_token").asText(null));
                 JsonNode auth = claims.path("https://api.openai.com/auth");
                 String email = claims.path("email").asText("");
                 String account = auth.path("chatgpt_account_id").asText("");
@@ -271,7 +278,7 @@ public final class LoginFlows {
             default -> {
                 String email = "";
                 if (u.profileUrl() != null) {
-                    email = accounts.http().get(u.profileUrl(), t.path("access_token").asText(), null).body()
+                    email = http.get(u.profileUrl(), t.path("access_token").asText(), null).body()
                             .path("email").asText("");
                 }
                 file.put("email", email);
@@ -283,20 +290,20 @@ public final class LoginFlows {
 
     private void store(Session s, String name, ObjectNode file) throws LoginException {
         try {
-            accounts.put(name, JSON.writeValueAsBytes(file));
+            files.put(name, JSON.writeValueAsBytes(file));
         } catch (AuthFile.InvalidAuthFileException | java.io.IOException e) {
             throw new LoginException("the login result could not be stored");
         }
         s.fileName = name;
         s.status = "ok";
-        s.finished = accounts.clock().instant();
+        s.finished = clock.instant();
         LOG.log(System.Logger.Level.INFO, "login finished: stored auth file " + name);
     }
 
     private void fail(Session s, String message) {
         s.error = message;
         s.status = "error";
-        s.finished = accounts.clock().instant();
+        s.finished = clock.instant();
     }
 
     // ---- device flow ----
@@ -306,7 +313,7 @@ public final class LoginFlows {
         String tokenUrl = u.tokenUrl();
         if (p == OAuthProvider.XAI) {
             // xAI publishes its endpoints in an OIDC discovery document
-            JsonNode d = accounts.http().get(u.authorizeUrl(), null, null).body();
+            JsonNode d = http.get(u.authorizeUrl(), null, null).body();
             deviceUrl = d.path("device_authorization_endpoint").asText(null);
             if (tokenUrl == null) {
                 tokenUrl = d.path("token_endpoint").asText(null);
@@ -324,12 +331,12 @@ public final class LoginFlows {
         if (!p.scope().isEmpty()) {
             f.put("scope", p.scope());
         }
-        TokenClient.Result r = accounts.http().form(deviceUrl, f, null);
+        TokenClient.Result r = http.form(deviceUrl, f, null);
         JsonNode d = r.body();
         if (r.status() < 200 || r.status() >= 300 || !d.path("device_code").isTextual()) {
             throw new LoginException("the device login could not be started (HTTP " + r.status() + ")");
         }
-        Session s = new Session(p, state, null, accounts.clock().instant());
+        Session s = new Session(p, state, null, clock.instant());
         sessions.put(state, s);
         String verify = d.path("verification_uri_complete").asText(d.path("verification_uri").asText(""));
         long interval = Math.max(1, d.path("interval").asLong(5));
@@ -344,7 +351,7 @@ public final class LoginFlows {
         OAuthProvider p = s.provider;
         Instant deadline = s.created.plus(p == OAuthProvider.XAI ? Duration.ofMinutes(30) : Duration.ofMinutes(15));
         long wait = intervalSeconds;
-        while (!s.cancelled && accounts.clock().instant().isBefore(deadline)) {
+        while (!s.cancelled && clock.instant().isBefore(deadline)) {
             try {
                 Thread.sleep(wait * 1000);
             } catch (InterruptedException e) {
@@ -354,16 +361,16 @@ public final class LoginFlows {
             f.put("grant_type", "urn:ietf:params:oauth:grant-type:device_code");
             f.put("device_code", deviceCode);
             f.put("client_id", p.clientId());
-            TokenClient.Result r = accounts.http().form(tokenUrl, f, null);
+            TokenClient.Result r = http.form(tokenUrl, f, null);
             if (r.ok()) {
-                Instant now = accounts.clock().instant();
+                Instant now = clock.instant();
                 ObjectNode file = JSON.createObjectNode().put("type", p.type());
-                AuthAccounts.fillTokens(file, p, r.body(), now, r.body().path("expires_in").asLong(3600));
+                TokenGrants.fillTokens(file, p, r.body(), now, r.body().path("expires_in").asLong(3600));
                 putIfText(file, "token_type", r.body().path("token_type"));
                 putIfText(file, "scope", r.body().path("scope"));
                 String name;
                 if (p == OAuthProvider.XAI) {
-                    JsonNode claims = AuthAccounts.jwtClaims(r.body().path("id_token").asText(null));
+                    JsonNode claims = TokenGrants.jwtClaims(r.body().path("id_token").asText(null));
                     String email = claims.path("email").asText("");
                     file.put("email", email).put("sub", claims.path("sub").asText("")).put("auth_kind", "oauth")
                             .put("token_endpoint", tokenUrl);
@@ -405,7 +412,7 @@ public final class LoginFlows {
     }
 
     private void purge() {
-        Instant now = accounts.clock().instant();
+        Instant now = clock.instant();
         sessions.values().removeIf(s -> s.finished != null ? s.finished.plus(DONE_TTL).isBefore(now)
                 : s.created.plus(PENDING_TTL).isBefore(now));
     }

@@ -14,7 +14,7 @@ public interface RefreshLock {
     /** Runs {@code work} while holding the lock of {@code authIndex}; {@code work} must not throw. */
     <T> T withLock(String authIndex, Supplier<T> work);
 
-    /** One process: the per-credential single flight in {@link AuthAccounts} is all the exclusion needed. */
+    /** One process: the per-credential single flight in {@link TokenRefresher} is all the exclusion needed. */
     RefreshLock LOCAL = new RefreshLock() {
         @Override
         public <T> T withLock(String authIndex, Supplier<T> work) {

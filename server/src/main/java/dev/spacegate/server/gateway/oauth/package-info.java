@@ -1,8 +1,8 @@
 /**
- * OAuth subscription accounts (CLIProxyAPI auth files) as pool credentials: the file model ({@code AuthFile}), the
- * provider constants ({@code OAuthProvider}, {@code OAuthEndpoints}), live tokens and refresh with a cross-replica
- * lock ({@code AuthAccounts}, {@code RefreshLock}), logins ({@code LoginFlows}), the auth-files management API
- * ({@code AuthFilesApi}) and the start-up wiring ({@code AuthSetup}). User documentation: docs/accounts.md.
+ * OAuth auth files (CLIProxyAPI's format) as pool credentials: the file model ({@code AuthFile}), the registry of
+ * held files ({@code AuthFileRegistry}), their store ({@code AuthFileStore}), token refresh with a cross-replica
+ * lock ({@code TokenRefresher}, {@code TokenGrants}, {@code RefreshLock}), live tokens on the request path
+ * ({@code AuthFileTokens}), logins ({@code LoginFlows}), all wired by {@code AuthFiles}; the auth-files management
+ * API ({@code AuthFilesApi}); start-up wiring in {@code gateway.AuthSetup}. User documentation: docs/accounts.md.
  */
 package dev.spacegate.server.gateway.oauth;
-

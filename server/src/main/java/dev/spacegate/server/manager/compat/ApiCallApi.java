@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.gateway.GatewayService;
 import dev.spacegate.server.gateway.models.ModelRegistry;
-import dev.spacegate.server.gateway.oauth.AuthAccounts;
+import dev.spacegate.server.gateway.oauth.AuthFiles;
 import dev.spacegate.server.gateway.pool.Credential;
 import dev.spacegate.server.manager.ApiError;
 import dev.spacegate.server.manager.Requests;
@@ -65,8 +65,8 @@ final class ApiCallApi implements CompatApi.Part {
             throw new ApiError.Failure(400, "invalid_body", "method must be one of " + String.join(", ", METHODS));
         }
         URI target = parse(url);
-        AuthAccounts accounts = gateway.authAccounts();
-        Credential c = ModelRegistry.build(gateway.config(), accounts == null ? List.of() : accounts.entries())
+        AuthFiles files = gateway.authFiles();
+        Credential c = ModelRegistry.build(gateway.config(), files == null ? List.of() : files.registry().entries())
                 .credentials().stream().filter(x -> x.authIndex().equals(index)).findFirst()
                 .orElseThrow(() -> new ApiError.Failure(404, "not_found", "auth not found"));
         URI own = parse(c.baseUrl());
@@ -74,7 +74,7 @@ final class ApiCallApi implements CompatApi.Part {
             throw new ApiError.Failure(403, "forbidden_target", "api-call only reaches the credential's own upstream "
                     + own.getScheme() + "://" + own.getHost() + (own.getPort() < 0 ? "" : ":" + own.getPort()));
         }
-        String token = token(c, accounts);
+        String token = token(c, files);
         HttpRequest.Builder rb = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30));
         body.path("header").properties().forEach(h -> {
             String name = h.getKey().trim();
@@ -109,10 +109,10 @@ final class ApiCallApi implements CompatApi.Part {
     }
 
     /** The credential's access token (auth files, refreshed when expired) or API key. */
-    private static String token(Credential c, AuthAccounts accounts) {
-        if (accounts != null && accounts.describe(c.authIndex()).isPresent()) {
+    private static String token(Credential c, AuthFiles files) {
+        if (files != null && files.registry().describe(c.authIndex()).isPresent()) {
             Map<String, String> scratch = new HashMap<>();
-            return accounts.apply(c, scratch);
+            return files.tokens().apply(c, scratch);
         }
         return c.apiKey();
     }

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.Version;
 import dev.spacegate.server.gateway.GatewayService;
 import dev.spacegate.server.gateway.models.ModelRegistry;
-import dev.spacegate.server.gateway.oauth.AuthAccounts;
+import dev.spacegate.server.gateway.oauth.AuthFiles;
 import dev.spacegate.server.gateway.pool.CooldownState;
 import dev.spacegate.server.gateway.pool.Credential;
 import dev.spacegate.server.manager.ApiError;
@@ -88,8 +88,8 @@ final class RuntimeApi implements CompatApi.Part {
 
     /** Every credential the gateway routes to now: config entries and auth files. */
     private List<Credential> credentials() {
-        AuthAccounts a = gateway.authAccounts();
-        return ModelRegistry.build(gateway.config(), a == null ? List.of() : a.entries()).credentials();
+        AuthFiles a = gateway.authFiles();
+        return ModelRegistry.build(gateway.config(), a == null ? List.of() : a.registry().entries()).credentials();
     }
 
     private void resetQuota(JsonNode body, ServerResponse res) {

@@ -9,7 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.gateway.GatewayService;
-import dev.spacegate.server.gateway.oauth.AuthAccounts;
+import dev.spacegate.server.gateway.oauth.AuthFiles;
 import dev.spacegate.server.gateway.oauth.AuthFile;
 import dev.spacegate.server.gateway.oauth.Multipart;
 import dev.spacegate.server.manager.ApiError;
@@ -44,8 +44,8 @@ final class VertexImportApi implements CompatApi.Part {
     }
 
     private void importFile(ServerRequest req, ServerResponse res) throws IOException {
-        AuthAccounts accounts = gateway.authAccounts();
-        if (accounts == null) {
+        AuthFiles files = gateway.authFiles();
+        if (files == null) {
             throw new ApiError.Failure(503, "auth_store_unavailable", "the auth store is not attached");
         }
         byte[] body;
@@ -101,7 +101,7 @@ final class VertexImportApi implements CompatApi.Part {
             file.put("prefix", prefix);
         }
         try {
-            accounts.put(name, Json.MAPPER.writeValueAsBytes(file));
+            files.store().put(name, Json.MAPPER.writeValueAsBytes(file));
         } catch (AuthFile.InvalidAuthFileException e) {
             throw new ApiError.Failure(400, "invalid_auth_file", e.getMessage());
         }

@@ -87,18 +87,16 @@ class AuthFileTest {
 
     @Test
     void theLeadTimeDecidesWhenARefreshIsDue() throws Exception {
-        AuthAccounts a = new AuthAccounts(null, RefreshLock.LOCAL, OAuthEndpoints.from(null), Path.of("/x"),
-                java.time.Clock.systemUTC());
         Instant now = Instant.now();
-        assertTrue(a.due(parse("{\"type\":\"codex\",\"refresh_token\":\"r\",\"expired\":\""
-                + now.plus(Duration.ofDays(4)) + "\"}")), "codex: 5 days ahead");
-        assertFalse(a.due(parse("{\"type\":\"codex\",\"refresh_token\":\"r\",\"expired\":\""
-                + now.plus(Duration.ofDays(6)) + "\"}")));
-        assertTrue(a.due(parse("{\"type\":\"claude\",\"refresh_token\":\"r\",\"expired\":\""
-                + now.plus(Duration.ofHours(3)) + "\"}")), "claude: 4 hours ahead");
-        assertFalse(a.due(parse("{\"type\":\"kimi\",\"refresh_token\":\"r\",\"expired\":\""
-                + now.plus(Duration.ofMinutes(10)) + "\"}")), "kimi: 5 minutes ahead");
-        assertFalse(a.due(parse("{\"type\":\"claude\",\"expired\":\"" + now + "\"}")), "no refresh token");
-        a.close();
+        assertTrue(TokenRefresher.due(parse("{\"type\":\"codex\",\"refresh_token\":\"r\",\"expired\":\""
+                + now.plus(Duration.ofDays(4)) + "\"}"), now), "codex: 5 days ahead");
+        assertFalse(TokenRefresher.due(parse("{\"type\":\"codex\",\"refresh_token\":\"r\",\"expired\":\""
+                + now.plus(Duration.ofDays(6)) + "\"}"), now));
+        assertTrue(TokenRefresher.due(parse("{\"type\":\"claude\",\"refresh_token\":\"r\",\"expired\":\""
+                + now.plus(Duration.ofHours(3)) + "\"}"), now), "claude: 4 hours ahead");
+        assertFalse(TokenRefresher.due(parse("{\"type\":\"kimi\",\"refresh_token\":\"r\",\"expired\":\""
+                + now.plus(Duration.ofMinutes(10)) + "\"}"), now), "kimi: 5 minutes ahead");
+        assertFalse(TokenRefresher.due(parse("{\"type\":\"claude\",\"expired\":\"" + now + "\"}"), now),
+                "no refresh token");
     }
 }

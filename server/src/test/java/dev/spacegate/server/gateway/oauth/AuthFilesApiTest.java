@@ -40,14 +40,14 @@ class AuthFilesApiTest {
     private static FakeProvider fake;
     private static GatewayHarness h;
     private static DirAuthStore store;
-    private static AuthAccounts accounts;
+    private static AuthFiles files;
 
     @BeforeAll
     static void start() throws Exception {
         fake = new FakeProvider();
         h = new GatewayHarness(Yaml.tree(OAuthTesting.config(fake, 3600)), CooldownStore.none());
         store = DirAuthStore.open(h.dir.resolve("auths"), OAuthTesting.box());
-        accounts = h.gateway.attachAuthStore(store, RefreshLock.LOCAL, h.dir.resolve("cli-proxy-api"));
+        files = h.gateway.attachAuthStore(store, RefreshLock.LOCAL, h.dir.resolve("cli-proxy-api"));
     }
 
     @AfterAll
@@ -195,10 +195,10 @@ class AuthFilesApiTest {
                 Instant.now().plusSeconds(3600), null));
         Files.writeString(dir.resolve("notes.txt"), "not an auth file");
         SettingsStore settings = new MemorySettings();
-        assertEquals(2, AuthSetup.importOnce(accounts, dir, settings).size());
+        assertEquals(2, AuthSetup.importOnce(files.store(), dir, settings).size());
         assertEquals(2, list().size());
         mgmt(h, "DELETE", "/v0/management/auth-files?name=codex-imp@example.com.json", null);
-        assertEquals(0, AuthSetup.importOnce(accounts, dir, settings).size(), "a deleted account stays deleted");
+        assertEquals(0, AuthSetup.importOnce(files.store(), dir, settings).size(), "a deleted account stays deleted");
         assertEquals(1, list().size());
     }
 

@@ -43,7 +43,6 @@ class OAuthGatewayTest {
     private static CountingProxy proxy;
     private static GatewayHarness h;
     private static DirAuthStore store;
-    private static AuthAccounts accounts;
     private static OAuthTesting.LogCapture logs;
     private static Path storeDir;
 
@@ -55,7 +54,7 @@ class OAuthGatewayTest {
         h = new GatewayHarness(Yaml.tree(OAuthTesting.config(fake, 1)), CooldownStore.none());
         storeDir = h.dir.resolve("auths");
         store = DirAuthStore.open(storeDir, OAuthTesting.box());
-        accounts = h.gateway.attachAuthStore(store, RefreshLock.LOCAL, h.dir.resolve("cli-proxy-api"));
+        h.gateway.attachAuthStore(store, RefreshLock.LOCAL, h.dir.resolve("cli-proxy-api"));
     }
 
     @AfterAll

@@ -71,8 +71,8 @@ class RefreshAcrossReplicasTest {
             String old = fake.issueValid("pg-old-not-secret");
             pa.auths().put("codex-pg.json", file("codex", old, "pg-refresh-not-secret",
                     Instant.now().plus(Duration.ofHours(1)), fields().put("prefix", "pg")));
-            AuthAccounts ra = a.gateway.attachAuthStore(pa.auths(), RefreshLock.of(pa.database()), authDir);
-            AuthAccounts rb = b.gateway.attachAuthStore(pb.auths(), RefreshLock.of(pb.database()), authDir);
+            AuthFiles ra = a.gateway.attachAuthStore(pa.auths(), RefreshLock.of(pa.database()), authDir);
+            AuthFiles rb = b.gateway.attachAuthStore(pb.auths(), RefreshLock.of(pb.database()), authDir);
             assertTrue(RefreshLock.of(pa.database()) instanceof RefreshLock.PgRefreshLock);
             // a provider that rotates: the old access token stops working once a refresh succeeded
             fake.refreshDelayMs = 300;
@@ -94,14 +94,14 @@ class RefreshAcrossReplicasTest {
             }
             CountDownLatch go = new CountDownLatch(1);
             List<Thread> refreshers = new ArrayList<>();
-            for (AuthAccounts r : List.of(ra, rb)) {
+            for (AuthFiles r : List.of(ra, rb)) {
                 refreshers.add(Thread.ofVirtual().start(() -> {
                     try {
                         go.await();
                     } catch (InterruptedException e) {
                         return;
                     }
-                    r.refreshDue();
+                    r.refresher().refreshDue();
                 }));
             }
             go.countDown();

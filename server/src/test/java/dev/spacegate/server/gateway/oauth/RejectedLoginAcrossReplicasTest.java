@@ -41,20 +41,22 @@ class RejectedLoginAcrossReplicasTest {
              GatewayHarness a = new GatewayHarness(Yaml.tree(OAuthTesting.config(fake, 3600)), CooldownStore.none());
              GatewayHarness b = new GatewayHarness(Yaml.tree(OAuthTesting.config(fake, 3600)), CooldownStore.none())) {
             Path authDir = Path.of("/data/cli-proxy-api");
-            AuthAccounts ra = a.gateway.attachAuthStore(pa.auths(), RefreshLock.of(pa.database()), authDir);
-            AuthAccounts rb = b.gateway.attachAuthStore(pb.auths(), RefreshLock.of(pb.database()), authDir);
+            AuthFiles ra = a.gateway.attachAuthStore(pa.auths(), RefreshLock.of(pa.database()), authDir);
+            AuthFiles rb = b.gateway.attachAuthStore(pb.auths(), RefreshLock.of(pb.database()), authDir);
             try (Replicas sa = Replicas.start(pa.changes(), listen, pa.changes().latestId(), null, null, a.gateway);
                  Replicas sb = Replicas.start(pb.changes(), listen, pb.changes().latestId(), null, null, b.gateway)) {
                 fake.invalidGrantFor.add("revoked-refresh-not-secret");
-                ra.put("codex-rejected.json", file("codex", fake.issueValid("old-access-not-secret"),
+                ra.store().put("codex-rejected.json", file("codex", fake.issueValid("old-access-not-secret"),
                         "revoked-refresh-not-secret", Instant.now().plus(Duration.ofMinutes(1)),
                         fields().put("prefix", "rj")));
-                OAuthTesting.await(Duration.ofSeconds(2), () -> rb.entries().size() == 1, "B serves the new file");
+                OAuthTesting.await(Duration.ofSeconds(2), () -> rb.registry().entries().size() == 1,
+                        "B serves the new file");
 
-                ra.refreshDue(); // rejected: invalid_grant
-                assertTrue(ra.entries().isEmpty(), "A set the account aside");
+                ra.refresher().refreshDue(); // rejected: invalid_grant
+                assertTrue(ra.registry().entries().isEmpty(), "A set the account aside");
                 long t0 = System.nanoTime();
-                OAuthTesting.await(Duration.ofSeconds(2), () -> rb.entries().isEmpty(), "B sets it aside too");
+                OAuthTesting.await(Duration.ofSeconds(2), () -> rb.registry().entries().isEmpty(),
+                        "B sets it aside too");
                 System.out.println("rejected login reached the other replica in "
                         + (System.nanoTime() - t0) / 1_000_000 + " ms");
                 assertEquals(1, fake.tokenRequests.stream()

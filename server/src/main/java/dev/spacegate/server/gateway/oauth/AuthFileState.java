@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** One auth file as the server holds it at run time: the current file, its status and its request counters. */
-final class Account {
+final class AuthFileState {
     /** Ten-minute buckets of recent requests, as CLIProxyAPI's {@code recent_requests} (20 of them). */
     static final int BUCKETS = 20;
     static final long BUCKET_MS = 10 * 60 * 1000L;
@@ -25,8 +25,35 @@ final class Account {
     final AtomicLong failed = new AtomicLong();
     private final long[][] recent = new long[BUCKETS][3];
 
-    Account(String name) {
+    AuthFileState(String name) {
         this.name = name;
+    }
+
+    /** Whether its credential may serve requests and be refreshed: readable, enabled, not waiting for a login. */
+    boolean usable() {
+        AuthFile f = file;
+        return f != null && invalid == null && !f.disabled() && !needsLogin;
+    }
+
+    /** Usable again: no error, and the next refresh may be tried at once. */
+    void markActive() {
+        status = "active";
+        statusMessage = "";
+        nextRefreshAttempt = Instant.EPOCH;
+    }
+
+    /** Set aside until a new login replaces the rejected refresh token. */
+    void setAside(String message) {
+        needsLogin = true;
+        status = "error";
+        statusMessage = message;
+    }
+
+    /** The stored bytes are not a usable auth file (or could not be read). */
+    void markInvalid(String message) {
+        invalid = message;
+        status = "error";
+        statusMessage = message;
     }
 
     synchronized void count(long epochMs, boolean fail) {
