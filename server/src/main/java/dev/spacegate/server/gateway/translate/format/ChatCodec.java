@@ -55,42 +55,53 @@ public final class ChatCodec implements Codec {
     public Conversation readRequest(ObjectNode body, TranslateContext ctx) {
         Conversation c = new Conversation();
         for (JsonNode m : body.path("messages")) {
-            String role = Json.text(m, "role", "user");
-            switch (role) {
-                case "system", "developer" -> {
-                    for (Part p : content(m.get("content"))) {
-                        if (p instanceof Part.Text t) {
-                            c.system.add(t);
-                        }
-                    }
-                }
-                case "assistant" -> {
-                    List<Part> parts = new ArrayList<>();
-                    String reasoning = Json.text(m, "reasoning_content");
-                    if (reasoning != null && !reasoning.isEmpty()) {
-                        parts.add(new Part.Thinking(reasoning, null, false));
-                    }
-                    parts.addAll(content(m.get("content")));
-                    String refusal = Json.text(m, "refusal");
-                    if (refusal != null) {
-                        parts.add(new Part.Text(refusal));
-                    }
-                    for (JsonNode call : m.path("tool_calls")) {
-                        JsonNode fn = call.path("function");
-                        parts.add(new Part.ToolCall(Json.text(call, "id"), Json.text(fn, "name"),
-                                argumentsText(fn.get("arguments"))));
-                    }
-                    c.add(Role.ASSISTANT, parts);
-                }
-                case "tool", "function" -> {
-                    String id = Json.text(m, "tool_call_id", Json.text(m, "name"));
-                    String name = c.toolNameFor(id);
-                    c.add(Role.USER, List.of(new Part.ToolResult(id, name != null ? name : Json.text(m, "name"),
-                            content(m.get("content")), false)));
-                }
-                default -> c.add(Role.USER, content(m.get("content")));
-            }
+            readMessage(m, c);
         }
+        readTools(body, c);
+        readOptions(body, c);
+        c.noteUnknown(body, KNOWN);
+        return c;
+    }
+
+    private static void readMessage(JsonNode m, Conversation c) {
+        String role = Json.text(m, "role", "user");
+        switch (role) {
+            case "system", "developer" -> {
+                for (Part p : content(m.get("content"))) {
+                    if (p instanceof Part.Text t) {
+                        c.system.add(t);
+                    }
+                }
+            }
+            case "assistant" -> {
+                List<Part> parts = new ArrayList<>();
+                String reasoning = Json.text(m, "reasoning_content");
+                if (reasoning != null && !reasoning.isEmpty()) {
+                    parts.add(new Part.Thinking(reasoning, null, false));
+                }
+                parts.addAll(content(m.get("content")));
+                String refusal = Json.text(m, "refusal");
+                if (refusal != null) {
+                    parts.add(new Part.Text(refusal));
+                }
+                for (JsonNode call : m.path("tool_calls")) {
+                    JsonNode fn = call.path("function");
+                    parts.add(new Part.ToolCall(Json.text(call, "id"), Json.text(fn, "name"),
+                            argumentsText(fn.get("arguments"))));
+                }
+                c.add(Role.ASSISTANT, parts);
+            }
+            case "tool", "function" -> {
+                String id = Json.text(m, "tool_call_id", Json.text(m, "name"));
+                String name = c.toolNameFor(id);
+                c.add(Role.USER, List.of(new Part.ToolResult(id, name != null ? name : Json.text(m, "name"),
+                        content(m.get("content")), false)));
+            }
+            default -> c.add(Role.USER, content(m.get("content")));
+        }
+    }
+
+    private static void readTools(ObjectNode body, Conversation c) {
         for (JsonNode t : body.path("tools")) {
             JsonNode fn = t.path("function");
             if (!"function".equals(Json.text(t, "type", "function")) || !fn.isObject()) {
@@ -105,6 +116,10 @@ public final class ChatCodec implements Codec {
         if (body.path("parallel_tool_calls").isBoolean()) {
             c.parallelToolCalls = body.get("parallel_tool_calls").asBoolean();
         }
+    }
+
+    /** Sampling, limits, reasoning effort, output format, user. */
+    private static void readOptions(ObjectNode body, Conversation c) {
         c.maxTokens = Json.integer(body, "max_completion_tokens");
         if (c.maxTokens == null) {
             c.maxTokens = Json.integer(body, "max_tokens");
@@ -130,8 +145,6 @@ public final class ChatCodec implements Codec {
             c.outputFormat = new OutputFormat(null, null, null);
         }
         c.user = Json.text(body, "user");
-        c.noteUnknown(body, KNOWN);
-        return c;
     }
 
     private static final java.util.Set<String> KNOWN = java.util.Set.of("model", "messages", "tools", "tool_choice",
@@ -205,64 +218,75 @@ public final class ChatCodec implements Codec {
         }
         for (Message m : c.messages) {
             if (m.role() == Role.USER) {
-                List<Part> rest = new ArrayList<>();
-                for (Part p : m.parts()) {
-                    if (p instanceof Part.ToolResult r) {
-                        ObjectNode tool = messages.addObject();
-                        tool.put("role", "tool");
-                        tool.put("tool_call_id", ToolNames.shortId(r.callId()));
-                        tool.put("content", r.text());
-                    } else {
-                        rest.add(p);
-                    }
-                }
-                if (!rest.isEmpty()) {
-                    ObjectNode user = messages.addObject();
-                    user.put("role", "user");
-                    writeContent(user, rest);
-                }
+                writeUserTurn(m, messages);
             } else if (m.parts().stream().anyMatch(p -> p instanceof Part.Text || p instanceof Part.ToolCall)) {
                 // (an assistant turn holding only reasoning has nothing Chat Completions can carry)
-                ObjectNode a = messages.addObject();
-                a.put("role", "assistant");
-                List<Part> text = new ArrayList<>();
-                ArrayNode calls = null;
-                for (Part p : m.parts()) {
-                    if (p instanceof Part.ToolCall call) {
-                        if (calls == null) {
-                            calls = Json.array();
-                        }
-                        ObjectNode tc = calls.addObject();
-                        tc.put("id", ToolNames.shortId(call.id()));
-                        tc.put("type", "function");
-                        tc.putObject("function").put("name", ctx.toolNames().shorten(call.name()))
-                                .put("arguments", call.arguments());
-                    } else if (p instanceof Part.Text) {
-                        text.add(p);
-                    }
-                }
-                if (text.isEmpty()) {
-                    a.putNull("content");
-                } else {
-                    a.put("content", joinText(text));
-                }
-                if (calls != null) {
-                    a.set("tool_calls", calls);
-                }
+                writeAssistantTurn(m, messages, ctx);
             }
         }
+        writeTools(c, ctx, body);
+        writeOptions(c, ctx, body);
+        if (ctx.stream()) {
+            body.put("stream", true);
+            body.putObject("stream_options").put("include_usage", true);
+        }
+        return body;
+    }
+
+    /** Tool results become {@code tool} messages, the rest one {@code user} message. */
+    private static void writeUserTurn(Message m, ArrayNode messages) {
+        List<Part> rest = new ArrayList<>();
+        for (Part p : m.parts()) {
+            if (p instanceof Part.ToolResult r) {
+                ObjectNode tool = messages.addObject();
+                tool.put("role", "tool");
+                tool.put("tool_call_id", ToolNames.shortId(r.callId()));
+                tool.put("content", r.text());
+            } else {
+                rest.add(p);
+            }
+        }
+        if (!rest.isEmpty()) {
+            ObjectNode user = messages.addObject();
+            user.put("role", "user");
+            writeContent(user, rest);
+        }
+    }
+
+    private static void writeAssistantTurn(Message m, ArrayNode messages, TranslateContext ctx) {
+        ObjectNode a = messages.addObject();
+        a.put("role", "assistant");
+        List<Part> text = new ArrayList<>();
+        ArrayNode calls = null;
+        for (Part p : m.parts()) {
+            if (p instanceof Part.ToolCall call) {
+                if (calls == null) {
+                    calls = Json.array();
+                }
+                ObjectNode tc = calls.addObject();
+                tc.put("id", ToolNames.shortId(call.id()));
+                tc.put("type", "function");
+                tc.putObject("function").put("name", ctx.toolNames().shorten(call.name()))
+                        .put("arguments", call.arguments());
+            } else if (p instanceof Part.Text) {
+                text.add(p);
+            }
+        }
+        if (text.isEmpty()) {
+            a.putNull("content");
+        } else {
+            a.put("content", joinText(text));
+        }
+        if (calls != null) {
+            a.set("tool_calls", calls);
+        }
+    }
+
+    private static void writeTools(Conversation c, TranslateContext ctx, ObjectNode body) {
         if (!c.tools.isEmpty()) {
             ArrayNode tools = body.putArray("tools");
             for (ToolDef t : c.tools) {
-                ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
-                fn.put("name", ctx.toolNames().shorten(t.name()));
-                if (t.description() != null) {
-                    fn.put("description", t.description());
-                }
-                fn.set("parameters", t.parameters() != null ? t.parameters() : emptySchema());
-                if (t.strict() != null) {
-                    fn.put("strict", t.strict());
-                }
+                writeFunction(tools.addObject().put("type", "function").putObject("function"), t, ctx);
             }
         }
         if (c.toolChoice != null) {
@@ -271,6 +295,10 @@ public final class ChatCodec implements Codec {
         if (c.parallelToolCalls != null && !c.tools.isEmpty()) {
             body.put("parallel_tool_calls", c.parallelToolCalls);
         }
+    }
+
+    /** Limits, sampling, reasoning effort, output format, user. */
+    private static void writeOptions(Conversation c, TranslateContext ctx, ObjectNode body) {
         if (c.maxTokens != null) {
             body.put("max_completion_tokens", c.maxTokens);
         }
@@ -305,11 +333,18 @@ public final class ChatCodec implements Codec {
         if (c.user != null) {
             body.put("user", c.user);
         }
-        if (ctx.stream()) {
-            body.put("stream", true);
-            body.putObject("stream_options").put("include_usage", true);
+    }
+
+    /** A function tool's fields (Chat nests them in {@code function}, Responses has them flat). */
+    static void writeFunction(ObjectNode fn, ToolDef t, TranslateContext ctx) {
+        fn.put("name", ctx.toolNames().shorten(t.name()));
+        if (t.description() != null) {
+            fn.put("description", t.description());
         }
-        return body;
+        fn.set("parameters", t.parameters() != null ? t.parameters() : emptySchema());
+        if (t.strict() != null) {
+            fn.put("strict", t.strict());
+        }
     }
 
     static JsonNode writeToolChoice(ToolChoice tc, TranslateContext ctx, boolean flat) {

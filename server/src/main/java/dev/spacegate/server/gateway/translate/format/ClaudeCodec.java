@@ -70,6 +70,13 @@ public final class ClaudeCodec implements Codec {
             Role role = "assistant".equals(Json.text(m, "role")) ? Role.ASSISTANT : Role.USER;
             c.add(role, blocks(m.get("content"), c));
         }
+        readTools(body, c);
+        readOptions(body, c);
+        c.noteUnknown(body, KNOWN);
+        return c;
+    }
+
+    private static void readTools(ObjectNode body, Conversation c) {
         for (JsonNode t : body.path("tools")) {
             String type = Json.text(t, "type");
             if (type != null && !type.equals("custom")) {
@@ -91,6 +98,10 @@ public final class ClaudeCodec implements Codec {
                 c.parallelToolCalls = false;
             }
         }
+    }
+
+    /** Limits, sampling, thinking, output format, user. */
+    private static void readOptions(ObjectNode body, Conversation c) {
         c.maxTokens = Json.integer(body, "max_tokens");
         c.temperature = Json.decimal(body, "temperature");
         c.topP = Json.decimal(body, "top_p");
@@ -114,8 +125,6 @@ public final class ClaudeCodec implements Codec {
             c.outputFormat = new OutputFormat(null, format.get("schema") instanceof ObjectNode o ? o : null, null);
         }
         c.user = Json.text(body.path("metadata"), "user_id");
-        c.noteUnknown(body, KNOWN);
-        return c;
     }
 
     private static final java.util.Set<String> KNOWN = java.util.Set.of("model", "system", "messages", "tools",
@@ -218,7 +227,34 @@ public final class ClaudeCodec implements Codec {
             ArrayNode sys = body.putArray("system");
             c.system.forEach(t -> sys.addObject().put("type", "text").put("text", t.text()));
         }
-        ArrayNode messages = body.putArray("messages");
+        writeMessages(c, body.putArray("messages"));
+        writeTools(c, body);
+        if (!c.stop.isEmpty()) {
+            ArrayNode stop = body.putArray("stop_sequences");
+            c.stop.forEach(stop::add);
+        }
+        writeSampling(c, body, thinking);
+        if (thinkingNode != null) {
+            body.set("thinking", thinkingNode);
+        }
+        if (c.outputFormat != null) {
+            if (c.outputFormat.schema() != null) {
+                body.putObject("output_format").put("type", "json_schema").set("schema", c.outputFormat.schema());
+            } else {
+                c.dropped.add("response_format(json_object)");
+            }
+        }
+        if (c.user != null) {
+            body.putObject("metadata").put("user_id", c.user);
+        }
+        if (ctx.stream()) {
+            body.put("stream", true);
+        }
+        return body;
+    }
+
+    /** The turns as Claude messages; consecutive turns of one role merge (Claude wants them alternating). */
+    private static void writeMessages(Conversation c, ArrayNode messages) {
         for (Message m : c.messages) {
             ArrayNode content = Json.array();
             List<Part> ordered = new ArrayList<>(m.parts());
@@ -242,6 +278,9 @@ public final class ClaudeCodec implements Codec {
                 msg.set("content", content);
             }
         }
+    }
+
+    private static void writeTools(Conversation c, ObjectNode body) {
         if (!c.tools.isEmpty()) {
             ArrayNode tools = body.putArray("tools");
             for (ToolDef t : c.tools) {
@@ -266,10 +305,9 @@ public final class ClaudeCodec implements Codec {
                 tc.put("disable_parallel_tool_use", true);
             }
         }
-        if (!c.stop.isEmpty()) {
-            ArrayNode stop = body.putArray("stop_sequences");
-            c.stop.forEach(stop::add);
-        }
+    }
+
+    private static void writeSampling(Conversation c, ObjectNode body, boolean thinking) {
         if (thinking) {
             // Extended thinking only runs at the default sampling settings.
             if (c.temperature != null) {
@@ -286,23 +324,6 @@ public final class ClaudeCodec implements Codec {
         } else if (c.topP != null) {
             body.put("top_p", c.topP);
         }
-        if (thinkingNode != null) {
-            body.set("thinking", thinkingNode);
-        }
-        if (c.outputFormat != null) {
-            if (c.outputFormat.schema() != null) {
-                body.putObject("output_format").put("type", "json_schema").set("schema", c.outputFormat.schema());
-            } else {
-                c.dropped.add("response_format(json_object)");
-            }
-        }
-        if (c.user != null) {
-            body.putObject("metadata").put("user_id", c.user);
-        }
-        if (ctx.stream()) {
-            body.put("stream", true);
-        }
-        return body;
     }
 
     private static ObjectNode block(Part p) {
@@ -483,54 +504,8 @@ public final class ClaudeCodec implements Codec {
                     usage = UsageMap.read(ApiFormat.CLAUDE, m.get("usage"));
                     out.accept(new StreamEvent.Started(Json.text(m, "id"), Json.text(m, "model"), usage));
                 }
-                case "content_block_start" -> {
-                    JsonNode b = ev.path("content_block");
-                    int index = ev.path("index").asInt();
-                    switch (Json.text(b, "type", "")) {
-                        case "tool_use" -> {
-                            String key = "claude-" + index;
-                            toolKeys.put(index, key);
-                            out.accept(new StreamEvent.ToolCallStart(key, Json.text(b, "id"), Json.text(b, "name")));
-                            JsonNode input = b.get("input");
-                            if (input != null && input.isObject() && !input.isEmpty()) {
-                                out.accept(new StreamEvent.ToolCallDelta(key, Json.write(input)));
-                            }
-                        }
-                        case "text" -> {
-                            String t = Json.text(b, "text", "");
-                            if (!t.isEmpty()) {
-                                out.accept(new StreamEvent.TextDelta(t));
-                            }
-                        }
-                        case "thinking" -> {
-                            String t = Json.text(b, "thinking", "");
-                            if (!t.isEmpty()) {
-                                out.accept(new StreamEvent.ThinkingDelta(t));
-                            }
-                        }
-                        case "redacted_thinking" -> out.accept(new StreamEvent.ThinkingSignature(Json.text(b, "data")));
-                        default -> {
-                        }
-                    }
-                }
-                case "content_block_delta" -> {
-                    JsonNode d = ev.path("delta");
-                    switch (Json.text(d, "type", "")) {
-                        case "text_delta" -> out.accept(new StreamEvent.TextDelta(Json.text(d, "text", "")));
-                        case "thinking_delta" -> out.accept(new StreamEvent.ThinkingDelta(Json.text(d, "thinking", "")));
-                        case "signature_delta" -> out.accept(new StreamEvent.ThinkingSignature(
-                                Json.text(d, "signature", "")));
-                        case "input_json_delta" -> {
-                            String key = toolKeys.get(ev.path("index").asInt());
-                            String frag = Json.text(d, "partial_json", "");
-                            if (key != null && !frag.isEmpty()) {
-                                out.accept(new StreamEvent.ToolCallDelta(key, frag));
-                            }
-                        }
-                        default -> {
-                        }
-                    }
-                }
+                case "content_block_start" -> blockStart(ev, out);
+                case "content_block_delta" -> blockDelta(ev, out);
                 case "content_block_stop" -> {
                     String key = toolKeys.remove(ev.path("index").asInt());
                     out.accept(key != null ? new StreamEvent.ToolCallEnd(key) : new StreamEvent.BlockEnd());
@@ -549,6 +524,56 @@ public final class ClaudeCodec implements Codec {
                 case "error" -> fail(Errors.parse(ApiFormat.CLAUDE, 0, e.data()), out);
                 default -> {
                     // ping
+                }
+            }
+        }
+
+        private void blockStart(ObjectNode ev, Consumer<StreamEvent> out) {
+            JsonNode b = ev.path("content_block");
+            int index = ev.path("index").asInt();
+            switch (Json.text(b, "type", "")) {
+                case "tool_use" -> {
+                    String key = "claude-" + index;
+                    toolKeys.put(index, key);
+                    out.accept(new StreamEvent.ToolCallStart(key, Json.text(b, "id"), Json.text(b, "name")));
+                    JsonNode input = b.get("input");
+                    if (input != null && input.isObject() && !input.isEmpty()) {
+                        out.accept(new StreamEvent.ToolCallDelta(key, Json.write(input)));
+                    }
+                }
+                case "text" -> {
+                    String t = Json.text(b, "text", "");
+                    if (!t.isEmpty()) {
+                        out.accept(new StreamEvent.TextDelta(t));
+                    }
+                }
+                case "thinking" -> {
+                    String t = Json.text(b, "thinking", "");
+                    if (!t.isEmpty()) {
+                        out.accept(new StreamEvent.ThinkingDelta(t));
+                    }
+                }
+                case "redacted_thinking" -> out.accept(new StreamEvent.ThinkingSignature(Json.text(b, "data")));
+                default -> {
+                }
+            }
+        }
+
+        private void blockDelta(ObjectNode ev, Consumer<StreamEvent> out) {
+            JsonNode d = ev.path("delta");
+            switch (Json.text(d, "type", "")) {
+                case "text_delta" -> out.accept(new StreamEvent.TextDelta(Json.text(d, "text", "")));
+                case "thinking_delta" -> out.accept(new StreamEvent.ThinkingDelta(Json.text(d, "thinking", "")));
+                case "signature_delta" -> out.accept(new StreamEvent.ThinkingSignature(
+                        Json.text(d, "signature", "")));
+                case "input_json_delta" -> {
+                    String key = toolKeys.get(ev.path("index").asInt());
+                    String frag = Json.text(d, "partial_json", "");
+                    if (key != null && !frag.isEmpty()) {
+                        out.accept(new StreamEvent.ToolCallDelta(key, frag));
+                    }
+                }
+                default -> {
                 }
             }
         }

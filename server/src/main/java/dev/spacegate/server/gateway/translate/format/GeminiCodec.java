@@ -72,55 +72,82 @@ public final class GeminiCodec implements Codec {
                 c.system.add(new Part.Text(t));
             }
         }
-        // Calls without ids are matched to responses by name, first come first served.
-        Map<String, Deque<String>> open = new HashMap<>();
-        int ordinal = 0;
+        CallIds ids = new CallIds();
         for (JsonNode content : body.path("contents")) {
             Role role = "model".equals(Json.text(content, "role")) ? Role.ASSISTANT : Role.USER;
             List<Part> parts = new ArrayList<>();
             for (JsonNode p : content.path("parts")) {
-                String sig = Json.text(p, "thoughtSignature");
-                if (p.has("functionCall")) {
-                    JsonNode fc = p.get("functionCall");
-                    String name = Json.text(fc, "name");
-                    String args = fc.has("args") ? Json.write(fc.get("args")) : "{}";
-                    String id = Json.text(fc, "id", callId(name, args, ordinal++));
-                    open.computeIfAbsent(name, k -> new ArrayDeque<>()).add(id);
-                    if (sig != null && !sig.equals(SKIP_SIGNATURE)) {
-                        parts.add(new Part.Thinking("", sig, false));
-                    }
-                    parts.add(new Part.ToolCall(id, name, args));
-                } else if (p.has("functionResponse")) {
-                    JsonNode fr = p.get("functionResponse");
-                    String name = Json.text(fr, "name");
-                    Deque<String> q = open.get(name);
-                    String id = Json.text(fr, "id");
-                    if (id != null && q != null) {
-                        q.remove(id);
-                    } else if (q != null && !q.isEmpty()) {
-                        id = q.poll();
-                    } else if (id == null) {
-                        id = callId(name, "", ordinal++);
-                    }
-                    parts.add(new Part.ToolResult(id, name, List.of(new Part.Text(responseText(fr.get("response")))),
-                            false));
-                } else if (p.has("inlineData")) {
-                    JsonNode d = p.get("inlineData");
-                    parts.add(new Part.Image(null, Json.text(d, "mimeType"), Json.text(d, "data")));
-                } else if (p.has("fileData")) {
-                    parts.add(new Part.Image(Json.text(p.get("fileData"), "fileUri"), Json.text(p.get("fileData"),
-                            "mimeType"), null));
-                } else if (p.path("thought").asBoolean(false)) {
-                    addThinking(parts, Json.text(p, "text", ""), sig);
-                } else if (p.has("text")) {
-                    if (sig != null) {
-                        addThinking(parts, "", sig);
-                    }
-                    parts.add(new Part.Text(Json.text(p, "text", "")));
-                }
+                readPart(p, parts, ids);
             }
             c.add(role, parts);
         }
+        readTools(body, c);
+        JsonNode gc = body.path("generationConfig");
+        readGenerationConfig(gc, c);
+        c.noteUnknown(body, KNOWN);
+        c.noteUnknown(gc, KNOWN_GENERATION);
+        return c;
+    }
+
+    /** Call ids: Gemini's own, else made up; calls without ids are matched to responses by name, first come first
+     * served. */
+    private static final class CallIds {
+        private final Map<String, Deque<String>> open = new HashMap<>();
+        private int ordinal;
+
+        String call(JsonNode fc, String name, String args) {
+            String id = Json.text(fc, "id", callId(name, args, ordinal++));
+            open.computeIfAbsent(name, k -> new ArrayDeque<>()).add(id);
+            return id;
+        }
+
+        String response(JsonNode fr, String name) {
+            Deque<String> q = open.get(name);
+            String id = Json.text(fr, "id");
+            if (id != null && q != null) {
+                q.remove(id);
+            } else if (q != null && !q.isEmpty()) {
+                id = q.poll();
+            } else if (id == null) {
+                id = callId(name, "", ordinal++);
+            }
+            return id;
+        }
+    }
+
+    private static void readPart(JsonNode p, List<Part> parts, CallIds ids) {
+        String sig = Json.text(p, "thoughtSignature");
+        if (p.has("functionCall")) {
+            JsonNode fc = p.get("functionCall");
+            String name = Json.text(fc, "name");
+            String args = fc.has("args") ? Json.write(fc.get("args")) : "{}";
+            String id = ids.call(fc, name, args);
+            if (sig != null && !sig.equals(SKIP_SIGNATURE)) {
+                parts.add(new Part.Thinking("", sig, false));
+            }
+            parts.add(new Part.ToolCall(id, name, args));
+        } else if (p.has("functionResponse")) {
+            JsonNode fr = p.get("functionResponse");
+            String name = Json.text(fr, "name");
+            parts.add(new Part.ToolResult(ids.response(fr, name), name,
+                    List.of(new Part.Text(responseText(fr.get("response")))), false));
+        } else if (p.has("inlineData")) {
+            JsonNode d = p.get("inlineData");
+            parts.add(new Part.Image(null, Json.text(d, "mimeType"), Json.text(d, "data")));
+        } else if (p.has("fileData")) {
+            parts.add(new Part.Image(Json.text(p.get("fileData"), "fileUri"), Json.text(p.get("fileData"),
+                    "mimeType"), null));
+        } else if (p.path("thought").asBoolean(false)) {
+            addThinking(parts, Json.text(p, "text", ""), sig);
+        } else if (p.has("text")) {
+            if (sig != null) {
+                addThinking(parts, "", sig);
+            }
+            parts.add(new Part.Text(Json.text(p, "text", "")));
+        }
+    }
+
+    private static void readTools(ObjectNode body, Conversation c) {
         for (JsonNode t : body.path("tools")) {
             if (!t.has("functionDeclarations")) {
                 t.fieldNames().forEachRemaining(n -> c.dropped.add("tools[" + n + "]"));
@@ -143,7 +170,9 @@ public final class GeminiCodec implements Codec {
                 default -> ToolChoice.of(ToolChoice.Mode.AUTO);
             };
         }
-        JsonNode gc = body.path("generationConfig");
+    }
+
+    private static void readGenerationConfig(JsonNode gc, Conversation c) {
         c.maxTokens = Json.integer(gc, "maxOutputTokens");
         c.temperature = Json.decimal(gc, "temperature");
         c.topP = Json.decimal(gc, "topP");
@@ -160,9 +189,6 @@ public final class GeminiCodec implements Codec {
             c.outputFormat = new OutputFormat(null, schema instanceof ObjectNode o ? lowerTypes(o.deepCopy()) : null,
                     null);
         }
-        c.noteUnknown(body, KNOWN);
-        c.noteUnknown(gc, KNOWN_GENERATION);
-        return c;
     }
 
     private static final java.util.Set<String> KNOWN = java.util.Set.of("model", "systemInstruction", "contents",
@@ -217,62 +243,7 @@ public final class GeminiCodec implements Codec {
         ObjectNode body = Json.object();
         ArrayNode contents = body.putArray("contents");
         for (Message m : c.messages) {
-            ArrayNode parts = Json.array();
-            String pendingSignature = null;
-            for (Part p : m.parts()) {
-                switch (p) {
-                    case Part.Text t -> {
-                        if (!t.text().isEmpty()) {
-                            parts.addObject().put("text", t.text());
-                        }
-                    }
-                    case Part.Image img -> {
-                        if (img.inline()) {
-                            parts.addObject().putObject("inlineData")
-                                    .put("mimeType", img.mediaType() == null ? "image/png" : img.mediaType())
-                                    .put("data", img.data());
-                        } else {
-                            ObjectNode fd = parts.addObject().putObject("fileData");
-                            if (img.mediaType() != null) {
-                                fd.put("mimeType", img.mediaType());
-                            }
-                            fd.put("fileUri", img.url());
-                        }
-                    }
-                    case Part.Thinking th -> {
-                        String sig = Signatures.unwrap(ApiFormat.GEMINI, th.signature());
-                        if (th.redacted() || sig == null) {
-                            continue; // reasoning made elsewhere cannot be replayed to Gemini
-                        }
-                        if (th.text() == null || th.text().isEmpty()) {
-                            pendingSignature = sig; // belongs to the call that follows
-                        } else {
-                            parts.addObject().put("text", th.text()).put("thought", true)
-                                    .put("thoughtSignature", sig);
-                        }
-                    }
-                    case Part.ToolCall call -> {
-                        ObjectNode part = parts.addObject();
-                        ObjectNode fc = part.putObject("functionCall");
-                        fc.put("name", call.name());
-                        fc.set("args", ClaudeCodec.argumentsObject(call.arguments()));
-                        part.put("thoughtSignature", pendingSignature != null ? pendingSignature : SKIP_SIGNATURE);
-                        pendingSignature = null;
-                    }
-                    case Part.ToolResult r -> {
-                        String name = r.name() != null ? r.name() : c.toolNameFor(r.callId());
-                        ObjectNode fr = parts.addObject().putObject("functionResponse");
-                        fr.put("name", name == null ? "unknown" : name);
-                        fr.putObject("response").put("result", r.text());
-                        for (Part x : r.content()) {
-                            if (x instanceof Part.Image img && img.inline()) {
-                                parts.addObject().putObject("inlineData").put("mimeType", img.mediaType())
-                                        .put("data", img.data());
-                            }
-                        }
-                    }
-                }
-            }
+            ArrayNode parts = writeParts(m, c);
             if (parts.isEmpty()) {
                 continue;
             }
@@ -288,6 +259,78 @@ public final class GeminiCodec implements Codec {
             ArrayNode sys = body.putObject("systemInstruction").putArray("parts");
             c.system.forEach(t -> sys.addObject().put("text", t.text()));
         }
+        writeTools(c, body);
+        ObjectNode gc = generationConfig(c, ctx);
+        if (!gc.isEmpty()) {
+            body.set("generationConfig", gc);
+        }
+        return body;
+    }
+
+    /** One message's parts; a signature-only thought goes on the call that follows it. */
+    private static ArrayNode writeParts(Message m, Conversation c) {
+        ArrayNode parts = Json.array();
+        String pendingSignature = null;
+        for (Part p : m.parts()) {
+            switch (p) {
+                case Part.Text t -> {
+                    if (!t.text().isEmpty()) {
+                        parts.addObject().put("text", t.text());
+                    }
+                }
+                case Part.Image img -> writeImage(parts, img);
+                case Part.Thinking th -> {
+                    String sig = Signatures.unwrap(ApiFormat.GEMINI, th.signature());
+                    if (th.redacted() || sig == null) {
+                        continue; // reasoning made elsewhere cannot be replayed to Gemini
+                    }
+                    if (th.text() == null || th.text().isEmpty()) {
+                        pendingSignature = sig; // belongs to the call that follows
+                    } else {
+                        parts.addObject().put("text", th.text()).put("thought", true).put("thoughtSignature", sig);
+                    }
+                }
+                case Part.ToolCall call -> {
+                    ObjectNode part = parts.addObject();
+                    ObjectNode fc = part.putObject("functionCall");
+                    fc.put("name", call.name());
+                    fc.set("args", ClaudeCodec.argumentsObject(call.arguments()));
+                    part.put("thoughtSignature", pendingSignature != null ? pendingSignature : SKIP_SIGNATURE);
+                    pendingSignature = null;
+                }
+                case Part.ToolResult r -> writeToolResult(parts, r, c);
+            }
+        }
+        return parts;
+    }
+
+    private static void writeImage(ArrayNode parts, Part.Image img) {
+        if (img.inline()) {
+            parts.addObject().putObject("inlineData")
+                    .put("mimeType", img.mediaType() == null ? "image/png" : img.mediaType())
+                    .put("data", img.data());
+        } else {
+            ObjectNode fd = parts.addObject().putObject("fileData");
+            if (img.mediaType() != null) {
+                fd.put("mimeType", img.mediaType());
+            }
+            fd.put("fileUri", img.url());
+        }
+    }
+
+    private static void writeToolResult(ArrayNode parts, Part.ToolResult r, Conversation c) {
+        String name = r.name() != null ? r.name() : c.toolNameFor(r.callId());
+        ObjectNode fr = parts.addObject().putObject("functionResponse");
+        fr.put("name", name == null ? "unknown" : name);
+        fr.putObject("response").put("result", r.text());
+        for (Part x : r.content()) {
+            if (x instanceof Part.Image img && img.inline()) {
+                parts.addObject().putObject("inlineData").put("mimeType", img.mediaType()).put("data", img.data());
+            }
+        }
+    }
+
+    private static void writeTools(Conversation c, ObjectNode body) {
         if (!c.tools.isEmpty()) {
             ArrayNode decls = body.putArray("tools").addObject().putArray("functionDeclarations");
             for (ToolDef t : c.tools) {
@@ -310,6 +353,9 @@ public final class GeminiCodec implements Codec {
                 }
             }
         }
+    }
+
+    private static ObjectNode generationConfig(Conversation c, TranslateContext ctx) {
         ObjectNode gc = Json.object();
         if (c.maxTokens != null) {
             gc.put("maxOutputTokens", c.maxTokens);
@@ -334,10 +380,7 @@ public final class GeminiCodec implements Codec {
         if (effort != null) {
             gc.set("thinkingConfig", thinkingConfig(effort, ctx.thinking()));
         }
-        if (!gc.isEmpty()) {
-            body.set("generationConfig", gc);
-        }
-        return body;
+        return gc;
     }
 
     /** Gemini's {@code thinkingConfig} for an effort: a level for models that take levels, else a budget. */

@@ -189,18 +189,28 @@ public final class ResponsesCodec implements Codec {
             writeMessage(input, m, ctx);
         }
         body.set("input", input);
+        writeTools(c, ctx, body);
+        writeOptions(c, ctx, body);
+        if (ctx.codex()) {
+            body.put("stream", true);
+            body.put("store", false);
+            body.putArray("include").add("reasoning.encrypted_content");
+        } else {
+            if (c.user != null) {
+                body.put("user", c.user);
+            }
+            if (ctx.stream()) {
+                body.put("stream", true);
+            }
+        }
+        return body;
+    }
+
+    private static void writeTools(Conversation c, TranslateContext ctx, ObjectNode body) {
         if (!c.tools.isEmpty()) {
             ArrayNode tools = body.putArray("tools");
             for (ToolDef t : c.tools) {
-                ObjectNode fn = tools.addObject().put("type", "function");
-                fn.put("name", ctx.toolNames().shorten(t.name()));
-                if (t.description() != null) {
-                    fn.put("description", t.description());
-                }
-                fn.set("parameters", t.parameters() != null ? t.parameters() : ChatCodec.emptySchema());
-                if (t.strict() != null) {
-                    fn.put("strict", t.strict());
-                }
+                ChatCodec.writeFunction(tools.addObject().put("type", "function"), t, ctx);
             }
         }
         if (c.toolChoice != null) {
@@ -211,6 +221,10 @@ public final class ResponsesCodec implements Codec {
         } else if (c.parallelToolCalls != null && !c.tools.isEmpty()) {
             body.put("parallel_tool_calls", c.parallelToolCalls);
         }
+    }
+
+    /** Limits and sampling (not for Codex), reasoning, output format. */
+    private static void writeOptions(Conversation c, TranslateContext ctx, ObjectNode body) {
         if (!ctx.codex()) {
             // The Codex backend rejects sampling and length parameters; a plain Responses upstream takes them.
             if (c.maxTokens != null) {
@@ -248,19 +262,6 @@ public final class ResponsesCodec implements Codec {
                 }
             }
         }
-        if (ctx.codex()) {
-            body.put("stream", true);
-            body.put("store", false);
-            body.putArray("include").add("reasoning.encrypted_content");
-        } else {
-            if (c.user != null) {
-                body.put("user", c.user);
-            }
-            if (ctx.stream()) {
-                body.put("stream", true);
-            }
-        }
-        return body;
     }
 
     private static void writeMessage(ArrayNode input, Message m, TranslateContext ctx) {
@@ -541,28 +542,7 @@ public final class ResponsesCodec implements Codec {
                     JsonNode r = ev.path("response");
                     out.accept(new StreamEvent.Started(Json.text(r, "id"), Json.text(r, "model"), null));
                 }
-                case "response.output_item.added" -> {
-                    JsonNode item = ev.path("item");
-                    if ("custom_tool_call".equals(Json.text(item, "type"))) {
-                        String key = key(ev, item);
-                        started.add(key);
-                        ctx.toolNames().markCustom(Json.text(item, "name"));
-                        out.accept(new StreamEvent.ToolCallStart(key, Json.text(item, "call_id"),
-                                Json.text(item, "name")));
-                        out.accept(new StreamEvent.ToolCallDelta(key, "{\"" + CUSTOM_INPUT + "\":\""));
-                    }
-                    if ("function_call".equals(Json.text(item, "type"))) {
-                        String key = key(ev, item);
-                        started.add(key);
-                        out.accept(new StreamEvent.ToolCallStart(key, Json.text(item, "call_id"),
-                                Json.text(item, "name")));
-                        String args = Json.text(item, "arguments");
-                        if (args != null && !args.isEmpty()) {
-                            withDeltas.add(key);
-                            out.accept(new StreamEvent.ToolCallDelta(key, args));
-                        }
-                    }
-                }
+                case "response.output_item.added" -> itemAdded(ev, out);
                 case "response.output_text.delta", "response.refusal.delta" -> {
                     withDeltas.add(Json.text(ev, "item_id", ""));
                     out.accept(new StreamEvent.TextDelta(Json.text(ev, "delta", "")));
@@ -587,30 +567,56 @@ public final class ResponsesCodec implements Codec {
                     out.accept(new StreamEvent.ToolCallDelta(key, quoted(Json.text(ev, "delta", ""))));
                 }
                 case "response.output_item.done" -> itemDone(ev, out);
-                case "response.completed", "response.incomplete" -> {
-                    JsonNode r = ev.path("response");
-                    StopReason stop = StopReason.END_TURN;
-                    if ("incomplete".equals(Json.text(r, "status")) || type.equals("response.incomplete")) {
-                        String why = Json.text(r.path("incomplete_details"), "reason", "");
-                        stop = why.equals("content_filter") ? StopReason.REFUSAL : StopReason.MAX_TOKENS;
-                    }
-                    finish(stop, UsageMap.read(ApiFormat.OPENAI_RESPONSES, r.get("usage")), out);
-                }
-                case "response.failed" -> {
-                    JsonNode err = ev.path("response").path("error");
-                    fail(new UpstreamError(502, "api_error", Json.text(err, "message", "upstream response failed")),
-                            out);
-                }
-                case "error" -> {
-                    JsonNode err = ev.has("error") ? ev.get("error") : ev;
-                    String code = Json.text(err, "code", Json.text(err, "type"));
-                    fail(new UpstreamError(502, code != null && code.contains("rate_limit") ? "rate_limit_error"
-                            : "api_error", Json.text(err, "message", "upstream error")), out);
-                }
+                case "response.completed", "response.incomplete" -> completed(ev, type, out);
+                case "response.failed", "error" -> failed(ev, type, out);
                 default -> {
                     // in_progress, content_part.*, *.done duplicates: nothing new for the client
                 }
             }
+        }
+
+        private void itemAdded(ObjectNode ev, Consumer<StreamEvent> out) {
+            JsonNode item = ev.path("item");
+            if ("custom_tool_call".equals(Json.text(item, "type"))) {
+                String key = key(ev, item);
+                started.add(key);
+                ctx.toolNames().markCustom(Json.text(item, "name"));
+                out.accept(new StreamEvent.ToolCallStart(key, Json.text(item, "call_id"), Json.text(item, "name")));
+                out.accept(new StreamEvent.ToolCallDelta(key, "{\"" + CUSTOM_INPUT + "\":\""));
+            }
+            if ("function_call".equals(Json.text(item, "type"))) {
+                String key = key(ev, item);
+                started.add(key);
+                out.accept(new StreamEvent.ToolCallStart(key, Json.text(item, "call_id"), Json.text(item, "name")));
+                String args = Json.text(item, "arguments");
+                if (args != null && !args.isEmpty()) {
+                    withDeltas.add(key);
+                    out.accept(new StreamEvent.ToolCallDelta(key, args));
+                }
+            }
+        }
+
+        private void completed(ObjectNode ev, String type, Consumer<StreamEvent> out) {
+            JsonNode r = ev.path("response");
+            StopReason stop = StopReason.END_TURN;
+            if ("incomplete".equals(Json.text(r, "status")) || type.equals("response.incomplete")) {
+                String why = Json.text(r.path("incomplete_details"), "reason", "");
+                stop = why.equals("content_filter") ? StopReason.REFUSAL : StopReason.MAX_TOKENS;
+            }
+            finish(stop, UsageMap.read(ApiFormat.OPENAI_RESPONSES, r.get("usage")), out);
+        }
+
+        /** {@code response.failed} (the response's error) or a bare {@code error} event. */
+        private void failed(ObjectNode ev, String type, Consumer<StreamEvent> out) {
+            if (type.equals("response.failed")) {
+                JsonNode err = ev.path("response").path("error");
+                fail(new UpstreamError(502, "api_error", Json.text(err, "message", "upstream response failed")), out);
+                return;
+            }
+            JsonNode err = ev.has("error") ? ev.get("error") : ev;
+            String code = Json.text(err, "code", Json.text(err, "type"));
+            fail(new UpstreamError(502, code != null && code.contains("rate_limit") ? "rate_limit_error"
+                    : "api_error", Json.text(err, "message", "upstream error")), out);
         }
 
         private static String key(JsonNode ev, JsonNode item) {
@@ -622,35 +628,8 @@ public final class ResponsesCodec implements Codec {
             JsonNode item = ev.path("item");
             String key = key(ev, item);
             switch (Json.text(item, "type", "")) {
-                case "custom_tool_call" -> {
-                    if (!ended.add(key)) {
-                        return;
-                    }
-                    if (started.add(key)) {
-                        ctx.toolNames().markCustom(Json.text(item, "name"));
-                        out.accept(new StreamEvent.ToolCallStart(key, Json.text(item, "call_id"),
-                                Json.text(item, "name")));
-                        out.accept(new StreamEvent.ToolCallDelta(key, "{\"" + CUSTOM_INPUT + "\":\""));
-                    }
-                    if (!withDeltas.contains(key)) {
-                        out.accept(new StreamEvent.ToolCallDelta(key, quoted(Json.text(item, "input", ""))));
-                    }
-                    out.accept(new StreamEvent.ToolCallDelta(key, "\"}"));
-                    out.accept(new StreamEvent.ToolCallEnd(key));
-                }
-                case "function_call" -> {
-                    if (!ended.add(key)) {
-                        return;
-                    }
-                    if (started.add(key)) {
-                        out.accept(new StreamEvent.ToolCallStart(key, Json.text(item, "call_id"),
-                                Json.text(item, "name")));
-                    }
-                    if (!withDeltas.contains(key)) {
-                        out.accept(new StreamEvent.ToolCallDelta(key, Json.text(item, "arguments", "{}")));
-                    }
-                    out.accept(new StreamEvent.ToolCallEnd(key));
-                }
+                case "custom_tool_call" -> callDone(key, item, true, out);
+                case "function_call" -> callDone(key, item, false, out);
                 case "reasoning" -> {
                     if (!withDeltas.contains(key)) {
                         String text = summaryText(item);
@@ -659,11 +638,7 @@ public final class ResponsesCodec implements Codec {
                         }
                     }
                     String enc = Json.text(item, "encrypted_content");
-                    if (enc != null) {
-                        out.accept(new StreamEvent.ThinkingSignature(enc));
-                    } else {
-                        out.accept(new StreamEvent.BlockEnd());
-                    }
+                    out.accept(enc != null ? new StreamEvent.ThinkingSignature(enc) : new StreamEvent.BlockEnd());
                 }
                 case "message" -> {
                     if (!withDeltas.contains(key)) {
@@ -679,6 +654,30 @@ public final class ResponsesCodec implements Codec {
                 default -> {
                 }
             }
+        }
+
+        /** A finished call: started and filled here when the upstream sent no earlier events for it. */
+        private void callDone(String key, JsonNode item, boolean custom, Consumer<StreamEvent> out) {
+            if (!ended.add(key)) {
+                return;
+            }
+            if (started.add(key)) {
+                if (custom) {
+                    ctx.toolNames().markCustom(Json.text(item, "name"));
+                }
+                out.accept(new StreamEvent.ToolCallStart(key, Json.text(item, "call_id"), Json.text(item, "name")));
+                if (custom) {
+                    out.accept(new StreamEvent.ToolCallDelta(key, "{\"" + CUSTOM_INPUT + "\":\""));
+                }
+            }
+            if (!withDeltas.contains(key)) {
+                out.accept(new StreamEvent.ToolCallDelta(key, custom ? quoted(Json.text(item, "input", ""))
+                        : Json.text(item, "arguments", "{}")));
+            }
+            if (custom) {
+                out.accept(new StreamEvent.ToolCallDelta(key, "\"}"));
+            }
+            out.accept(new StreamEvent.ToolCallEnd(key));
         }
 
         @Override
