@@ -19,6 +19,9 @@ import dev.spacegate.server.outbound.ProxySpec;
 
 /**
  * The gateway's part of the server config document, read once with CLIProxyAPI's key names and validated.
+ * Over 400 lines because the record, its entry types and the one reader that validates every key belong
+ * together: each key's name, default and check stand in one place (payload rules and channel models have
+ * their own classes).
  *
  * @param apiKeys                  client keys ({@code api-keys}); empty means every request is admitted
  * @param providers                upstream entries of all four API-key sections, in file order
@@ -132,39 +135,8 @@ public record GatewayConfig(
         JsonNode r = root == null || root.isMissingNode() || root.isNull()
                 ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : root;
 
-        LinkedHashSet<String> keys = new LinkedHashSet<>();
-        JsonNode ak = r.path("api-keys");
-        if (ak.isArray()) {
-            for (int i = 0; i < ak.size(); i++) {
-                String k = ak.get(i).asText("").trim();
-                if (k.isEmpty()) {
-                    problems.add("api-keys[" + i + "]: empty key");
-                } else {
-                    keys.add(k);
-                }
-            }
-        } else if (!ak.isMissingNode() && !ak.isNull()) {
-            problems.add("api-keys: must be a list of strings");
-        }
-
-        List<Provider> providers = new ArrayList<>();
-        for (ProviderKind kind : ProviderKind.values()) {
-            JsonNode section = r.path(kind.section());
-            if (section.isMissingNode() || section.isNull()) {
-                continue;
-            }
-            if (!section.isArray()) {
-                problems.add(kind.section() + ": must be a list");
-                continue;
-            }
-            for (int i = 0; i < section.size(); i++) {
-                Provider p = provider(kind, i, section.get(i), problems);
-                if (p != null) {
-                    providers.add(p);
-                }
-            }
-        }
-
+        List<String> keys = clientKeys(r, problems);
+        List<Provider> providers = providers(r, problems);
         String strategyText = r.path("routing").path("strategy").asText("");
         Strategy strategy = Strategy.parse(strategyText);
         if (strategy == null) {
@@ -182,38 +154,12 @@ public record GatewayConfig(
         String proxy = proxyUrl(r.path("proxy-url"), "proxy-url", problems);
         int retention = intAt(r, "redis-usage-queue-retention-seconds", 60, problems);
         retention = retention <= 0 ? 60 : Math.min(retention, 3600);
-        int bodyMb = intAt(r, "request-body-limit-mb", 32, problems);
-        if (bodyMb <= 0) {
-            problems.add("request-body-limit-mb: must be positive");
-            bodyMb = 32;
-        }
-        List<String> origins = new ArrayList<>();
-        JsonNode co = r.path("cors-allowed-origins");
-        if (co.isArray()) {
-            co.forEach(o -> origins.add(o.asText()));
-        } else if (co.isTextual()) {
-            origins.add(co.asText());
-        }
-        if (origins.isEmpty()) {
-            origins.add("*");
-        }
-        int readTimeout = intAt(r, "upstream-read-timeout-seconds", 600, problems);
-        if (readTimeout <= 0) {
-            problems.add("upstream-read-timeout-seconds: must be positive");
-            readTimeout = 600;
-        }
+        int bodyMb = positiveIntAt(r, "request-body-limit-mb", 32, problems);
+        List<String> origins = corsOrigins(r);
+        int readTimeout = positiveIntAt(r, "upstream-read-timeout-seconds", 600, problems);
 
         int nonStreamKeepAlive = intAt(r, "nonstream-keepalive-interval", 0, problems);
-        Duration affinityTtl = Duration.ofHours(1);
-        String ttlText = r.path("routing").path("session-affinity-ttl").asText("");
-        if (!ttlText.isBlank()) {
-            affinityTtl = goDuration(ttlText.trim());
-            if (affinityTtl == null || affinityTtl.isZero()) {
-                problems.add("routing.session-affinity-ttl: not a duration like 30m or 1h");
-                affinityTtl = Duration.ofHours(1);
-            }
-        }
-
+        Duration affinityTtl = affinityTtl(r, problems);
         Map<String, ScopedErrors> oauthScoped = new LinkedHashMap<>();
         r.path("oauth-request-scoped-errors").properties().forEach(ch -> oauthScoped.put(
                 ch.getKey().trim().toLowerCase(Locale.ROOT),
@@ -225,7 +171,7 @@ public record GatewayConfig(
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
-        return new GatewayConfig(List.copyOf(keys), List.copyOf(providers), strategy, requestRetry,
+        return new GatewayConfig(keys, providers, strategy, requestRetry,
                 maxRetryCredentials, Duration.ofSeconds(Math.max(0, maxRetryInterval)),
                 r.path("disable-cooling").asBoolean(false), transientCooldown,
                 Duration.ofSeconds(Math.max(0, keepAlive)), proxy, r.path("force-model-prefix").asBoolean(false),
@@ -234,6 +180,86 @@ public record GatewayConfig(
                 r.path("routing").path("session-affinity").asBoolean(false), affinityTtl,
                 Duration.ofSeconds(Math.max(0, nonStreamKeepAlive)), Map.copyOf(oauthScoped), payload,
                 r.path("passthrough-headers").asBoolean(false), channelModels);
+    }
+
+    /** {@code api-keys}: the client keys, trimmed, without duplicates. */
+    private static List<String> clientKeys(JsonNode r, List<String> problems) {
+        LinkedHashSet<String> keys = new LinkedHashSet<>();
+        JsonNode ak = r.path("api-keys");
+        if (ak.isArray()) {
+            for (int i = 0; i < ak.size(); i++) {
+                String k = ak.get(i).asText("").trim();
+                if (k.isEmpty()) {
+                    problems.add("api-keys[" + i + "]: empty key");
+                } else {
+                    keys.add(k);
+                }
+            }
+        } else if (!ak.isMissingNode() && !ak.isNull()) {
+            problems.add("api-keys: must be a list of strings");
+        }
+        return List.copyOf(keys);
+    }
+
+    /** The upstream entries of the API-key sections, in the catalogue's order and file order. */
+    private static List<Provider> providers(JsonNode r, List<String> problems) {
+        List<Provider> providers = new ArrayList<>();
+        for (ProviderKind kind : ProviderKind.values()) {
+            JsonNode section = r.path(kind.section());
+            if (section.isMissingNode() || section.isNull()) {
+                continue;
+            }
+            if (!section.isArray()) {
+                problems.add(kind.section() + ": must be a list");
+                continue;
+            }
+            for (int i = 0; i < section.size(); i++) {
+                Provider p = provider(kind, i, section.get(i), problems);
+                if (p != null) {
+                    providers.add(p);
+                }
+            }
+        }
+        return List.copyOf(providers);
+    }
+
+    /** {@code cors-allowed-origins}: a list or one string; none means every origin. */
+    private static List<String> corsOrigins(JsonNode r) {
+        List<String> origins = new ArrayList<>();
+        JsonNode co = r.path("cors-allowed-origins");
+        if (co.isArray()) {
+            co.forEach(o -> origins.add(o.asText()));
+        } else if (co.isTextual()) {
+            origins.add(co.asText());
+        }
+        if (origins.isEmpty()) {
+            origins.add("*");
+        }
+        return List.copyOf(origins);
+    }
+
+    /** {@code routing.session-affinity-ttl}, a Go duration; one hour when unset. */
+    private static Duration affinityTtl(JsonNode r, List<String> problems) {
+        String ttlText = r.path("routing").path("session-affinity-ttl").asText("");
+        if (ttlText.isBlank()) {
+            return Duration.ofHours(1);
+        }
+        Duration ttl = goDuration(ttlText.trim());
+        if (ttl == null || ttl.isZero()) {
+            problems.add("routing.session-affinity-ttl: not a duration like 30m or 1h");
+            return Duration.ofHours(1);
+        }
+        return ttl;
+    }
+
+    /** A whole number that must be positive; the default (and a problem) otherwise. */
+    private static int positiveIntAt(JsonNode r, String key, int def, List<String> problems) {
+        int v = intAt(r, key, def, problems);
+        if (v <= 0) {
+            problems.add(key + ": must be positive");
+            return def;
+        }
+        return v;
     }
 
     private static Provider provider(ProviderKind kind, int index, JsonNode e, List<String> problems) {
@@ -263,7 +289,31 @@ public record GatewayConfig(
             problems.add(label + ": name is required");
         }
         String proxy = proxyUrl(e.path("proxy-url"), label + ": proxy-url", problems);
+        List<Key> keys = keys(kind, e, label, problems);
+        List<Model> models = models(kind, e, label, problems);
+        List<String> excluded = new ArrayList<>();
+        e.path("excluded-models").forEach(x -> excluded.add(x.asText().trim().toLowerCase(Locale.ROOT)));
 
+        String prefix = e.path("prefix").asText("").trim();
+        if (prefix.contains("/")) {
+            problems.add(label + ": prefix must be a single path segment");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        e.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+        int priority = intAt(e, "priority", 0, problems, label);
+        Boolean disableCooling = e.has("disable-cooling") ? e.path("disable-cooling").asBoolean() : null;
+        Integer retry = e.has("request-retry") && e.path("request-retry").asInt(-1) >= 0
+                ? e.path("request-retry").asInt() : null;
+        ScopedErrors scoped = ScopedErrors.parse(e.path("request-scoped-errors"), label, problems);
+        if (problems.size() > before) {
+            return null;
+        }
+        return new Provider(kind, label, name, baseUrl, keys, models, List.copyOf(excluded),
+                prefix, Map.copyOf(headers), proxy, priority, disableCooling, retry, scoped);
+    }
+
+    /** An entry's keys: {@code api-key}, or openai-compatibility's {@code api-key-entries} (each with a proxy). */
+    private static List<Key> keys(ProviderKind kind, JsonNode e, String label, List<String> problems) {
         List<Key> keys = new ArrayList<>();
         if (kind == ProviderKind.OPENAI_COMPATIBILITY) {
             JsonNode entries = e.path("api-key-entries");
@@ -291,7 +341,11 @@ public record GatewayConfig(
         if (kind == ProviderKind.OPENAI_COMPATIBILITY && keys.isEmpty()) {
             problems.add(label + ": at least one api-key-entries item is required");
         }
+        return List.copyOf(keys);
+    }
 
+    /** An entry's {@code models}: a name or {@code {name, alias, force-mapping, thinking}}. */
+    private static List<Model> models(ProviderKind kind, JsonNode e, String label, List<String> problems) {
         List<Model> models = new ArrayList<>();
         JsonNode ms = e.path("models");
         for (int i = 0; i < ms.size(); i++) {
@@ -308,25 +362,7 @@ public record GatewayConfig(
         if (kind == ProviderKind.OPENAI_COMPATIBILITY && models.isEmpty()) {
             problems.add(label + ": models is required (openai-compatibility serves only listed models)");
         }
-        List<String> excluded = new ArrayList<>();
-        e.path("excluded-models").forEach(x -> excluded.add(x.asText().trim().toLowerCase(Locale.ROOT)));
-
-        String prefix = e.path("prefix").asText("").trim();
-        if (prefix.contains("/")) {
-            problems.add(label + ": prefix must be a single path segment");
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        e.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
-        int priority = intAt(e, "priority", 0, problems, label);
-        Boolean disableCooling = e.has("disable-cooling") ? e.path("disable-cooling").asBoolean() : null;
-        Integer retry = e.has("request-retry") && e.path("request-retry").asInt(-1) >= 0
-                ? e.path("request-retry").asInt() : null;
-        ScopedErrors scoped = ScopedErrors.parse(e.path("request-scoped-errors"), label, problems);
-        if (problems.size() > before) {
-            return null;
-        }
-        return new Provider(kind, label, name, baseUrl, List.copyOf(keys), List.copyOf(models), List.copyOf(excluded),
-                prefix, Map.copyOf(headers), proxy, priority, disableCooling, retry, scoped);
+        return List.copyOf(models);
     }
 
     /** Parses a Go duration ({@code 90s}, {@code 30m}, {@code 1h30m}); null when malformed. */

@@ -55,58 +55,7 @@ public final class RequestBody {
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (name) {
-                    case "model" -> {
-                        if (v == JsonToken.VALUE_STRING) {
-                            b.model = p.getText();
-                            b.modelStart = (int) p.currentTokenLocation().getByteOffset();
-                            b.modelEnd = (int) p.currentLocation().getByteOffset();
-                        }
-                    }
-                    case "stream" -> b.stream = v == JsonToken.VALUE_TRUE;
-                    case "stream_options" -> b.hasStreamOptions = true;
-                    case "reasoning_effort" -> b.reasoningEffort = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "service_tier" -> b.serviceTier = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "session_id", "sessionId" -> b.sessionId = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "prompt_cache_key" -> b.promptCacheKey = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "conversation_id" -> b.conversationId = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "conversation", "metadata" -> {
-                        if (v == JsonToken.VALUE_STRING && name.equals("conversation")) {
-                            b.conversation = p.getText();
-                        } else if (v == JsonToken.START_OBJECT) {
-                            String inner = name.equals("conversation") ? "id" : "user_id";
-                            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                String n = p.currentName();
-                                JsonToken iv = p.nextToken();
-                                if (n.equals(inner) && iv == JsonToken.VALUE_STRING) {
-                                    if (name.equals("conversation")) {
-                                        b.conversation = p.getText();
-                                    } else {
-                                        b.metadataUserId = p.getText();
-                                    }
-                                } else {
-                                    p.skipChildren();
-                                }
-                            }
-                        }
-                    }
-                    case "reasoning" -> {
-                        if (v == JsonToken.START_OBJECT) {
-                            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                String n = p.currentName();
-                                JsonToken rv = p.nextToken();
-                                if (n.equals("effort") && rv == JsonToken.VALUE_STRING) {
-                                    b.reasoningEffort = p.getText();
-                                } else {
-                                    p.skipChildren();
-                                }
-                            }
-                        }
-                    }
-                    default -> {
-                    }
-                }
+                b.field(p, name, p.nextToken());
                 p.skipChildren();
             }
             if (t != JsonToken.END_OBJECT) {
@@ -119,6 +68,64 @@ public final class RequestBody {
             throw new MalformedException("request body is not valid JSON");
         }
         return b;
+    }
+
+    /** Notes one top-level field whose value {@code v} the parser stands on. */
+    private void field(JsonParser p, String name, JsonToken v) throws IOException {
+        switch (name) {
+            case "model" -> {
+                if (v == JsonToken.VALUE_STRING) {
+                    model = p.getText();
+                    modelStart = (int) p.currentTokenLocation().getByteOffset();
+                    modelEnd = (int) p.currentLocation().getByteOffset();
+                }
+            }
+            case "stream" -> stream = v == JsonToken.VALUE_TRUE;
+            case "stream_options" -> hasStreamOptions = true;
+            case "reasoning_effort" -> reasoningEffort = text(p, v);
+            case "service_tier" -> serviceTier = text(p, v);
+            case "session_id", "sessionId" -> sessionId = text(p, v);
+            case "prompt_cache_key" -> promptCacheKey = text(p, v);
+            case "conversation_id" -> conversationId = text(p, v);
+            case "conversation" -> {
+                if (v == JsonToken.VALUE_STRING) {
+                    conversation = p.getText();
+                } else if (v == JsonToken.START_OBJECT) {
+                    conversation = innerText(p, "id", conversation);
+                }
+            }
+            case "metadata" -> {
+                if (v == JsonToken.START_OBJECT) {
+                    metadataUserId = innerText(p, "user_id", metadataUserId);
+                }
+            }
+            case "reasoning" -> {
+                if (v == JsonToken.START_OBJECT) {
+                    reasoningEffort = innerText(p, "effort", reasoningEffort);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static String text(JsonParser p, JsonToken v) throws IOException {
+        return v == JsonToken.VALUE_STRING ? p.getText() : null;
+    }
+
+    /** Reads an object up to its end: the string field {@code inner}, else {@code current}. */
+    private static String innerText(JsonParser p, String inner, String current) throws IOException {
+        String found = current;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String n = p.currentName();
+            JsonToken iv = p.nextToken();
+            if (n.equals(inner) && iv == JsonToken.VALUE_STRING) {
+                found = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return found;
     }
 
     public byte[] bytes() {

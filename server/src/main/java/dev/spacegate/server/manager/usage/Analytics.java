@@ -37,7 +37,6 @@ import dev.spacegate.server.web.Json;
  * per group with the current price table, so nothing depends on a lossy queue or a separate rollup worker.
  */
 public final class Analytics {
-    private static final long HOUR_MS = 3_600_000L;
     /** Dimensions every priced aggregate needs (price lookup and cache mode). */
     private static final Set<EventDimension> PRICING = EnumSet.of(EventDimension.MODEL, EventDimension.RESOLVED_MODEL,
             EventDimension.PROVIDER);
@@ -135,18 +134,32 @@ public final class Analytics {
         out.putObject("window").put("today_start_ms", todayStartMs).put("now_ms", nowMs)
                 .put("rolling_30m_start_ms", nowMs - 30 * 60_000L);
         Stats all = total(groups);
-        ObjectNode t = all.write(out.putObject("today"));
-        long zero = groups.stream().filter(p -> p.group().totalTokens() == 0)
-                .mapToLong(p -> p.group().calls()).sum();
-        t.put("zero_token_calls", zero);
+        all.write(out.putObject("today")).put("zero_token_calls", zeroTokenCalls(groups));
+        rolling30m(out, rolling, nowMs - rollingFrom);
+        modelRanks(out, by(groups, g -> g.key(EventDimension.MODEL)), all, topModels);
+        trafficTimeline(out, byHour, all);
+        tokenMix(out, all);
+        channelHealth(out, groups, new DisplayNames(usage, today));
+        out.set("failure_sources", failuresByStatus(groups));
+        if (all.failures == 0) {
+            noFailures.set(true); // nothing to find: stop paging through raw events
+            out.putArray("recent_failures");
+        } else {
+            out.set("recent_failures", await(failuresF));
+        }
+        return out;
+    }
 
+    private static void rolling30m(ObjectNode out, List<EventGroup> rolling, long spanMs) {
         long rollCalls = rolling.stream().mapToLong(EventGroup::calls).sum();
         long rollTokens = rolling.stream().mapToLong(EventGroup::totalTokens).sum();
-        double minutes = Math.max(1, (nowMs - rollingFrom) / 60_000.0);
+        double minutes = Math.max(1, spanMs / 60_000.0);
         out.putObject("rolling_30m").put("rpm", Stats.round(rollCalls / 30.0)).put("tpm", Stats.round(rollTokens / 30.0))
                 .put("total_calls", rollCalls).put("total_tokens", rollTokens).put("minutes", Stats.round(minutes));
+    }
 
-        Map<String, Stats> models = by(groups, g -> g.key(EventDimension.MODEL));
+    /** Today's models by calls (the top ones) and by cost (all, with their share). */
+    private static void modelRanks(ObjectNode out, Map<String, Stats> models, Stats all, int topModels) {
         List<Map.Entry<String, Stats>> ranked = new ArrayList<>(models.entrySet());
         ranked.sort(Comparator.comparingLong((Map.Entry<String, Stats> e) -> e.getValue().calls).reversed()
                 .thenComparing(Map.Entry::getKey));
@@ -163,7 +176,9 @@ public final class Analytics {
                 .put("tokens", e.getValue().total).put("cost", Stats.round(e.getValue().cost))
                 .put("unpriced_calls", e.getValue().unpricedCalls)
                 .put("cost_share", all.cost == 0 ? 0 : Stats.round(e.getValue().cost / all.cost)));
+    }
 
+    private static void trafficTimeline(ObjectNode out, List<EventGroup> byHour, Stats all) {
         ArrayNode timeline = out.putArray("traffic_timeline");
         Map<Long, long[]> hours = new TreeMap<>();
         for (EventGroup g : byHour) {
@@ -177,7 +192,9 @@ public final class Analytics {
                 .put("calls_share", all.calls == 0 ? 0 : Stats.round((double) h[0] / all.calls))
                 .put("tokens_share", all.total == 0 ? 0 : Stats.round((double) h[1] / all.total))
                 .put("failure_rate", h[0] == 0 ? 0 : Stats.round((double) h[2] / h[0])));
+    }
 
+    private static void tokenMix(ObjectNode out, Stats all) {
         ArrayNode mix = out.putArray("token_mix");
         long[] parts = {all.input, all.output, all.cached + all.cacheRead + all.cacheCreation, all.reasoning};
         String[] names = {"input", "output", "cached", "reasoning"};
@@ -186,9 +203,10 @@ public final class Analytics {
             mix.addObject().put("key", names[i]).put("tokens", parts[i])
                     .put("share", mixTotal == 0 ? 0 : Stats.round((double) parts[i] / mixTotal));
         }
+    }
 
+    private static void channelHealth(ObjectNode out, List<Priced> groups, DisplayNames display) {
         ArrayNode channels = out.putArray("channel_health");
-        DisplayNames display = new DisplayNames(usage, today);
         by(groups, g -> g.key(EventDimension.AUTH_INDEX)).forEach((idx, s) -> channels.addObject()
                 .put("auth_index", idx).put("name", display.credential(idx)).put("calls", s.calls).put("failures", s.failures)
                 .put("failure_rate", s.calls == 0 ? 0 : Stats.round((double) s.failures / s.calls))
@@ -196,14 +214,6 @@ public final class Analytics {
                 .put("tokens", s.total).put("cost", Stats.round(s.cost))
                 .put("average_latency_ms", s.latencyCount == 0 ? 0 : Stats.round((double) s.latencySum / s.latencyCount))
                 .put("tone", s.calls == 0 ? "idle" : s.failures * 10 > s.calls ? "bad" : s.failures > 0 ? "warn" : "good"));
-        out.set("failure_sources", failuresByStatus(groups));
-        if (all.failures == 0) {
-            noFailures.set(true); // nothing to find: stop paging through raw events
-            out.putArray("recent_failures");
-        } else {
-            out.set("recent_failures", await(failuresF));
-        }
-        return out;
     }
 
     private static ArrayNode failuresByStatus(List<Priced> groups) {
@@ -254,130 +264,65 @@ public final class Analytics {
 
     // --- analytics -----------------------------------------------------------------------------------------
 
-    /** The blocks {@code POST /v0/management/monitoring/analytics} can return; all when {@code include} is absent. */
-    private static final List<String> BLOCKS = List.of("summary", "timeline", "model_stats", "provider_stats",
-            "credential_stats", "api_key_stats", "failure_sources");
-
     /** {@code POST /v0/management/monitoring/analytics}. */
     public ObjectNode analytics(JsonNode body, ExecutorService pool) {
-        long from = body.path("from_ms").asLong(0);
-        long to = body.path("to_ms").asLong(0);
-        if (from <= 0 || to <= 0 || from >= to) {
-            throw new ApiError.Failure(400, "invalid_request", "from_ms and to_ms are required and from_ms < to_ms");
-        }
-        JsonNode filters = body.path("filters");
-        Map<EventDimension, Set<String>> wanted = new LinkedHashMap<>();
-        addFilter(wanted, filters, "models", EventDimension.MODEL);
-        addFilter(wanted, filters, "providers", EventDimension.PROVIDER);
-        addFilter(wanted, filters, "auth_indices", EventDimension.AUTH_INDEX);
-        addFilter(wanted, filters, "api_key_hashes", EventDimension.API_KEY);
-        boolean failedOnly = filters.path("failed_only").asBoolean(false);
-        boolean includeFailed = filters.path("include_failed").asBoolean(true);
-        UsageFilter filter = UsageFilter.between(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to));
-        // a single value goes to SQL (index use); several are filtered on the groups
-        for (Map.Entry<EventDimension, Set<String>> w : wanted.entrySet()) {
-            if (w.getValue().size() == 1) {
-                String v = w.getValue().iterator().next();
-                filter = switch (w.getKey()) {
-                    case MODEL -> filter.withModel(v);
-                    case PROVIDER -> filter.withProvider(v);
-                    case AUTH_INDEX -> filter.withAuthIndex(v);
-                    default -> filter.withApiKeyHash(v);
-                };
-            }
-        }
-        Set<EventDimension> filterDims = EnumSet.noneOf(EventDimension.class);
-        wanted.forEach((d, v) -> {
-            if (v.size() > 1) {
-                filterDims.add(d);
-            }
-        });
-        if (failedOnly || !includeFailed) {
-            filterDims.add(EventDimension.FAIL_STATUS);
-        }
-        Predicate<EventGroup> keep = g -> {
-            for (EventDimension d : filterDims) {
-                if (d == EventDimension.FAIL_STATUS) {
-                    boolean failed = !g.key(d).isEmpty();
-                    if ((failedOnly && !failed) || (!includeFailed && failed)) {
-                        return false;
-                    }
-                } else if (!wanted.get(d).contains(g.key(d))) {
-                    return false;
-                }
-            }
-            return true;
-        };
-        String granularity = body.path("include").path("granularity").asText(
-                body.path("granularity").asText(to - from <= 24 * HOUR_MS ? "hour" : "day"));
-        if (!granularity.equals("hour") && !granularity.equals("day")) {
-            throw new ApiError.Failure(400, "invalid_request", "granularity must be hour or day");
-        }
-        JsonNode include = body.path("include");
-        List<String> blocks = BLOCKS.stream().filter(b -> !include.isObject() || include.path(b).asBoolean(false))
-                .toList();
-
+        AnalyticsRequest q = AnalyticsRequest.parse(body);
         Pricing pricing = new Pricing();
-        UsageFilter f = filter;
         Map<String, Future<List<Priced>>> runs = new LinkedHashMap<>();
-        for (String block : blocks) {
-            Set<EventDimension> dims = EnumSet.copyOf(filterDims.isEmpty() ? EnumSet.of(EventDimension.MODEL)
-                    : filterDims);
-            switch (block) {
-                case "timeline" -> dims.add(granularity.equals("hour") ? EventDimension.HOUR : EventDimension.DAY);
-                case "credential_stats" -> {
-                    dims.add(EventDimension.AUTH_INDEX);
-                    dims.add(EventDimension.AUTH_ID);
-                }
-                case "api_key_stats" -> dims.add(EventDimension.API_KEY);
-                case "failure_sources" -> dims.add(EventDimension.FAIL_STATUS);
-                default -> { }
-            }
-            runs.put(block, pool.submit(() -> priced(pricing, f, dims, keep)));
+        for (String block : q.blocks()) {
+            Set<EventDimension> dims = q.dims(block);
+            runs.put(block, pool.submit(() -> priced(pricing, q.filter(), dims, q.keep())));
         }
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("generated_at_ms", System.currentTimeMillis());
-        out.put("granularity", granularity);
-        out.putObject("window").put("from_ms", from).put("to_ms", to);
-        Map<String, Aliases.Alias> names = blocks.contains("api_key_stats") ? aliases.all() : Map.of();
-        DisplayNames display = new DisplayNames(usage, f);
+        out.put("granularity", q.granularity());
+        out.putObject("window").put("from_ms", q.from()).put("to_ms", q.to());
+        Map<String, Aliases.Alias> names = q.blocks().contains("api_key_stats") ? aliases.all() : Map.of();
+        DisplayNames display = new DisplayNames(usage, q.filter());
         for (Map.Entry<String, Future<List<Priced>>> run : runs.entrySet()) {
-            List<Priced> groups = await(run.getValue());
-            switch (run.getKey()) {
-                case "summary" -> {
-                    ObjectNode s = total(groups).write(out.putObject("summary"));
-                    s.put("zero_token_calls", groups.stream().filter(p -> p.group().totalTokens() == 0)
-                            .mapToLong(p -> p.group().calls()).sum());
-                }
-                case "timeline" -> {
-                    EventDimension d = granularity.equals("hour") ? EventDimension.HOUR : EventDimension.DAY;
-                    ArrayNode arr = out.putArray("timeline");
-                    Map<Long, Stats> buckets = new TreeMap<>();
-                    groups.forEach(p -> buckets.computeIfAbsent(Long.parseLong(p.group().key(d)), k -> new Stats())
-                            .add(p.group(), p.cost(), p.hasPrice()));
-                    buckets.forEach((b, s) -> s.write(arr.addObject().put("bucket_ms", b)));
-                }
-                case "model_stats" -> list(out.putArray("model_stats"), by(groups, g -> g.key(EventDimension.MODEL)),
-                        (o, k) -> o.put("model", k));
-                case "provider_stats" -> list(out.putArray("provider_stats"),
-                        by(groups, g -> g.key(EventDimension.PROVIDER)), (o, k) -> o.put("provider", k));
-                case "credential_stats" -> list(out.putArray("credential_stats"),
-                        by(groups, g -> g.key(EventDimension.AUTH_INDEX) + "\u0000" + g.key(EventDimension.AUTH_ID)),
-                        (o, k) -> o.put("auth_index", k.substring(0, k.indexOf('\u0000')))
-                                .put("auth_file", k.substring(k.indexOf('\u0000') + 1))
-                                .put("name", display.credential(k.substring(0, k.indexOf('\u0000')))));
-                case "api_key_stats" -> list(out.putArray("api_key_stats"),
-                        by(groups, g -> g.key(EventDimension.API_KEY)), (o, k) -> o.put("api_key_hash", k)
-                                .put("alias", names.containsKey(k) ? names.get(k).alias() : "")
-                                .put("masked_key", display.maskedKey(k)));
-                case "failure_sources" -> out.set("failure_sources", failuresByStatus(groups));
-                default -> { }
-            }
+            writeBlock(out, run.getKey(), await(run.getValue()), q, names, display);
         }
-        if (include.has("events_page")) {
-            out.set("events", events.page(body, from, to));
+        if (q.include().has("events_page")) {
+            out.set("events", events.page(body, q.from(), q.to()));
         }
         return out;
+    }
+
+    private static void writeBlock(ObjectNode out, String block, List<Priced> groups, AnalyticsRequest q,
+                                   Map<String, Aliases.Alias> names, DisplayNames display) {
+        switch (block) {
+            case "summary" -> {
+                ObjectNode s = total(groups).write(out.putObject("summary"));
+                s.put("zero_token_calls", zeroTokenCalls(groups));
+            }
+            case "timeline" -> {
+                EventDimension d = q.bucket();
+                ArrayNode arr = out.putArray("timeline");
+                Map<Long, Stats> buckets = new TreeMap<>();
+                groups.forEach(p -> buckets.computeIfAbsent(Long.parseLong(p.group().key(d)), k -> new Stats())
+                        .add(p.group(), p.cost(), p.hasPrice()));
+                buckets.forEach((b, s) -> s.write(arr.addObject().put("bucket_ms", b)));
+            }
+            case "model_stats" -> list(out.putArray("model_stats"), by(groups, g -> g.key(EventDimension.MODEL)),
+                    (o, k) -> o.put("model", k));
+            case "provider_stats" -> list(out.putArray("provider_stats"),
+                    by(groups, g -> g.key(EventDimension.PROVIDER)), (o, k) -> o.put("provider", k));
+            case "credential_stats" -> list(out.putArray("credential_stats"),
+                    by(groups, g -> g.key(EventDimension.AUTH_INDEX) + "\u0000" + g.key(EventDimension.AUTH_ID)),
+                    (o, k) -> o.put("auth_index", k.substring(0, k.indexOf('\u0000')))
+                            .put("auth_file", k.substring(k.indexOf('\u0000') + 1))
+                            .put("name", display.credential(k.substring(0, k.indexOf('\u0000')))));
+            case "api_key_stats" -> list(out.putArray("api_key_stats"),
+                    by(groups, g -> g.key(EventDimension.API_KEY)), (o, k) -> o.put("api_key_hash", k)
+                            .put("alias", names.containsKey(k) ? names.get(k).alias() : "")
+                            .put("masked_key", display.maskedKey(k)));
+            case "failure_sources" -> out.set("failure_sources", failuresByStatus(groups));
+            default -> { }
+        }
+    }
+
+    private static long zeroTokenCalls(List<Priced> groups) {
+        return groups.stream().filter(p -> p.group().totalTokens() == 0).mapToLong(p -> p.group().calls()).sum();
     }
 
     private static void list(ArrayNode arr, Map<String, Stats> stats,
@@ -389,16 +334,6 @@ public final class Analytics {
             ObjectNode o = arr.addObject();
             label.accept(o, e.getKey());
             e.getValue().write(o);
-        }
-    }
-
-    private static void addFilter(Map<EventDimension, Set<String>> wanted, JsonNode filters, String field,
-                                  EventDimension d) {
-        JsonNode v = filters.path(field);
-        if (v.isArray() && !v.isEmpty()) {
-            Set<String> values = new java.util.HashSet<>();
-            v.forEach(n -> values.add(n.asText()));
-            wanted.put(d, values);
         }
     }
 
