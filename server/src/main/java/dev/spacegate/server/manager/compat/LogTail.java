@@ -6,13 +6,17 @@ import java.util.Deque;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
+import java.util.logging.Formatter;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
  * The last log lines in memory, for {@code GET /v0/management/logs} (Spacegate logs to standard output, which the
  * platform keeps; this is the tail a panel shows). Bounded: {@value #CAPACITY} lines of at most
  * {@value #MAX_LINE} characters. One per process, attached to the root and access loggers.
+ *
+ * <p>Every access-log line passes through here on the request's thread, so publishing only keeps the record; the
+ * text is made when a tail is read (a {@code SimpleFormatter} per line looked up the caller's stack frame on every
+ * request).
  */
 public final class LogTail extends Handler {
     static final int CAPACITY = 2000;
@@ -24,8 +28,17 @@ public final class LogTail extends Handler {
     public record Line(long seq, long epochSecond, String text) {
     }
 
-    private final Deque<Line> lines = new ArrayDeque<>();
-    private final SimpleFormatter formatter = new SimpleFormatter();
+    /** A kept record and its sequence number; formatted when read. */
+    private record Kept(long seq, LogRecord record) {
+    }
+
+    private final Deque<Kept> lines = new ArrayDeque<>();
+    private final Formatter messages = new Formatter() {
+        @Override
+        public String format(LogRecord r) {
+            return formatMessage(r);
+        }
+    };
     private long nextSeq = 1;
 
     private LogTail() {
@@ -50,17 +63,8 @@ public final class LogTail extends Handler {
         if (r == null || !isLoggable(r)) {
             return;
         }
-        String text;
-        try {
-            text = formatter.format(r).stripTrailing();
-        } catch (RuntimeException e) {
-            return;
-        }
-        if (text.length() > MAX_LINE) {
-            text = text.substring(0, MAX_LINE) + "...";
-        }
         synchronized (this) {
-            lines.addLast(new Line(nextSeq++, r.getInstant().getEpochSecond(), text));
+            lines.addLast(new Kept(nextSeq++, r));
             while (lines.size() > CAPACITY) {
                 lines.removeFirst();
             }
@@ -68,14 +72,36 @@ public final class LogTail extends Handler {
     }
 
     /** Lines with a sequence number above {@code afterSeq} and a time after {@code afterEpoch}, oldest first. */
-    public synchronized List<Line> since(long afterSeq, long afterEpoch) {
-        List<Line> out = new ArrayList<>();
-        for (Line l : lines) {
-            if (l.seq() > afterSeq && l.epochSecond() > afterEpoch) {
-                out.add(l);
+    public List<Line> since(long afterSeq, long afterEpoch) {
+        List<Kept> picked = new ArrayList<>();
+        synchronized (this) {
+            for (Kept k : lines) {
+                if (k.seq() > afterSeq && k.record().getInstant().getEpochSecond() > afterEpoch) {
+                    picked.add(k);
+                }
             }
         }
+        List<Line> out = new ArrayList<>(picked.size());
+        for (Kept k : picked) {
+            out.add(new Line(k.seq(), k.record().getInstant().getEpochSecond(), text(k.record())));
+        }
         return out;
+    }
+
+    /** Time, level, logger and message (and the exception's class), one line of at most {@value #MAX_LINE}. */
+    private String text(LogRecord r) {
+        StringBuilder sb = new StringBuilder(128).append(r.getInstant()).append(' ').append(r.getLevel().getName())
+                .append(' ').append(r.getLoggerName()).append(": ");
+        try {
+            sb.append(messages.format(r));
+        } catch (RuntimeException e) {
+            sb.append(r.getMessage());
+        }
+        if (r.getThrown() != null) {
+            sb.append(" (").append(r.getThrown().getClass().getSimpleName()).append(')');
+        }
+        String text = sb.toString().strip();
+        return text.length() > MAX_LINE ? text.substring(0, MAX_LINE) + "..." : text;
     }
 
     /** The sequence number of the oldest kept line (0 when empty). */

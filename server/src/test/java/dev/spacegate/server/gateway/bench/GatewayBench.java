@@ -47,11 +47,15 @@ public final class GatewayBench {
         dev.spacegate.server.Main.preferPlatformPollers();
         // log as the packaged server does (logging.properties: access log written off the request thread)
         io.helidon.logging.common.LogConfig.configureRuntime();
+        int status = 0;
         try {
             run(args);
-        } finally {
-            System.exit(0);
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
         }
+        // the fake upstream's and clients' non-daemon threads would keep the JVM alive
+        System.exit(status);
     }
 
     private static void run(String[] args) throws Exception {
@@ -88,7 +92,13 @@ public final class GatewayBench {
         Path dir = Files.createTempDirectory("gateway-bench");
         // the packaged server in its own JVM with the image's flags, as it runs in production (nginx is its own
         // process too, so neither shares the benchmark's threads)
-        Child spacegate = Server.start(dir, upstream.port(), stringArg(args, "jvm-flags", IMAGE_JVM_FLAGS));
+        String flags = stringArg(args, "jvm-flags", IMAGE_JVM_FLAGS);
+        Child spacegate = Server.start(dir.resolve("a"), upstream.port(), flags,
+                stringArg(args, "cp", System.getProperty("java.class.path")), stringArg(args, "env", ""));
+        // another build of the server (compare-cp=its classpath) as a fourth target: before/after in one run
+        String compareCp = stringArg(args, "compare-cp", "");
+        Child compare = compareCp.isEmpty() ? null : Server.start(dir.resolve("b"), upstream.port(), flags, compareCp,
+                stringArg(args, "compare-env", ""));
         Child nginx = Nginx.start(upstream.port(), dir);
 
         System.out.printf(Locale.ROOT, "fake upstream latency %d ms, %d requests at concurrency 1, %d s at 64%n",
@@ -99,19 +109,37 @@ public final class GatewayBench {
         if (nginx != null) {
             targets.add(new String[]{"nginx", Integer.toString(nginx.port())});
         }
+        if (compare != null) {
+            targets.add(new String[]{"compare", Integer.toString(compare.port())});
+        }
         int[] ports = targets.stream().mapToInt(t -> Integer.parseInt(t[1])).toArray();
         interleaved(ports, requests / 3); // warm-up
         // the JIT keeps compiling Helidon, Jackson and the gateway for tens of seconds on two cores: measure the
         // steady state, as a server that has been up for a while runs
         throughput(ports[1], 16, intArg(args, "warmup-seconds", 20));
+        if (compare != null) {
+            throughput(compare.port(), 16, intArg(args, "warmup-seconds", 20));
+        }
         for (int port : ports) {
             throughput(port, 64, 2);
         }
         // requests to the targets alternate, so machine noise hits all of them alike
         long[][] lat = interleaved(ports, requests);
+        // 1 s slices that take turns between the targets, so a burst of other load hits all of them alike
+        // and CPU time per request of the Spacegate processes, which other load on the machine hardly moves
+        long[] pids = new long[ports.length];
+        pids[1] = spacegate.process().pid();
+        if (compare != null) {
+            pids[ports.length - 1] = compare.process().pid();
+        }
         double[] rps = new double[ports.length];
-        for (int i = 0; i < ports.length; i++) {
-            rps[i] = throughput(ports[i], 64, seconds);
+        long[] cpuTicks = new long[ports.length];
+        for (int r = 0; r < seconds; r++) {
+            for (int i = 0; i < ports.length; i++) {
+                long before = cpuTicks(pids[i]);
+                rps[i] += throughput(ports[i], 64, 1) / seconds;
+                cpuTicks[i] += cpuTicks(pids[i]) - before;
+            }
         }
         double b50 = pct(lat[0], 50);
         double b99 = pct(lat[0], 99);
@@ -125,6 +153,13 @@ public final class GatewayBench {
                     rps[i], p50 - b50, p99 - b99, rps[i] / rps[0]);
         }
         for (int i = 0; i < ports.length; i++) {
+            if (pids[i] != 0) {
+                // /proc ticks are 1/100 s on Linux
+                System.out.printf(Locale.ROOT, "%-10s CPU per request at 64: %.1f us (%d ticks for %.0f requests)%n",
+                        targets.get(i)[0], cpuTicks[i] * 1e4 / (rps[i] * seconds), cpuTicks[i], rps[i] * seconds);
+            }
+        }
+        for (int i = 0; i < ports.length; i++) {
             System.out.printf(Locale.ROOT, "%-10s tail at 1: p90 %.3f  p95 %.3f  p99 %.3f  p99.9 %.3f ms%n",
                     targets.get(i)[0], pct(lat[i], 90), pct(lat[i], 95), pct(lat[i], 99), pct(lat[i], 99.9));
         }
@@ -134,6 +169,9 @@ public final class GatewayBench {
 
         if (nginx != null) {
             nginx.close();
+        }
+        if (compare != null) {
+            compare.close();
         }
         spacegate.close();
         upstream.stop();
@@ -165,6 +203,20 @@ public final class GatewayBench {
             }
         }
         return out;
+    }
+
+    /** User plus system CPU time of a process in clock ticks (Linux /proc), 0 when unknown. */
+    private static long cpuTicks(long pid) {
+        if (pid == 0) {
+            return 0;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** Requests per second with {@code conc} clients, each on its own connection, for {@code seconds}. */
@@ -269,7 +321,9 @@ public final class GatewayBench {
         private Server() {
         }
 
-        static Child start(Path dir, int upstreamPort, String jvmFlags) throws Exception {
+        /** {@code env} is extra environment for the server, {@code K=V} pairs separated by spaces. */
+        static Child start(Path dir, int upstreamPort, String jvmFlags, String classPath, String env)
+                throws Exception {
             int port = freePort();
             Path data = Files.createDirectories(dir.resolve("spacegate"));
             Path config = data.resolve("config.yaml");
@@ -284,7 +338,7 @@ public final class GatewayBench {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(Arrays.asList(jvmFlags.trim().split("\\s+")));
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.spacegate.server.Main",
+            cmd.addAll(List.of("-cp", classPath, "dev.spacegate.server.Main",
                     "--config", config.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(data.resolve("out.log").toFile());
@@ -292,12 +346,19 @@ public final class GatewayBench {
             pb.environment().put("HOST", "127.0.0.1");
             pb.environment().put("DATA_DIR", data.resolve("data").toString());
             pb.environment().put("MANAGEMENT_PASSWORD", "bench-management-key-not-secret");
+            for (String kv : env.trim().split("\\s+")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            }
             Process p = pb.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && p.isAlive()) {
                 try (RawHttp c = new RawHttp(port)) {
                     if (c.post("/v1/chat/completions", KEY, CHAT, null) == 200) {
-                        System.out.println("spacegate: the packaged server, JVM flags " + jvmFlags);
+                        System.out.println("spacegate (" + dir.getFileName() + "): the packaged server, JVM flags "
+                                + jvmFlags + (env.isBlank() ? "" : ", with " + env.replaceAll("=\\S*", "=…")));
                         return new Child(p, port);
                     }
                 } catch (IOException e) {
