@@ -5,8 +5,8 @@ import * as api from '../api.js';
 import { h, num, time, short, table, section, notice, toast, download, unavailable } from '../ui.js';
 
 const BASE = '/v0/management';
-const OAUTH = [['codex', 'codexAuthUrl', 'Codex (ChatGPT)'], ['anthropic', 'anthropicAuthUrl', 'Claude (Anthropic)'], ['antigravity', 'antigravityAuthUrl', 'Antigravity (Google)'],
-  ['kimi', 'kimiAuthUrl', 'Kimi (Moonshot)'], ['xai', 'xaiAuthUrl', 'xAI (Grok)']];
+/** The OAuth logins of the provider catalogue, as [name, capability, label] (from the server). */
+const logins = () => (api.capabilities().providers?.logins || []).map((l) => [l.name, l.capability, l.label]);
 
 export default function accounts(root) {
   const list = h('div', { id: 'accounts-list' });
@@ -86,7 +86,7 @@ export default function accounts(root) {
   }
 
   function oauth() {
-    const offered = OAUTH.filter(([, cap]) => api.has(cap));
+    const offered = logins().filter(([, cap]) => api.has(cap));
     const card = h('div', { class: 'card', id: 'oauth' }, h('h2', {}, t('acc.oauth')));
     if (!offered.length || !api.has('authFiles')) { card.append(unavailable(`${BASE}/*-auth-url`)); return card; }
     const provider = h('select', {}, offered.map(([p, , label]) => h('option', { value: p }, label)));

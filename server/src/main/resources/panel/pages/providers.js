@@ -6,18 +6,18 @@ import * as api from '../api.js';
 import { h, num, pct, ms, section, toast, notice, unavailable } from '../ui.js';
 
 const BASE = '/v0/management';
-const KINDS = [['gemini-api-key', 'geminiKeys', 'Gemini', 'gemini'], ['claude-api-key', 'claudeKeys', 'Claude', 'claude'],
-  ['codex-api-key', 'codexKeys', 'Codex', 'codex'], ['xai-api-key', 'xaiKeys', 'xAI', 'xai'], ['vertex-api-key', 'vertexKeys', 'Vertex', 'vertex'],
-  ['openai-compatibility', 'openaiCompat', 'prov.openaiCompat', null]];
+/** The API-key lists of the provider catalogue, as [section, capability, label, provider] (from the server). */
+const kinds = () => (api.capabilities().providers?.keyLists || []).map((l) => [l.section, l.capability, l.label, l.provider]);
 
-const kindLabel = (l) => (l.startsWith('prov.') ? t(l) : l);
+/** A list's name in the operator's language where the panel has one (`prov.<section>`), else the catalogue's. */
+const kindLabel = (section, label) => { const key = `prov.${section}`; return t(key) === key ? label : t(key); };
 const keyOf = (kind, e) => (kind === 'openai-compatibility' ? (e['api-key-entries'] || [])[0]?.['api-key'] : e['api-key']) || '';
 const maskKey = (k) => (!k ? '–' : k.length > 8 ? `${k.slice(0, 4)}...${k.slice(-4)}` : '****');
 const modelsText = (e) => (e.models || []).map((m) => (m.alias ? `${m.name}=${m.alias}` : m.name)).join(', ');
 const parseModels = (s) => s.split(',').map((x) => x.trim()).filter(Boolean).map((x) => { const [name, alias] = x.split('='); return alias ? { name: name.trim(), alias: alias.trim() } : { name: name.trim() }; });
 
 export default function providers(root) {
-  const offered = KINDS.filter(([, cap]) => api.has(cap));
+  const offered = kinds().filter(([, cap]) => api.has(cap));
   if (!offered.length) { root.append(unavailable(`${BASE}/*-api-key`)); return; }
   const form = h('div', { id: 'provider-form' });
   const lists = h('div', { id: 'providers' });
@@ -43,8 +43,8 @@ export default function providers(root) {
       for (const [kind, cap, label, provider] of offered) {
         let items;
         try { items = (await api.get(cap, `${BASE}/${kind}`))[kind] || []; } catch (e) { cards.push(h('div', { class: 'card' }, notice(t('common.error', e.message), 'error'))); continue; }
-        if (!items.length) { empty.push(kindLabel(label)); continue; }
-        cards.push(h('div', { class: 'card', 'data-kind': kind }, h('h2', {}, kindLabel(label)),
+        if (!items.length) { empty.push(kindLabel(kind, label)); continue; }
+        cards.push(h('div', { class: 'card', 'data-kind': kind }, h('h2', {}, kindLabel(kind, label)),
           h('div', { class: 'entries' }, items.map((e, i) => entry(kind, cap, items, e, i, stats[`${provider || e.name} ${maskKey(keyOf(kind, e))}`])))));
       }
       if (empty.length) cards.push(h('p', { class: 'muted' }, t('prov.none', empty.join(', '))));
@@ -83,7 +83,7 @@ export default function providers(root) {
   function showForm(kind = '', entry = {}, index = -1) {
     const sel = h('select', { id: 'provider-kind', disabled: index >= 0, onchange: shape },
       h('option', { value: '', disabled: true, selected: !kind }, t('prov.choose')),
-      offered.map(([k, , label]) => h('option', { value: k, selected: k === kind }, kindLabel(label))));
+      offered.map(([k, , label]) => h('option', { value: k, selected: k === kind }, kindLabel(k, label))));
     const name = h('input', { type: 'text', id: 'provider-name', value: entry.name || '', placeholder: t('prov.namePh') });
     const keyIn = h('input', { type: 'password', id: 'provider-key', value: keyOf(kind, entry), autocomplete: 'off' });
     const base = h('input', { type: 'url', id: 'provider-base', value: entry['base-url'] || '', placeholder: 'https://…' });

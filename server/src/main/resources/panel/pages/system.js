@@ -4,15 +4,22 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { h, stat, num, table, section, time, bytes } from '../ui.js';
 
-/** Features the panel can use, in the operator's words, with the capability names behind each. */
-const FEATURES = [
-  ['feat.usage', ['dashboard', 'analytics', 'usage']], ['feat.live', ['monitorStream']], ['feat.transfer', ['usageExport', 'usageImport']],
-  ['feat.prices', ['prices', 'pricesSave', 'pricesSync']], ['feat.config', ['configYaml', 'configYamlSave']],
-  ['feat.keys', ['apiKeys', 'apiKeysSave', 'aliases']], ['feat.accounts', ['authFiles', 'authUpload']],
-  ['feat.oauth', ['codexAuthUrl', 'anthropicAuthUrl', 'antigravityAuthUrl']],
-  ['feat.providers', ['geminiKeys', 'claudeKeys', 'codexKeys', 'openaiCompat']], ['feat.xai', ['xaiKeys']], ['feat.vertex', ['vertexKeys']],
-  ['feat.gateway', ['chat', 'models']],
-];
+/**
+ * Features the panel can use, in the operator's words, with the capability names behind each; the provider features
+ * come from the catalogue the server sends with its capabilities.
+ */
+function features(providers) {
+  const lists = providers.keyLists || [];
+  return [
+    [t('feat.usage'), ['dashboard', 'analytics', 'usage']], [t('feat.live'), ['monitorStream']], [t('feat.transfer'), ['usageExport', 'usageImport']],
+    [t('feat.prices'), ['prices', 'pricesSave', 'pricesSync']], [t('feat.config'), ['configYaml', 'configYamlSave']],
+    [t('feat.keys'), ['apiKeys', 'apiKeysSave', 'aliases']], [t('feat.accounts'), ['authFiles', 'authUpload']],
+    [t('feat.oauth'), (providers.logins || []).map((l) => l.capability)],
+    [t('feat.providers'), lists.filter((l) => l.called).map((l) => l.capability)],
+    ...lists.filter((l) => !l.called).map((l) => [t('feat.keyList', l.label), [l.capability]]),
+    [t('feat.gateway'), ['chat', 'models']],
+  ];
+}
 const DOCS = [['panel', 'doc.panel'], ['operations', 'doc.operations'], ['deploy', 'doc.deploy'], ['configuration', 'doc.configuration'], ['routes', 'doc.routes']];
 
 function owner(o) { return ['gateway', 'manager', 'panel'].includes(o) ? t(`owner.${o}`) : o; }
@@ -35,10 +42,10 @@ export default function system(root) {
   const apis = caps.apis || {};
   root.append(h('div', { class: 'grid' }, stat(t('sys.version'), h('span', { 'data-raw': '' }, caps.version || document.querySelector('meta[name="spacegate-version"]')?.content || '–')),
     stat(t('sys.profile'), h('span', { 'data-raw': '' }, caps.profile || '–'), t('sys.profileHint'))), status,
-  h('div', { class: 'card', id: 'system-features' }, h('h2', {}, t('sys.apis')), h('ul', { class: 'features' }, FEATURES.map(([key, names]) => {
+  h('div', { class: 'card', id: 'system-features' }, h('h2', {}, t('sys.apis')), h('ul', { class: 'features' }, features(caps.providers || {}).map(([label, names]) => {
     const on = names.filter((n) => apis[n] !== false).length;
     const state = on === names.length ? 'good' : on === 0 ? 'muted' : 'warn';
-    return h('li', { class: state, title: names.join(', ') }, `${on === names.length ? '✓' : on === 0 ? '–' : '◐'} ${t(key)}`);
+    return h('li', { class: state, title: names.join(', ') }, `${on === names.length ? '✓' : on === 0 ? '–' : '◐'} ${label}`);
   }))),
   routes,
   h('div', { class: 'card' }, h('h2', {}, t('sys.docs')), h('ul', {},

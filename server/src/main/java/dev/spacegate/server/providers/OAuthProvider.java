@@ -50,7 +50,6 @@ public enum OAuthProvider {
             "https://aiplatform.googleapis.com", "^gemini-.*", List.of("gemini-2.5-pro", "gemini-2.5-flash",
             "gemini-2.5-flash-lite"));
 
-    /** How an account of this type logs in from the server. */
     /**
      * The paths a provider's browser login comes back to on this server ({@code google} is Gemini CLI's, kept
      * as CLIProxyAPI serves it).
@@ -58,6 +57,7 @@ public enum OAuthProvider {
     public static final List<String> CALLBACK_PATHS = List.of("/codex/callback", "/anthropic/callback",
             "/google/callback", "/antigravity/callback");
 
+    /** How an auth file of this type is logged in from the server. */
     public enum Flow {
         /** Authorization code with PKCE: the browser comes back to a callback (or the user pastes the URL). */
         PKCE,
@@ -109,6 +109,23 @@ public enum OAuthProvider {
     /** The name in {@code /v0/management/<name>-auth-url} and {@code /<name>/callback}. */
     public String loginName() {
         return loginName;
+    }
+
+    /** The management path that starts a login ({@code /v0/management/<name>-auth-url}); flows other than NONE. */
+    public String loginPath() {
+        return "/v0/management/" + loginName + "-auth-url";
+    }
+
+    /** The name people know the provider by, as the panel shows it. */
+    public String label() {
+        return switch (this) {
+            case CODEX -> "Codex (ChatGPT)";
+            case CLAUDE -> "Claude (Anthropic)";
+            case ANTIGRAVITY -> "Antigravity (Google)";
+            case KIMI -> "Kimi (Moonshot)";
+            case XAI -> "xAI (Grok)";
+            case VERTEX -> "Vertex AI (Google)";
+        };
     }
 
     public Flow flow() {

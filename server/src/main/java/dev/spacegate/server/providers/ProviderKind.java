@@ -33,6 +33,26 @@ public enum ProviderKind {
         this.executorType = executorType;
     }
 
+    /** The {@code provider} of its credentials in usage records; null: the entry's own {@code name}. */
+    public String provider() {
+        return switch (this) {
+            case OPENAI_COMPATIBILITY -> null;
+            case CLAUDE_API_KEY -> "claude";
+            case GEMINI_API_KEY -> "gemini";
+            case CODEX_API_KEY -> "codex";
+        };
+    }
+
+    /** The name the panel shows. */
+    public String label() {
+        return switch (this) {
+            case OPENAI_COMPATIBILITY -> "OpenAI compatible";
+            case CLAUDE_API_KEY -> "Claude";
+            case GEMINI_API_KEY -> "Gemini";
+            case CODEX_API_KEY -> "Codex";
+        };
+    }
+
     /** The config.yaml section name, also the seed kind of {@code auth_index}. */
     public String section() {
         return section;

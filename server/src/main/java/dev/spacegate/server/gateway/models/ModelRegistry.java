@@ -69,12 +69,7 @@ public final class ModelRegistry {
         Map<String, ModelInfo> listed = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         for (GatewayConfig.Provider p : cfg.providers()) {
-            String provider = switch (p.kind()) {
-                case OPENAI_COMPATIBILITY -> p.name();
-                case CLAUDE_API_KEY -> "claude";
-                case GEMINI_API_KEY -> "gemini";
-                case CODEX_API_KEY -> "codex";
-            };
+            String provider = p.kind().provider() != null ? p.kind().provider() : p.name();
             for (GatewayConfig.Key k : p.keys()) {
                 String index = authIndex(p.kind().section() + ":" + p.baseUrl() + "+" + k.apiKey());
                 while (!seen.add(index)) {

@@ -84,7 +84,7 @@ public final class AuthFilesApi {
                 .post(M + "/oauth-callback", c -> open(c, this::pastedCallback));
         for (OAuthProvider p : OAuthProvider.values()) {
             if (p.flow() != OAuthProvider.Flow.NONE) {
-                b.get(M + "/" + p.loginName() + "-auth-url", c -> guarded(c, x -> startLogin(x, p)));
+                b.get(p.loginPath(), c -> guarded(c, x -> startLogin(x, p)));
             }
         }
         for (String path : OAuthProvider.CALLBACK_PATHS) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.Version;
+import dev.spacegate.server.providers.Operation;
 import dev.spacegate.server.routing.EndpointOwner;
 import dev.spacegate.server.routing.Endpoints;
 import dev.spacegate.server.routing.RouteOwner;
@@ -48,8 +49,9 @@ public final class PanelService implements RouteOwner {
     /**
      * The management API calls the panel makes, by the name its pages use. Asking the server once which of them
      * exist lets a page show "not available on this server" without a failing request in the browser console.
+     * The calls for one provider come from the catalogue ({@link PanelProviders}); these are the others.
      */
-    static final Map<String, String> CAPABILITIES = capabilities(
+    static final Map<String, String> CALLS = calls(
             "status", "GET /status",
             "info", "GET /usage-service/info",
             "usage", "GET /v0/management/usage",
@@ -72,12 +74,6 @@ public final class PanelService implements RouteOwner {
             "keySources", "GET /v0/management/client-key-sources",
             "strategy", "GET /v0/management/routing/strategy",
             "retry", "GET /v0/management/request-retry",
-            "geminiKeys", "GET /v0/management/gemini-api-key",
-            "claudeKeys", "GET /v0/management/claude-api-key",
-            "codexKeys", "GET /v0/management/codex-api-key",
-            "xaiKeys", "GET /v0/management/xai-api-key",
-            "vertexKeys", "GET /v0/management/vertex-api-key",
-            "openaiCompat", "GET /v0/management/openai-compatibility",
             "authFiles", "GET /v0/management/auth-files",
             "authUpload", "POST /v0/management/auth-files",
             "authDelete", "DELETE /v0/management/auth-files",
@@ -86,13 +82,11 @@ public final class PanelService implements RouteOwner {
             "authFields", "PATCH /v0/management/auth-files/fields",
             "oauthCallback", "POST /v0/management/oauth-callback",
             "authStatusPoll", "GET /v0/management/get-auth-status",
-            "codexAuthUrl", "GET /v0/management/codex-auth-url",
-            "anthropicAuthUrl", "GET /v0/management/anthropic-auth-url",
-            "antigravityAuthUrl", "GET /v0/management/antigravity-auth-url",
-            "kimiAuthUrl", "GET /v0/management/kimi-auth-url",
-            "xaiAuthUrl", "GET /v0/management/xai-auth-url",
             "models", "GET /v1/models",
-            "chat", "POST /v1/chat/completions");
+            "chat", Operation.CHAT.endpoint());
+
+    /** Every call the panel may make: {@link #CALLS} and one per provider list and login of the catalogue. */
+    static final Map<String, String> CAPABILITIES = capabilities();
 
     private final PanelAssets assets;
     private final RouteTable table;
@@ -194,16 +188,23 @@ public final class PanelService implements RouteOwner {
             int space = call.indexOf(' ');
             apis.put(name, probe.serves(Method.create(call.substring(0, space)), call.substring(space + 1)));
         });
+        out.set("providers", PanelProviders.json());
         securityHeaders(res);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         Json.send(res, 200, out);
     }
 
-    private static Map<String, String> capabilities(String... pairs) {
+    private static Map<String, String> calls(String... pairs) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             out.put(pairs[i], pairs[i + 1]);
         }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private static Map<String, String> capabilities() {
+        Map<String, String> out = new LinkedHashMap<>(CALLS);
+        out.putAll(PanelProviders.calls());
         return java.util.Collections.unmodifiableMap(out);
     }
 

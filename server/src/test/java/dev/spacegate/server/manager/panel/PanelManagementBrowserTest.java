@@ -224,7 +224,7 @@ class PanelManagementBrowserTest {
     @Test
     @Order(6)
     void addsAnApiKeyUpstreamWithAModelAlias() throws Exception {
-        need("geminiKeys");
+        need("geminiApiKey");
         browser.open("providers");
         assertTrue(browser.driver.findElements(By.id("provider-kind")).isEmpty(), "the add form waits for the button");
         browser.driver.findElement(By.id("provider-add")).click();
