@@ -104,33 +104,7 @@ final class Assembly implements AutoCloseable {
         }
         ManagementKeys keys = manager != null ? manager.keys() : null;
         if (builtinGateway) {
-            keys = manager != null ? manager.keys()
-                    : ManagementKeys.open(storage.settings(), ManagerSettings.fromEnv(env).managementPassword(),
-                    Clock.systemUTC()).previous(ManagerSettings.fromEnv(env).previousPassword()).limitFailures(env);
-            EnvKeys clientEnv = EnvKeys.fromEnv(env, "CLIENT_API_KEYS", true);
-            if (manager != null) {
-                manager.firstClientKey().ensure(clientEnv, System.out);
-            }
-            JsonNode document = manager != null ? manager.liveConfig().current() : config.document();
-            Path journal = storage.options().dataDir().resolve("usage-journal");
-            try {
-                gateway = new GatewayService(document, keys::admit, usageWriter(storage, stored -> {
-                    counters.accept(stored);
-                    requestLogs.usage(stored);
-                }),
-                        new SettingsCooldownStore(storage.settings()), journal);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the usage journal directory " + journal, e);
-            }
-            gateway.clientKeysFromEnv(clientEnv);
-            AuthSetup.attach(gateway, storage, document, env);
-            if (manager != null) {
-                manager.liveConfig().onChange(gateway::reload);
-                manager.compat(CompatApi.bundled(manager.liveConfig(), manager.keys(), gateway, counters,
-                        requestLogs));
-                filters.add(requestLogs);
-                manager.usageStatus(gateway::usageStatus);
-            }
+            keys = wireGateway(config, storage, env);
             owners.put(RouteTable.GATEWAY, gateway);
         } else {
             owners.put(RouteTable.GATEWAY, forwarder(RouteTable.GATEWAY, gatewayUrl.get(), config));
@@ -149,6 +123,38 @@ final class Assembly implements AutoCloseable {
                 return owners.get(d.owner()).serves(method, d.targetPath());
             }));
         }
+    }
+
+    /** The built-in gateway with its auth files, fed by the built-in manager's live config when there is one. */
+    private ManagementKeys wireGateway(ServerConfig config, Persistence storage, Map<String, String> env) {
+        ManagementKeys keys = manager != null ? manager.keys()
+                : ManagementKeys.open(storage.settings(), ManagerSettings.fromEnv(env).managementPassword(),
+                Clock.systemUTC()).previous(ManagerSettings.fromEnv(env).previousPassword()).limitFailures(env);
+        EnvKeys clientEnv = EnvKeys.fromEnv(env, "CLIENT_API_KEYS", true);
+        if (manager != null) {
+            manager.firstClientKey().ensure(clientEnv, System.out);
+        }
+        JsonNode document = manager != null ? manager.liveConfig().current() : config.document();
+        Path journal = storage.options().dataDir().resolve("usage-journal");
+        try {
+            gateway = new GatewayService(document, keys::admit, usageWriter(storage, stored -> {
+                counters.accept(stored);
+                requestLogs.usage(stored);
+            }),
+                    new SettingsCooldownStore(storage.settings()), journal);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the usage journal directory " + journal, e);
+        }
+        gateway.clientKeysFromEnv(clientEnv);
+        AuthSetup.attach(gateway, storage, document, env);
+        if (manager != null) {
+            manager.liveConfig().onChange(gateway::reload);
+            manager.compat(CompatApi.bundled(manager.liveConfig(), manager.keys(), gateway, counters,
+                    requestLogs));
+            filters.add(requestLogs);
+            manager.usageStatus(gateway::usageStatus);
+        }
+        return keys;
     }
 
     private Persistence open(Map<String, String> env) {

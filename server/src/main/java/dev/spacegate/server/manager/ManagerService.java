@@ -63,6 +63,10 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code /health} and {@code /usage-service/info} needs the management key; errors are {@code {"error","code"}}.
  * It also serves the CLIProxyAPI config subset of the management API ({@link ConfigApi}) wherever the route table
  * hands those paths to the manager (the bundled profile).
+ *
+ * <p>Over 400 lines: it is the manager owner (endpoint table, the handlers of setup, status, usage, prices and
+ * aliases, lifecycle); the work behind each handler lives in {@code setup}, {@code usage}, {@code prices} and
+ * {@code config}.
  */
 public final class ManagerService implements RouteOwner, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ManagerService.class.getName());

@@ -31,6 +31,9 @@ import javax.net.ssl.SSLSocketFactory;
  * HTTP/1.1 client for upstream calls. Keeps idle connections per target and proxy, never follows redirects,
  * never sends {@code Expect: 100-continue}, and hands the body back as a stream so server-sent events pass
  * through as they arrive. One blocking socket per exchange: callers run on virtual threads.
+ *
+ * <p>Over 400 lines: the idle-connection pool, the proxy tunnel (HTTP CONNECT) and one exchange share the
+ * client's state; the wire pieces are their own classes ({@link Connection}, {@link Response}, {@link Socks5}).
  */
 public final class OutboundClient {
     /** Idle connections older than this are closed rather than reused: servers drop idle keep-alives. */

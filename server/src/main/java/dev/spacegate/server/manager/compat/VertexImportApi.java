@@ -55,6 +55,34 @@ final class VertexImportApi implements CompatApi.Part {
         if (body.length > MAX_BYTES) {
             throw new ApiError.Failure(413, "too_large", "the service-account file is larger than 1 MiB");
         }
+        Upload up = upload(req, body);
+        JsonNode sa = serviceAccount(up.file());
+        String project = sa.path("project_id").asText("").trim();
+        String email = sa.path("client_email").asText().trim();
+        String loc = up.location().isEmpty() ? "us-central1" : up.location();
+        String name = "vertex-" + project.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-") + ".json";
+        ObjectNode file = Json.MAPPER.createObjectNode().put("type", "vertex");
+        file.set("service_account", sa);
+        file.put("project_id", project).put("email", email).put("location", loc)
+                .put("label", email + " (" + project + ")");
+        if (!up.prefix().isEmpty()) {
+            file.put("prefix", up.prefix());
+        }
+        try {
+            files.store().put(name, Json.MAPPER.writeValueAsBytes(file));
+        } catch (AuthFile.InvalidAuthFileException e) {
+            throw new ApiError.Failure(400, "invalid_auth_file", e.getMessage());
+        }
+        Json.send(res, 200, Json.MAPPER.createObjectNode().put("status", "ok").put("auth-file", name)
+                .put("project_id", project).put("email", email).put("location", loc));
+    }
+
+    /** The uploaded key file (as ISO-8859-1 text) with the location and prefix given beside it. */
+    private record Upload(String file, String location, String prefix) {
+    }
+
+    /** A multipart form ({@code file}, {@code location}, {@code prefix}) or the raw file with query parameters. */
+    private static Upload upload(ServerRequest req, byte[] body) {
         String ct = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
         String saText;
         String location = Requests.param(req, "location").orElse("");
@@ -75,6 +103,11 @@ final class VertexImportApi implements CompatApi.Part {
         if (saText == null || saText.isBlank()) {
             throw new ApiError.Failure(400, "file_required", "file required (multipart field \"file\")");
         }
+        return new Upload(saText, location, prefix);
+    }
+
+    /** The service-account key, checked for the fields a Vertex account needs. */
+    private static JsonNode serviceAccount(String saText) {
         JsonNode sa;
         try {
             sa = Json.MAPPER.readTree(new String(saText.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
@@ -90,22 +123,6 @@ final class VertexImportApi implements CompatApi.Part {
         if (project.isEmpty()) {
             throw new ApiError.Failure(400, "invalid_service_account", "project_id missing");
         }
-        String email = sa.path("client_email").asText().trim();
-        String loc = location.isEmpty() ? "us-central1" : location;
-        String name = "vertex-" + project.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-") + ".json";
-        ObjectNode file = Json.MAPPER.createObjectNode().put("type", "vertex");
-        file.set("service_account", sa);
-        file.put("project_id", project).put("email", email).put("location", loc)
-                .put("label", email + " (" + project + ")");
-        if (!prefix.isEmpty()) {
-            file.put("prefix", prefix);
-        }
-        try {
-            files.store().put(name, Json.MAPPER.writeValueAsBytes(file));
-        } catch (AuthFile.InvalidAuthFileException e) {
-            throw new ApiError.Failure(400, "invalid_auth_file", e.getMessage());
-        }
-        Json.send(res, 200, Json.MAPPER.createObjectNode().put("status", "ok").put("auth-file", name)
-                .put("project_id", project).put("email", email).put("location", loc));
+        return sa;
     }
 }

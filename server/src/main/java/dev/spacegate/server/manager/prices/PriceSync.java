@@ -76,26 +76,7 @@ public final class PriceSync {
                 continue;
             }
             used.add(source.name());
-            int hits = 0;
-            for (String model : wanted) {
-                if (found.containsKey(model)) {
-                    continue;
-                }
-                Map<String, ModelPrice> hitsFor = matches(catalogue, model);
-                Map<String, ModelPrice> distinct = distinctPrices(hitsFor);
-                if (distinct.size() == 1) {
-                    Map.Entry<String, ModelPrice> e = distinct.entrySet().iterator().next();
-                    found.put(model, e.getValue().withSource(source.name()));
-                    matched.put(model, e.getKey());
-                    candidates.remove(model);
-                    hits++;
-                } else if (distinct.size() > 1) {
-                    ArrayNode c = Json.MAPPER.createArrayNode();
-                    distinct.forEach((id, p) -> c.addObject().put("source", source.name()).put("sourceModelId", id)
-                            .set("price", p.toJson()));
-                    candidates.put(model, c);
-                }
-            }
+            int hits = match(source.name(), catalogue, wanted, found, matched, candidates);
             result.put("models", hits).put("skipped", wanted.size() - found.size());
         }
         if (failures == sources.size()) {
@@ -105,6 +86,41 @@ public final class PriceSync {
         if (!found.isEmpty()) {
             table.mergeSynced(found);
         }
+        return result(wanted, found, matched, candidates, used, sourceResults);
+    }
+
+    /**
+     * Prices the wanted models not found yet from one source's catalogue: one distinct price is a match, several
+     * are candidates for the user to pick from. Returns the number of matches.
+     */
+    private static int match(String source, Map<String, ModelPrice> catalogue, Set<String> wanted,
+                             Map<String, ModelPrice> found, Map<String, String> matched,
+                             Map<String, ArrayNode> candidates) {
+        int hits = 0;
+        for (String model : wanted) {
+            if (found.containsKey(model)) {
+                continue;
+            }
+            Map<String, ModelPrice> distinct = distinctPrices(matches(catalogue, model));
+            if (distinct.size() == 1) {
+                Map.Entry<String, ModelPrice> e = distinct.entrySet().iterator().next();
+                found.put(model, e.getValue().withSource(source));
+                matched.put(model, e.getKey());
+                candidates.remove(model);
+                hits++;
+            } else if (distinct.size() > 1) {
+                ArrayNode c = Json.MAPPER.createArrayNode();
+                distinct.forEach((id, p) -> c.addObject().put("source", source).put("sourceModelId", id)
+                        .set("price", p.toJson()));
+                candidates.put(model, c);
+            }
+        }
+        return hits;
+    }
+
+    /** The CPA-Manager-Plus style result. */
+    private static ObjectNode result(Set<String> wanted, Map<String, ModelPrice> found, Map<String, String> matched,
+                                     Map<String, ArrayNode> candidates, List<String> used, ArrayNode sourceResults) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("source", used.size() == 1 ? used.get(0) : "multi");
         used.forEach(out.putArray("sources")::add);

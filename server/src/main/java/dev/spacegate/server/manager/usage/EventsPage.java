@@ -54,7 +54,37 @@ public final class EventsPage {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new ApiError.Failure(400, "invalid_request", "events_page.limit must be between 1 and " + MAX_LIMIT);
         }
-        JsonNode filters = body.path("filters");
+        UsagePage page;
+        try {
+            page = usage.query(query(body.path("filters"), spec, from, to, limit));
+        } catch (PersistenceException e) {
+            if (e.code() == PersistenceException.Code.INVALID_CONTENT) {
+                throw new ApiError.Failure(400, "invalid_cursor", "events_page.cursor is not one this server issued");
+            }
+            throw e;
+        }
+        Map<String, ModelPrice> table = prices.effective();
+        List<Long> thresholds = PriceTable.thresholds(table);
+        Map<String, Aliases.Alias> names = aliases.all();
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode items = out.putArray("items");
+        for (UsageEvent e : page.events()) {
+            Optional<ModelPrice> price = PriceTable.lookup(table, e.resolvedModel(), e.model());
+            ObjectNode row = row(e, names.get(e.apiKeyHash()));
+            if (price.isPresent()) {
+                row.put("cost", Stats.round(CostRules.cost(groupOf(e, thresholds), price.get(), thresholds)));
+            } else {
+                row.putNull("cost");
+            }
+            items.add(row);
+        }
+        out.put("limit", limit);
+        page.nextCursor().ifPresentOrElse(c -> out.put("next_cursor", c), () -> out.putNull("next_cursor"));
+        return out;
+    }
+
+    /** The page's query: the window, single-valued filters, request id prefix, failed or not, the cursor. */
+    private static UsageQuery query(JsonNode filters, JsonNode spec, long from, long to, int limit) {
         UsageFilter filter = UsageFilter.between(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to));
         Optional<String> model = single(filters, "models");
         Optional<String> provider = single(filters, "providers");
@@ -83,36 +113,7 @@ public final class EventsPage {
             q = q.withFailed(false);
         }
         String cursor = spec.path("cursor").asText("");
-        if (!cursor.isEmpty()) {
-            q = q.after(cursor);
-        }
-        UsagePage page;
-        try {
-            page = usage.query(q);
-        } catch (PersistenceException e) {
-            if (e.code() == PersistenceException.Code.INVALID_CONTENT) {
-                throw new ApiError.Failure(400, "invalid_cursor", "events_page.cursor is not one this server issued");
-            }
-            throw e;
-        }
-        Map<String, ModelPrice> table = prices.effective();
-        List<Long> thresholds = PriceTable.thresholds(table);
-        Map<String, Aliases.Alias> names = aliases.all();
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        ArrayNode items = out.putArray("items");
-        for (UsageEvent e : page.events()) {
-            Optional<ModelPrice> price = PriceTable.lookup(table, e.resolvedModel(), e.model());
-            ObjectNode row = row(e, names.get(e.apiKeyHash()));
-            if (price.isPresent()) {
-                row.put("cost", Stats.round(CostRules.cost(groupOf(e, thresholds), price.get(), thresholds)));
-            } else {
-                row.putNull("cost");
-            }
-            items.add(row);
-        }
-        out.put("limit", limit);
-        page.nextCursor().ifPresentOrElse(c -> out.put("next_cursor", c), () -> out.putNull("next_cursor"));
-        return out;
+        return cursor.isEmpty() ? q : q.after(cursor);
     }
 
     private static Optional<String> single(JsonNode filters, String field) {

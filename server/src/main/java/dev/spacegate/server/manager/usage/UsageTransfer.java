@@ -148,12 +148,35 @@ public final class UsageTransfer {
 
     /** Imports a body in any supported format; committed batches stay even when a later one fails. */
     public ImportResult importBody(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8).strip();
-        List<JsonNode> records = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
-        int failed = 0;
-        int unsupported = 0;
+        Parsed in = parse(new String(body, StandardCharsets.UTF_8).strip());
+        List<UsageEvent> events = new ArrayList<>();
+        for (JsonNode r : in.records) {
+            try {
+                events.add(UsageEvent.fromJson(r));
+            } catch (PersistenceException | IllegalArgumentException e) {
+                in.failed++;
+            }
+        }
+        int added = 0;
+        for (int from = 0; from < events.size(); from += IMPORT_BATCH) {
+            added += usage.appendBatch(events.subList(from, Math.min(events.size(), from + IMPORT_BATCH)));
+        }
+        return new ImportResult(in.format, added, events.size() - added, events.size() + in.failed, in.failed,
+                in.unsupported, in.warnings);
+    }
+
+    /** An import body read into records, with what could not be read. */
+    private static final class Parsed {
+        final List<JsonNode> records = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
         String format;
+        int failed;
+        int unsupported;
+    }
+
+    /** Tells the format (JSON array, legacy snapshot, one JSON object, JSON lines) and reads its records. */
+    private static Parsed parse(String text) {
+        Parsed in = new Parsed();
         JsonNode whole = null;
         if (text.startsWith("[") || text.startsWith("{")) {
             try {
@@ -165,60 +188,56 @@ public final class UsageTransfer {
             }
         }
         if (whole != null && whole.isArray()) {
-            format = "json_array";
-            whole.forEach(records::add);
+            in.format = "json_array";
+            whole.forEach(in.records::add);
         } else if (whole != null && (whole.path("usage").has("apis") || whole.has("apis"))) {
-            boolean export = whole.path("usage").has("apis");
-            format = export ? "legacy_usage_export" : "legacy_usage_payload";
-            JsonNode apis = export ? whole.path("usage").path("apis") : whole.path("apis");
-            int before = records.size();
-            apis.fields().forEachRemaining(api -> api.getValue().path("models").fields().forEachRemaining(model -> {
-                for (JsonNode d : model.getValue().path("details")) {
-                    records.add(legacyRecord(api.getKey(), model.getKey(), d));
-                }
-            }));
-            if (records.size() == before) {
-                unsupported++;
-                warnings.add("legacy usage export does not contain request details");
-            } else {
-                warnings.add("legacy_usage_metadata_is_partial");
-                warnings.add("legacy_usage_source_matching_may_be_approximate");
-            }
+            readLegacy(whole, in);
         } else if (whole != null && whole.isObject()) {
-            format = "json_object";
-            records.add(whole);
+            in.format = "json_object";
+            in.records.add(whole);
         } else {
-            format = "usage_service_jsonl";
-            for (String line : text.split("\r?\n")) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    JsonNode n = Json.MAPPER.readTree(line);
-                    if (n.isObject()) {
-                        records.add(n);
-                    } else {
-                        failed++;
-                    }
-                } catch (IOException e) {
-                    failed++;
-                }
-            }
+            in.format = "usage_service_jsonl";
+            readJsonLines(text, in);
         }
-        List<UsageEvent> events = new ArrayList<>();
-        for (JsonNode r : records) {
+        return in;
+    }
+
+    /** A CLIProxyAPI usage snapshot: one record per request detail, if it kept any. */
+    private static void readLegacy(JsonNode whole, Parsed in) {
+        boolean export = whole.path("usage").has("apis");
+        in.format = export ? "legacy_usage_export" : "legacy_usage_payload";
+        JsonNode apis = export ? whole.path("usage").path("apis") : whole.path("apis");
+        int before = in.records.size();
+        apis.fields().forEachRemaining(api -> api.getValue().path("models").fields().forEachRemaining(model -> {
+            for (JsonNode d : model.getValue().path("details")) {
+                in.records.add(legacyRecord(api.getKey(), model.getKey(), d));
+            }
+        }));
+        if (in.records.size() == before) {
+            in.unsupported++;
+            in.warnings.add("legacy usage export does not contain request details");
+        } else {
+            in.warnings.add("legacy_usage_metadata_is_partial");
+            in.warnings.add("legacy_usage_source_matching_may_be_approximate");
+        }
+    }
+
+    private static void readJsonLines(String text, Parsed in) {
+        for (String line : text.split("\r?\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
             try {
-                events.add(UsageEvent.fromJson(r));
-            } catch (PersistenceException | IllegalArgumentException e) {
-                failed++;
+                JsonNode n = Json.MAPPER.readTree(line);
+                if (n.isObject()) {
+                    in.records.add(n);
+                } else {
+                    in.failed++;
+                }
+            } catch (IOException e) {
+                in.failed++;
             }
         }
-        int added = 0;
-        for (int from = 0; from < events.size(); from += IMPORT_BATCH) {
-            added += usage.appendBatch(events.subList(from, Math.min(events.size(), from + IMPORT_BATCH)));
-        }
-        return new ImportResult(format, added, events.size() - added, events.size() + failed, failed, unsupported,
-                warnings);
     }
 
     /** One detail of a legacy snapshot as a queue-style record (endpoint and model come from the keys). */

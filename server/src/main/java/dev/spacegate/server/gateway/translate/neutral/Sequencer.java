@@ -81,43 +81,9 @@ public final class Sequencer {
                     close();
                 }
             }
-            case StreamEvent.ToolCallStart start -> {
-                anyTool = true;
-                calls++;
-                // Some OpenAI-compatible upstreams omit call ids; every client format needs one.
-                StreamEvent.ToolCallStart s = start.id() != null && !start.id().isEmpty() ? start
-                        : new StreamEvent.ToolCallStart(start.key(), "call_" + Json.sha256(start.key() + "#" + calls + "#" + start.name()).substring(0, 24), start.name());
-                String name = toolName.apply(s.name());
-                if (open == Open.TOOL) {
-                    pending.put(s.key(), new Pending(s.id(), name));
-                } else {
-                    close();
-                    open = Open.TOOL;
-                    openKey = s.key();
-                    sink.openTool(s.id(), name);
-                }
-            }
-            case StreamEvent.ToolCallDelta d -> {
-                if (open == Open.TOOL && d.key().equals(openKey)) {
-                    sink.toolArguments(d.fragment());
-                } else {
-                    Pending p = pending.get(d.key());
-                    if (p != null) {
-                        p.args.append(d.fragment());
-                    }
-                }
-            }
-            case StreamEvent.ToolCallEnd end -> {
-                if (open == Open.TOOL && end.key().equals(openKey)) {
-                    close();
-                    drain(false);
-                } else {
-                    Pending p = pending.get(end.key());
-                    if (p != null) {
-                        p.ended = true;
-                    }
-                }
-            }
+            case StreamEvent.ToolCallStart start -> toolStart(start);
+            case StreamEvent.ToolCallDelta d -> toolDelta(d);
+            case StreamEvent.ToolCallEnd end -> toolEnd(end);
             case StreamEvent.Finished f -> finish(f.reason(), f.usage());
             case StreamEvent.Failed f -> {
                 close();
@@ -126,6 +92,49 @@ public final class Sequencer {
                 sink.fail(f.error());
             }
             case StreamEvent.Started s -> throw new IllegalStateException("handled above");
+        }
+    }
+
+    /** Opens the call's block, or buffers it while another call is open. */
+    private void toolStart(StreamEvent.ToolCallStart start) {
+        anyTool = true;
+        calls++;
+        // Some OpenAI-compatible upstreams omit call ids; every client format needs one.
+        StreamEvent.ToolCallStart s = start.id() != null && !start.id().isEmpty() ? start
+                : new StreamEvent.ToolCallStart(start.key(), "call_" + Json.sha256(start.key() + "#" + calls + "#"
+                        + start.name()).substring(0, 24), start.name());
+        String name = toolName.apply(s.name());
+        if (open == Open.TOOL) {
+            pending.put(s.key(), new Pending(s.id(), name));
+        } else {
+            close();
+            open = Open.TOOL;
+            openKey = s.key();
+            sink.openTool(s.id(), name);
+        }
+    }
+
+    private void toolDelta(StreamEvent.ToolCallDelta d) {
+        if (open == Open.TOOL && d.key().equals(openKey)) {
+            sink.toolArguments(d.fragment());
+        } else {
+            Pending p = pending.get(d.key());
+            if (p != null) {
+                p.args.append(d.fragment());
+            }
+        }
+    }
+
+    /** Ends the open call and replays the buffered ones; a buffered call's end is noted for its replay. */
+    private void toolEnd(StreamEvent.ToolCallEnd end) {
+        if (open == Open.TOOL && end.key().equals(openKey)) {
+            close();
+            drain(false);
+        } else {
+            Pending p = pending.get(end.key());
+            if (p != null) {
+                p.ended = true;
+            }
         }
     }
 
