@@ -11,26 +11,24 @@ public final class ApiError {
 
     /** A refusal that handlers throw to end a request with an envelope (bad input, conflicts). */
     public static class Failure extends RuntimeException {
-        private final int status;
-        private final String code;
+        private final transient ClientError error;
 
         public Failure(int status, String code, String message) {
             super(message, null, false, false);
-            this.status = status;
-            this.code = code;
+            this.error = ClientError.of(status, code, message);
         }
 
         public int status() {
-            return status;
+            return error.status();
         }
 
         public String code() {
-            return code;
+            return error.code();
         }
 
         /** Answers the request with this refusal. */
         public void send(ServerResponse res) {
-            ErrorFamily.MANAGEMENT.send(res, ClientError.of(status, code, getMessage()));
+            ErrorFamily.MANAGEMENT.send(res, error);
         }
     }
 }

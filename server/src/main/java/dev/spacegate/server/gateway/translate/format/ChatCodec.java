@@ -299,19 +299,7 @@ public final class ChatCodec implements Codec {
 
     /** Limits, sampling, reasoning effort, output format, user. */
     private static void writeOptions(Conversation c, TranslateContext ctx, ObjectNode body) {
-        if (c.maxTokens != null) {
-            body.put("max_completion_tokens", c.maxTokens);
-        }
-        if (c.temperature != null) {
-            body.put("temperature", c.temperature);
-        }
-        if (c.topP != null) {
-            body.put("top_p", c.topP);
-        }
-        if (!c.stop.isEmpty()) {
-            ArrayNode stop = body.putArray("stop");
-            c.stop.forEach(stop::add);
-        }
+        Codec.writeSampling(c, body, "max_completion_tokens", "top_p", "stop");
         Effort effort = Codec.effort(c, ctx);
         if (effort != null) {
             body.put("reasoning_effort", effort.openAiLevel());

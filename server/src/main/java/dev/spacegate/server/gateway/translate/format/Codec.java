@@ -1,5 +1,6 @@
 package dev.spacegate.server.gateway.translate.format;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.providers.ApiFormat;
 import dev.spacegate.server.gateway.translate.base.Effort;
@@ -55,6 +56,23 @@ public interface Codec {
             case OPENAI_RESPONSES -> body.withObject("/reasoning").put("effort", effort.openAiLevel());
             case CLAUDE -> ClaudeCodec.writeEffort(body, effort, cap);
             case GEMINI -> GeminiCodec.writeEffort(body, effort, cap);
+        }
+    }
+
+    /** The output limit, temperature, top-p and stop sequences, under this format's names (where set). */
+    static void writeSampling(Conversation c, ObjectNode target, String maxTokens, String topP, String stop) {
+        if (c.maxTokens != null) {
+            target.put(maxTokens, c.maxTokens);
+        }
+        if (c.temperature != null) {
+            target.put("temperature", c.temperature);
+        }
+        if (c.topP != null) {
+            target.put(topP, c.topP);
+        }
+        if (!c.stop.isEmpty()) {
+            ArrayNode list = target.putArray(stop);
+            c.stop.forEach(list::add);
         }
     }
 

@@ -357,19 +357,7 @@ public final class GeminiCodec implements Codec {
 
     private static ObjectNode generationConfig(Conversation c, TranslateContext ctx) {
         ObjectNode gc = Json.object();
-        if (c.maxTokens != null) {
-            gc.put("maxOutputTokens", c.maxTokens);
-        }
-        if (c.temperature != null) {
-            gc.put("temperature", c.temperature);
-        }
-        if (c.topP != null) {
-            gc.put("topP", c.topP);
-        }
-        if (!c.stop.isEmpty()) {
-            ArrayNode stop = gc.putArray("stopSequences");
-            c.stop.forEach(stop::add);
-        }
+        Codec.writeSampling(c, gc, "maxOutputTokens", "topP", "stopSequences");
         if (c.outputFormat != null) {
             gc.put("responseMimeType", "application/json");
             if (c.outputFormat.schema() != null) {
