@@ -24,6 +24,8 @@ public final class TrustedProxies {
     /** The default on a Hugging Face Space: the private address ranges. */
     public static final String SPACE_DEFAULT = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7";
     private static final Pattern HOPS = Pattern.compile("[0-9]{1,2}");
+    private static final Pattern ADDRESS_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final int MAX_ENTRIES = 64;
 
     private final List<Cidr> cidrs;
@@ -124,6 +126,9 @@ public final class TrustedProxies {
 
     /** True when {@code address} is in one of the trusted ranges (false for anything that is not an IP literal). */
     public boolean trusted(String address) {
+        if (cidrs.isEmpty()) {
+            return false; // the default: asked on every request, so no address parsing
+        }
         Optional<byte[]> bytes = literal(address);
         return bytes.isPresent() && cidrs.stream().anyMatch(c -> c.contains(bytes.get()));
     }
@@ -140,10 +145,10 @@ public final class TrustedProxies {
 
     /** The bytes of an IPv4 or IPv6 literal; never a DNS lookup. */
     static Optional<byte[]> literal(String s) {
-        if (s == null || s.isEmpty() || s.length() > 45 || !s.matches("[0-9A-Fa-f:.]+")) {
+        if (s == null || s.isEmpty() || s.length() > 45 || !ADDRESS_CHARS.matcher(s).matches()) {
             return Optional.empty();
         }
-        if (!s.contains(":") && !s.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+        if (!s.contains(":") && !IPV4.matcher(s).matches()) {
             return Optional.empty();
         }
         try {

@@ -3,6 +3,7 @@ package dev.spacegate.server.gateway.usage;
 import java.io.IOException;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -131,21 +132,38 @@ public final class TokenCounts {
         return input + output + cacheCreation + (cacheRead > 0 && input < cacheRead ? cacheRead : 0);
     }
 
-    /** The {@code tokens} object of a usage record. */
-    public void writeTo(ObjectNode tokens) {
-        tokens.put("input_tokens", input).put("output_tokens", output).put("reasoning_tokens", reasoning)
-                .put("cached_tokens", cacheRead).put("cache_read_tokens", cacheRead)
-                .put("cache_read_tokens_present", cachePresent).put("cache_creation_tokens", cacheCreation)
-                .put("total_tokens", total());
+    /** The {@code tokens} object of the usage record. */
+    public void writeTo(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("input_tokens", input);
+        g.writeNumberField("output_tokens", output);
+        g.writeNumberField("reasoning_tokens", reasoning);
+        g.writeNumberField("cached_tokens", cacheRead);
+        g.writeNumberField("cache_read_tokens", cacheRead);
+        g.writeBooleanField("cache_read_tokens_present", cachePresent);
+        g.writeNumberField("cache_creation_tokens", cacheCreation);
+        g.writeNumberField("total_tokens", total());
+        g.writeEndObject();
     }
 
     /** The {@code token_breakdown} object (schema 2). */
-    public void writeBreakdown(ObjectNode b) {
-        b.put("schema_version", 2).put("quality", "complete").put("total_tokens", total());
-        b.putObject("input").put("total_tokens", input).put("uncached_tokens", Math.max(0, input - cacheRead))
-                .put("cache_read_tokens", cacheRead).put("cache_write_tokens", cacheCreation);
-        b.putObject("output").put("total_tokens", output).put("non_reasoning_tokens", Math.max(0, output - reasoning))
-                .put("reasoning_tokens", reasoning);
-        b.put("unclassified_tokens", 0);
+    public void writeBreakdown(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("schema_version", 2);
+        g.writeStringField("quality", "complete");
+        g.writeNumberField("total_tokens", total());
+        g.writeObjectFieldStart("input");
+        g.writeNumberField("total_tokens", input);
+        g.writeNumberField("uncached_tokens", Math.max(0, input - cacheRead));
+        g.writeNumberField("cache_read_tokens", cacheRead);
+        g.writeNumberField("cache_write_tokens", cacheCreation);
+        g.writeEndObject();
+        g.writeObjectFieldStart("output");
+        g.writeNumberField("total_tokens", output);
+        g.writeNumberField("non_reasoning_tokens", Math.max(0, output - reasoning));
+        g.writeNumberField("reasoning_tokens", reasoning);
+        g.writeEndObject();
+        g.writeNumberField("unclassified_tokens", 0);
+        g.writeEndObject();
     }
 }

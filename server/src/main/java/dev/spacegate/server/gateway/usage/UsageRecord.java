@@ -1,8 +1,13 @@
 package dev.spacegate.server.gateway.usage;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -34,37 +39,65 @@ public final class UsageRecord {
     public String reasoningEffort;
     public String serviceTier;
 
-    /** The JSON object stored and queued. */
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper TREES = new ObjectMapper();
+
+    /**
+     * The record as one line of JSON ending in {@code '\n'}, written field by field: this runs on the request's
+     * thread for every request, where building a tree and then serializing it cost a sixth of the request's CPU.
+     */
+    public byte[] toJsonLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("timestamp", (timestamp == null ? Instant.now() : timestamp).toString());
+            g.writeNumberField("latency_ms", latencyMs);
+            g.writeNumberField("ttft_ms", ttftMs);
+            g.writeStringField("source", source);
+            g.writeStringField("auth_index", authIndex);
+            g.writeStringField("client_ip", clientIp);
+            g.writeStringField("x_forwarded_for", forwardedFor);
+            g.writeStringField("user_agent", userAgent);
+            g.writeFieldName("tokens");
+            tokens.writeTo(g);
+            g.writeBooleanField("failed", failed);
+            g.writeBooleanField("generate", true);
+            g.writeObjectFieldStart("fail");
+            g.writeNumberField("status_code", statusCode);
+            g.writeStringField("body", failed ? failBody : "");
+            g.writeEndObject();
+            g.writeNumberField("accounting_version", 2);
+            g.writeFieldName("token_breakdown");
+            tokens.writeBreakdown(g);
+            g.writeStringField("provider", provider);
+            g.writeStringField("executor_type", executorType);
+            String m = model == null || model.isEmpty() ? "unknown" : model;
+            g.writeStringField("model", m);
+            g.writeStringField("alias", alias == null || alias.isEmpty() ? m : alias);
+            g.writeStringField("endpoint", endpoint);
+            g.writeStringField("auth_type", authType);
+            g.writeStringField("api_key", apiKey);
+            g.writeStringField("request_id", requestId);
+            if (reasoningEffort != null) {
+                g.writeStringField("reasoning_effort", reasoningEffort);
+            }
+            if (serviceTier != null) {
+                g.writeStringField("service_tier", serviceTier);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    /** The same record as a JSON object (for the in-memory usage queue and tests). */
     public ObjectNode toJson() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("timestamp", (timestamp == null ? Instant.now() : timestamp).toString());
-        o.put("latency_ms", latencyMs);
-        o.put("ttft_ms", ttftMs);
-        o.put("source", source);
-        o.put("auth_index", authIndex);
-        o.put("client_ip", clientIp);
-        o.put("x_forwarded_for", forwardedFor);
-        o.put("user_agent", userAgent);
-        tokens.writeTo(o.putObject("tokens"));
-        o.put("failed", failed);
-        o.put("generate", true);
-        o.putObject("fail").put("status_code", statusCode).put("body", failed ? failBody : "");
-        o.put("accounting_version", 2);
-        tokens.writeBreakdown(o.putObject("token_breakdown"));
-        o.put("provider", provider);
-        o.put("executor_type", executorType);
-        o.put("model", model == null || model.isEmpty() ? "unknown" : model);
-        o.put("alias", alias == null || alias.isEmpty() ? o.path("model").asText() : alias);
-        o.put("endpoint", endpoint);
-        o.put("auth_type", authType);
-        o.put("api_key", apiKey);
-        o.put("request_id", requestId);
-        if (reasoningEffort != null) {
-            o.put("reasoning_effort", reasoningEffort);
+        try {
+            return (ObjectNode) TREES.readTree(toJsonLine());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if (serviceTier != null) {
-            o.put("service_tier", serviceTier);
-        }
-        return o;
     }
 }

@@ -1,9 +1,11 @@
 package dev.spacegate.server.gateway.usage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,16 +76,24 @@ public final class UsageSink implements AutoCloseable {
 
     /** Appends a record to the log; turning it into JSON happens here because it must be on disk before the reply. */
     public void submit(UsageRecord record) {
-        submit(record.toJson());
+        append(record.toJsonLine());
     }
 
     /** Appends a record already turned into JSON (it also went to the usage queue); never waits on the database. */
     public void submit(ObjectNode record) {
+        byte[] json;
         try {
-            byte[] json = JSON.writeValueAsBytes(record);
-            byte[] line = new byte[json.length + 1];
-            System.arraycopy(json, 0, line, 0, json.length);
-            line[json.length] = '\n';
+            json = JSON.writeValueAsBytes(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a tree always serializes
+        }
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        append(line);
+    }
+
+    private void append(byte[] line) {
+        try {
             log.append(line);
         } catch (IOException e) {
             lost.incrementAndGet();

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import dev.spacegate.server.providers.ApiFormat;
@@ -69,8 +68,12 @@ class TokenCountsTest {
     }
 
     private static String json(TokenCounts t) {
-        ObjectNode o = JSON.createObjectNode();
-        t.writeTo(o);
-        return o.toString();
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            t.writeTo(g);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString();
     }
 }

@@ -162,6 +162,13 @@ class UsageSinkTest {
         assertEquals(429, o.path("fail").path("status_code").asInt());
         assertEquals("unknown", o.path("model").asText(), "CLIProxyAPI's default for an empty model");
         assertEquals("unknown", o.path("alias").asText(), "alias defaults to the model");
+        assertEquals(10, o.path("token_breakdown").path("input").path("uncached_tokens").asInt());
+        assertEquals(5, o.path("token_breakdown").path("output").path("non_reasoning_tokens").asInt());
+        assertEquals(2, o.path("token_breakdown").path("schema_version").asInt());
+        u.failBody = "quota\nexceeded";
+        String line = new String(u.toJsonLine(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(line.endsWith("}\n") && line.indexOf('\n') == line.length() - 1, "one line for the log: " + line);
+        assertTrue(line.contains("\"body\":\"quota\\nexceeded\""), line);
     }
 
     @Test
