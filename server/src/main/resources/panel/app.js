@@ -5,7 +5,7 @@ import { h } from './ui.js';
 import dashboard from './pages/dashboard.js';
 import monitoring from './pages/monitoring.js';
 import usage from './pages/usage.js';
-import accounts from './pages/accounts.js';
+import authFiles from './pages/auth-files.js';
 import providers from './pages/providers.js';
 import keys from './pages/keys.js';
 import prices from './pages/prices.js';
@@ -13,7 +13,7 @@ import config from './pages/config.js';
 import system from './pages/system.js';
 
 const PAGES = [
-  ['dashboard', dashboard], ['monitoring', monitoring], ['usage', usage], ['accounts', accounts],
+  ['dashboard', dashboard], ['monitoring', monitoring], ['usage', usage], ['auth-files', authFiles],
   ['providers', providers], ['keys', keys], ['prices', prices], ['config', config], ['system', system],
 ];
 const THEME_KEY = 'spacegate.theme';
@@ -34,7 +34,7 @@ function cycleTheme() {
 }
 
 function currentPage() {
-  const name = (location.hash.match(/^#\/([a-z]+)/) || [])[1];
+  const name = (location.hash.match(/^#\/([a-z-]+)/) || [])[1];
   return PAGES.find(([n]) => n === name) ? name : 'dashboard';
 }
 

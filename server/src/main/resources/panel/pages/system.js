@@ -13,7 +13,7 @@ function features(providers) {
   return [
     [t('feat.usage'), ['dashboard', 'analytics', 'usage']], [t('feat.live'), ['monitorStream']], [t('feat.transfer'), ['usageExport', 'usageImport']],
     [t('feat.prices'), ['prices', 'pricesSave', 'pricesSync']], [t('feat.config'), ['configYaml', 'configYamlSave']],
-    [t('feat.keys'), ['apiKeys', 'apiKeysSave', 'aliases']], [t('feat.accounts'), ['authFiles', 'authUpload']],
+    [t('feat.keys'), ['apiKeys', 'apiKeysSave', 'aliases']], [t('feat.authFiles'), ['authFiles', 'authUpload']],
     [t('feat.oauth'), (providers.logins || []).map((l) => l.capability)],
     [t('feat.providers'), lists.filter((l) => l.called).map((l) => l.capability)],
     ...lists.filter((l) => !l.called).map((l) => [t('feat.keyList', l.label), [l.capability]]),

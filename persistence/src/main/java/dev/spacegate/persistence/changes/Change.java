@@ -18,8 +18,11 @@ public record Change(long id, String topic, String detail, String origin, long a
     public static final String SETTINGS = "settings";
     /** An auth file was stored or deleted; detail is its name. */
     public static final String AUTH = "auth";
-    /** An auth file's refresh token was rejected (it needs a new login); detail is its name. */
-    public static final String ACCOUNT = "account";
+    /**
+     * An auth file's refresh token was rejected (it needs a new login); detail is its name. The value is the kind's
+     * first name, kept so replicas of different versions understand each other.
+     */
+    public static final String NEEDS_LOGIN = "account";
     /** A credential cooldown was learned or cleared; detail is the change as JSON. */
     public static final String COOLDOWN = "cooldown";
 }

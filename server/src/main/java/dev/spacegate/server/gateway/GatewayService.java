@@ -282,7 +282,7 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         List<dev.spacegate.server.gateway.pool.CooldownState> states = pool.snapshot().stream()
                 .filter(x -> x.nextRetryAt().isAfter(now)).toList();
         return state.registry().credentials().stream()
-                .filter(c -> !c.origin().authType().equals("oauth")) // accounts: see auth-files
+                .filter(c -> !c.origin().authType().equals("oauth")) // auth files: see /auth-files
                 .map(c -> new CredentialStatus(c.authIndex(),
                 c.kind().section(), c.provider(), c.label(), c.baseUrl(), c.maskedKey(), c.priority(), c.weight(),
                 states.stream().filter(x -> x.authIndex().equals(c.authIndex())).toList())).toList();

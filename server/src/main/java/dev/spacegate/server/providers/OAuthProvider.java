@@ -177,7 +177,7 @@ public enum OAuthProvider {
         return catalog.contains(model) || accepts.matcher(model.toLowerCase(Locale.ROOT)).matches();
     }
 
-    /** The models listed for an account of this type. */
+    /** The models listed for an auth file of this type. */
     public List<String> catalog() {
         return catalog;
     }

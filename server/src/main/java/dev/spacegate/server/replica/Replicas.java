@@ -76,8 +76,8 @@ public final class Replicas implements AutoCloseable {
     private static void shareRejectedLogins(AsyncAnnouncer announcer, AuthFiles files,
                                             Map<String, Consumer<Change>> handlers) {
         if (files != null) {
-            files.refresher().onNeedsLogin(name -> announcer.announce(Change.ACCOUNT, name, name));
-            handlers.put(Change.ACCOUNT, c -> files.registry().adoptNeedsLogin(c.detail()));
+            files.refresher().onNeedsLogin(name -> announcer.announce(Change.NEEDS_LOGIN, name, name));
+            handlers.put(Change.NEEDS_LOGIN, c -> files.registry().adoptNeedsLogin(c.detail()));
         }
     }
 

@@ -12,9 +12,9 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * CLIProxyAPI's per-channel model maps for OAuth accounts: {@code oauth-excluded-models} (patterns an account of
+ * CLIProxyAPI's per-channel model maps for auth files: {@code oauth-excluded-models} (patterns an auth file of
  * the channel does not serve) and {@code oauth-model-alias} (an upstream name served under another name; the
- * original name disappears unless {@code fork: true}). A channel is the account's auth file type ({@code codex},
+ * original name disappears unless {@code fork: true}). A channel is the auth file's type ({@code codex},
  * {@code claude}, {@code vertex}, {@code kimi}, {@code xai}, ...); API-key entries are not affected.
  */
 public record ChannelModels(Map<String, List<String>> excluded, Map<String, List<Alias>> aliases) {

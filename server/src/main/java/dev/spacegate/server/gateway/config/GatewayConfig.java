@@ -44,7 +44,7 @@ import dev.spacegate.server.outbound.ProxySpec;
  * @param nonStreamKeepAlive       {@code nonstream-keepalive-interval}: blank lines while a non-stream answer is
  *                                 awaited (0 = off, the default)
  * @param oauthScopedErrors        {@code oauth-request-scoped-errors}: request-scoped-errors rules per OAuth channel
- *                                 ({@code codex}, {@code claude}, ...) for accounts without their own
+ *                                 ({@code codex}, {@code claude}, ...) for auth files without their own
  * @param payload                  {@code payload}: parameters set or removed in the upstream body
  * @param passthroughHeaders       {@code passthrough-headers}: upstream response headers go on to the client
  * @param channelModels            {@code oauth-excluded-models} and {@code oauth-model-alias}, per OAuth channel

@@ -81,7 +81,7 @@ public final class UsageRecorder {
         }
     }
 
-    /** Ends the attempt's record and hands it on; counts the request on the credential's account. */
+    /** Ends the attempt's record and hands it on; counts the request on the credential's auth file. */
     void finish(Attempt a, int status, boolean failed, String failBody) {
         UsageRecord u = a.usage();
         u.latencyMs = a.elapsedMs();

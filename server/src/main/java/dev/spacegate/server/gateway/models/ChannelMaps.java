@@ -10,16 +10,16 @@ import java.util.function.Predicate;
 import dev.spacegate.server.gateway.config.ChannelModels;
 import dev.spacegate.server.gateway.config.GatewayConfig;
 
-/** Applies the config's per-channel model maps ({@code oauth-excluded-models}, {@code oauth-model-alias}) to an account. */
+/** Applies the config's per-channel model maps ({@code oauth-excluded-models}, {@code oauth-model-alias}) to an auth file. */
 final class ChannelMaps {
     private ChannelMaps() {
     }
 
     /**
-     * The account as its channel's maps shape it: the channel's exclusions added to its own, each alias of a model
+     * The auth file as its channel's maps shape it: the channel's exclusions added to its own, each alias of a model
      * it serves added, and a name an alias replaces (no {@code fork}) neither listed nor accepted any more.
      */
-    static ModelRegistry.AccountEntry apply(ChannelModels maps, ModelRegistry.AccountEntry a) {
+    static ModelRegistry.AuthFileEntry apply(ChannelModels maps, ModelRegistry.AuthFileEntry a) {
         String channel = a.credential().provider().toLowerCase(Locale.ROOT);
         List<String> channelExcluded = maps.excluded().getOrDefault(channel, List.of());
         List<ChannelModels.Alias> channelAliases = maps.aliases().getOrDefault(channel, List.of());
@@ -45,7 +45,7 @@ final class ChannelMaps {
         Predicate<String> accepts = a.accepts();
         Predicate<String> narrowed = replaced.isEmpty() ? accepts
                 : m -> !replaced.contains(m.toLowerCase(Locale.ROOT)) && accepts.test(m);
-        return new ModelRegistry.AccountEntry(a.credential(), a.prefix(), List.copyOf(allExcluded),
+        return new ModelRegistry.AuthFileEntry(a.credential(), a.prefix(), List.copyOf(allExcluded),
                 List.copyOf(served), narrowed, catalog);
     }
 }

@@ -42,7 +42,7 @@ public final class ModelRegistry {
      * A credential from an auth file and the models it serves: its provider's {@code catalog} (listed), any
      * model name {@code accepts} admits, and its own {@code model_aliases}.
      */
-    public record AccountEntry(Credential credential, String prefix, List<String> excluded,
+    public record AuthFileEntry(Credential credential, String prefix, List<String> excluded,
                                List<GatewayConfig.Model> aliases, Predicate<String> accepts, List<String> catalog) {
     }
 
@@ -110,7 +110,7 @@ public final class ModelRegistry {
     }
 
     /** The registry of a config plus the credentials of auth files (disabled files are left out by the caller). */
-    /** An account without its own request_scoped_errors takes its channel's oauth-request-scoped-errors. */
+    /** An auth file without its own request_scoped_errors takes its channel's oauth-request-scoped-errors. */
     private static Credential withChannelRules(Credential c, GatewayConfig cfg) {
         ScopedErrors channel = cfg.oauthScopedErrors().get(c.provider().toLowerCase(Locale.ROOT));
         if (channel == null || !c.scopedErrors().rules().isEmpty()) {
@@ -119,9 +119,9 @@ public final class ModelRegistry {
         return c.withScopedErrors(channel);
     }
 
-    public static ModelRegistry build(GatewayConfig cfg, List<AccountEntry> accounts) {
+    public static ModelRegistry build(GatewayConfig cfg, List<AuthFileEntry> authFiles) {
         ModelRegistry base = build(cfg);
-        if (accounts.isEmpty()) {
+        if (authFiles.isEmpty()) {
             return base;
         }
         List<Credential> creds = new ArrayList<>(base.credentials);
@@ -130,8 +130,8 @@ public final class ModelRegistry {
         List<Wildcard> wild = new ArrayList<>(base.wildcards);
         Map<String, ModelInfo> listed = new LinkedHashMap<>();
         base.listed.forEach(m -> listed.put(m.id(), m));
-        for (AccountEntry own : accounts) {
-            AccountEntry a = ChannelMaps.apply(cfg.channelModels(), own);
+        for (AuthFileEntry own : authFiles) {
+            AuthFileEntry a = ChannelMaps.apply(cfg.channelModels(), own);
             Credential c = withChannelRules(a.credential(), cfg);
             creds.add(c);
             wild.add(new Wildcard(c, a.prefix(), a.excluded(), a.accepts()));

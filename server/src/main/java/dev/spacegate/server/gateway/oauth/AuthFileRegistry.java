@@ -100,8 +100,8 @@ public final class AuthFileRegistry {
     }
 
     /** The credentials of enabled, usable auth files whose provider Spacegate calls. */
-    public List<ModelRegistry.AccountEntry> entries() {
-        List<ModelRegistry.AccountEntry> out = new ArrayList<>();
+    public List<ModelRegistry.AuthFileEntry> entries() {
+        List<ModelRegistry.AuthFileEntry> out = new ArrayList<>();
         for (AuthFileState a : all()) {
             AuthFile f = a.file;
             if (!a.usable()) {
@@ -115,8 +115,8 @@ public final class AuthFileRegistry {
             String base = baseUrl(pr, f);
             Credential c = new Credential(f.authIndex(authDir), pr.kind(), pr.type(), base, f.label(), f.headers(),
                     f.proxyUrl(), f.priority(), f.weight(), f.disableCooling(), f.requestRetry(), f.scopedErrors(),
-                    f.name(), Credential.Origin.account(usageSource(f), failed -> a.count(clock.millis(), failed)));
-            out.add(new ModelRegistry.AccountEntry(c, f.prefix(), f.excludedModels(), f.modelAliases(),
+                    f.name(), Credential.Origin.authFile(usageSource(f), failed -> a.count(clock.millis(), failed)));
+            out.add(new ModelRegistry.AuthFileEntry(c, f.prefix(), f.excludedModels(), f.modelAliases(),
                     pr::accepts, pr.catalog()));
         }
         return out;

@@ -123,36 +123,36 @@ public final class AuthFilesApi {
         Optional<String> index = Endpoints.query(c.req(), "auth_index");
         ArrayNode list = JSON.createArrayNode();
         long now = registry.clock().millis();
-        for (AuthFileState acc : registry.all()) {
-            AuthFile f = acc.file;
+        for (AuthFileState held : registry.all()) {
+            AuthFile f = held.file;
             String idx = f == null ? "" : f.authIndex(registry.authDir());
-            if (name.isPresent() && !name.get().equals(acc.name) || index.isPresent() && !index.get().equals(idx)) {
+            if (name.isPresent() && !name.get().equals(held.name) || index.isPresent() && !index.get().equals(idx)) {
                 continue;
             }
-            list.add(entry(acc, idx, now));
+            list.add(entry(held, idx, now));
         }
         send(c.res(), 200, JSON.createObjectNode().set("files", list));
     }
 
-    private ObjectNode entry(AuthFileState acc, String idx, long now) {
-        AuthFile f = acc.file;
+    private ObjectNode entry(AuthFileState held, String idx, long now) {
+        AuthFile f = held.file;
         ObjectNode o = JSON.createObjectNode();
         boolean disabled = f != null && f.disabled();
-        o.put("id", acc.name).put("auth_index", idx).put("name", acc.name);
+        o.put("id", held.name).put("auth_index", idx).put("name", held.name);
         String type = f == null ? "unknown" : f.type();
-        o.put("type", type).put("provider", type).put("label", f == null ? acc.name : f.label());
-        o.put("status", disabled ? "disabled" : acc.status).put("status_message", acc.statusMessage);
-        o.put("disabled", disabled).put("unavailable", acc.needsLogin || acc.invalid != null)
-                .put("runtime_only", false).put("source", "file").put("size", acc.size)
-                .put("modtime", acc.modified.toString());
-        o.put("success", acc.success.get()).put("failed", acc.failed.get());
+        o.put("type", type).put("provider", type).put("label", f == null ? held.name : f.label());
+        o.put("status", disabled ? "disabled" : held.status).put("status_message", held.statusMessage);
+        o.put("disabled", disabled).put("unavailable", held.needsLogin || held.invalid != null)
+                .put("runtime_only", false).put("source", "file").put("size", held.size)
+                .put("modtime", held.modified.toString());
+        o.put("success", held.success.get()).put("failed", held.failed.get());
         ArrayNode recent = o.putArray("recent_requests");
-        for (long[] b : acc.recent(now)) {
+        for (long[] b : held.recent(now)) {
             recent.addObject().put("time", HHMM.format(Instant.ofEpochMilli(b[0])) + "-"
                     + HHMM.format(Instant.ofEpochMilli(b[0] + AuthFileState.BUCKET_MS))).put("success", b[1])
                     .put("failed", b[2]);
         }
-        o.put("path", acc.name);
+        o.put("path", held.name);
         if (f != null) {
             putText(o, "email", f.email());
             putText(o, "project_id", f.text("project_id"));
@@ -178,8 +178,8 @@ public final class AuthFilesApi {
                 putText(idt, "plan_type", auth.path("chatgpt_plan_type").asText(null));
             }
         }
-        if (acc.nextRefreshAttempt.isAfter(Instant.EPOCH)) {
-            o.put("next_retry_after", acc.nextRefreshAttempt.toString());
+        if (held.nextRefreshAttempt.isAfter(Instant.EPOCH)) {
+            o.put("next_retry_after", held.nextRefreshAttempt.toString());
         }
         return o;
     }
@@ -340,13 +340,13 @@ public final class AuthFilesApi {
         if (name.isEmpty()) {
             return;
         }
-        Optional<AuthFileState> acc = a.registry().byName(name.get());
-        if (acc.isEmpty() || acc.get().file == null) {
+        Optional<AuthFileState> held = a.registry().byName(name.get());
+        if (held.isEmpty() || held.get().file == null) {
             send(c.res(), 404, error("auth file not found"));
             return;
         }
         try {
-            AuthFile next = acc.get().file.with(edit);
+            AuthFile next = held.get().file.with(edit);
             a.store().put(name.get(), next.bytes());
         } catch (AuthFile.InvalidAuthFileException e) {
             send(c.res(), 400, error(e.getMessage()));
@@ -360,12 +360,12 @@ public final class AuthFilesApi {
         if (name.isEmpty()) {
             return;
         }
-        Optional<AuthFileState> acc = files.get().registry().byName(name.get());
-        if (acc.isEmpty() || acc.get().file == null) {
+        Optional<AuthFileState> held = files.get().registry().byName(name.get());
+        if (held.isEmpty() || held.get().file == null) {
             send(c.res(), 404, error("auth file not found"));
             return;
         }
-        AuthFile f = acc.get().file;
+        AuthFile f = held.get().file;
         ArrayNode arr = JSON.createArrayNode();
         f.provider().ifPresent(p -> {
             List<String> ids = new ArrayList<>();

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Logging accounts in from the server: PKCE authorization-code flows (codex, claude, antigravity) completed by a
+ * Logins to provider accounts from the server: PKCE authorization-code flows (codex, claude, antigravity) completed by a
  * callback on the main port or by the user pasting the redirect URL, and device flows (kimi, xai) polled in the
  * background. A finished login becomes an auth file in the store.
  *

@@ -8,7 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The URLs each provider's accounts talk to, defaults from {@link OAuthProvider} with overrides from the config
+ * The URLs of each OAuth provider's logins, tokens and API, defaults from {@link OAuthProvider} with overrides from the config
  * section {@code oauth-endpoints} (Spacegate's own key), e.g. to point tests or a corporate relay elsewhere:
  *
  * <pre>

@@ -19,7 +19,7 @@ import dev.spacegate.server.outbound.Response;
 
 /**
  * The HTTP calls of OAuth: token endpoint (code exchange, refresh, device polling), device authorization and
- * profile lookups, through the account's proxy when it has one. Never logs a request or response body.
+ * profile lookups, through the auth file's proxy when it has one. Never logs a request or response body.
  */
 final class TokenClient {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -41,8 +41,8 @@ public record Credential(
 
     /**
      * Where a credential comes from, as usage records name it: an API key of the config (source = its masked
-     * form, auth type {@code apikey}) or an account's auth file (source = the account's email, project or label,
-     * auth type {@code oauth}, requests counted on the account for the auth-files page).
+     * form, auth type {@code apikey}) or an auth file (source = the e-mail of the account it logs into, else project or label,
+     * auth type {@code oauth}, requests counted on the auth file for the auth-files page).
      */
     public record Origin(String source, String authType, RequestCounter counter) {
         /** An API key of the config. */
@@ -50,8 +50,8 @@ public record Credential(
             return new Origin(mask(key), "apikey", RequestCounter.NONE);
         }
 
-        /** An account (auth file) named as CLIProxyAPI's records name it. */
-        public static Origin account(String name, RequestCounter counter) {
+        /** An auth file, named as CLIProxyAPI's records name it. */
+        public static Origin authFile(String name, RequestCounter counter) {
             return new Origin(name, "oauth", counter);
         }
     }

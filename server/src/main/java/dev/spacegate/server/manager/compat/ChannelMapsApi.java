@@ -18,7 +18,7 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code oauth-excluded-models} and {@code oauth-model-alias}, with CLIProxyAPI's request shapes: GET
  * {@code {"<key>": {channel: [...]}}}; PUT the whole map (or {@code {"items": map}}); PATCH one channel
  * ({@code {"provider","models"}} / {@code {"channel"|"provider","aliases"}}, an empty list removes it); DELETE
- * {@code ?provider=} / {@code ?channel=}. The gateway applies them to the OAuth accounts of each channel.
+ * {@code ?provider=} / {@code ?channel=}. The gateway applies them to the auth files of each channel.
  *
  * <pre>
  * curl -X PATCH -H "Authorization: Bearer $KEY" -d '{"channel":"codex","aliases":[{"name":"gpt-5","alias":"g5"}]}' \

@@ -94,9 +94,9 @@ public final class ConfigKeys {
                 + " survive restarts");
         key("transient-error-cooldown-seconds", Status.HONOURED, CPA, "cooldown after 408/5xx");
         key("auth-auto-refresh-workers", Status.IGNORED, CPA, "token refreshes run on one scheduler (a few"
-                + " accounts per Space); `auth-refresh-check-seconds` sets how often it looks");
+                + " auth files per Space); `auth-refresh-check-seconds` sets how often it looks");
         key("quota-exceeded", Status.IGNORED, CPA, "legacy Gemini CLI switches without effect in CLIProxyAPI too;"
-                + " `antigravity-credits`: Antigravity accounts are stored but not called");
+                + " `antigravity-credits`: Antigravity auth files are stored but not called");
         key("routing", Status.HONOURED, CPA, "`strategy`, `session-affinity`, `session-affinity-ttl`");
         keyIf("ws-auth", Status.HONOURED, v -> v.asBoolean(true), "WebSockets always need a client key (as"
                 + " `ws-auth: true`); `false` is ignored");
@@ -116,15 +116,15 @@ public final class ConfigKeys {
                 + " entry with `headers`");
         key("codex-header-defaults", Status.IGNORED, CPA, "set fixed headers per entry with `headers`");
         key("codex", Status.IGNORED, CPA, "Codex disguise and Live relay are not implemented");
-        key("antigravity", Status.IGNORED, CPA, "Antigravity accounts are stored and refreshed but not called");
+        key("antigravity", Status.IGNORED, CPA, "Antigravity auth files are stored and refreshed but not called");
         key("antigravity-signature-cache-enabled", Status.IGNORED, CPA, "Antigravity is not called");
         key("antigravity-signature-bypass-strict", Status.IGNORED, CPA, "Antigravity is not called");
         key("xai", Status.IGNORED, CPA, "no native x_search injection; send the tool in the request");
         key("plugins", Status.IGNORED, CPA, "no native plugins; use `payload` rules and the management API");
         key("credential-concurrency", Status.IGNORED, CPA, "CLIProxyAPI Home (control plane) only");
         key("credential-in-flight", Status.IGNORED, CPA, "CLIProxyAPI Home (control plane) only");
-        key("oauth-excluded-models", Status.HONOURED, CPA, "models hidden from the OAuth accounts of a channel");
-        key("oauth-model-alias", Status.HONOURED, CPA, "models of a channel's OAuth accounts under other names");
+        key("oauth-excluded-models", Status.HONOURED, CPA, "models hidden from the auth files of a channel");
+        key("oauth-model-alias", Status.HONOURED, CPA, "models of a channel's auth files under other names");
         key("oauth-request-scoped-errors", Status.HONOURED, CPA, "error rules per OAuth channel");
         key("payload", Status.HONOURED, CPA, "parameters set or removed upstream");
         key("gemini-api-key", Status.HONOURED, CPA, "Gemini API keys");

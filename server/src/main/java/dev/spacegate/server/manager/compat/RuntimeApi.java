@@ -24,7 +24,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Management routes over the running gateway: {@code GET latest-version} (this build, no network call),
- * {@code GET model-definitions/:channel} (the models an account of a channel lists), {@code POST reset-quota}
+ * {@code GET model-definitions/:channel} (the models an auth file of a channel lists), {@code POST reset-quota}
  * ({@code {"auth_index"}} clears a credential's cooldowns) and {@code GET api-key-usage} (request counts per
  * API-key credential, grouped by provider, keyed {@code "base_url|api_key"} as in CLIProxyAPI).
  *

@@ -23,7 +23,7 @@ final class DisplayNames {
         this.window = window;
     }
 
-    /** Account label, auth file, or provider entry and masked key; "" when nothing is known. */
+    /** Auth file label (its account's e-mail) or name, or provider entry and masked key; "" when nothing is known. */
     synchronized String credential(String authIndex) {
         if (authIndex == null || authIndex.isEmpty()) {
             return "";

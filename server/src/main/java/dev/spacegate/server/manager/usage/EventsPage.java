@@ -152,8 +152,8 @@ public final class EventsPage {
     }
 
     /**
-     * What an operator calls a credential: the account label or auth file for OAuth, else the provider entry and
-     * its masked key (never the raw index hash).
+     * What an operator calls a credential: the auth file's label (its account's e-mail) or name for OAuth, else the
+     * provider entry and its masked key (never the raw index hash).
      */
     static String credentialName(String provider, String label, String authId, String source) {
         if (!nz(label).isBlank()) {

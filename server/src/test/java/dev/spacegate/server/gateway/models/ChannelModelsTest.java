@@ -18,18 +18,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** oauth-model-alias and oauth-excluded-models: what each OAuth account lists and serves, per channel. */
+/** oauth-model-alias and oauth-excluded-models: what each auth file lists and serves, per channel. */
 class ChannelModelsTest {
-    private static ModelRegistry.AccountEntry account(String index, String type, List<String> catalog) {
+    private static ModelRegistry.AuthFileEntry authFile(String index, String type, List<String> catalog) {
         Credential c = new Credential(index, ProviderKind.CODEX_API_KEY, type, "http://127.0.0.1:9",
                 "token-not-secret", Map.of(), null, 0, 1, null, null, ScopedErrors.NONE, index + ".json");
-        return new ModelRegistry.AccountEntry(c, "", List.of(), List.of(), m -> m.startsWith(type.equals("codex") ? "gpt-" : "claude-"), catalog);
+        return new ModelRegistry.AuthFileEntry(c, "", List.of(), List.of(), m -> m.startsWith(type.equals("codex") ? "gpt-" : "claude-"), catalog);
     }
 
     private static ModelRegistry registry(String yaml) throws Exception {
         GatewayConfig cfg = GatewayConfig.from(Yaml.tree(yaml));
-        return ModelRegistry.build(cfg, List.of(account("cx", "codex", List.of("gpt-5", "gpt-5-codex", "gpt-5.1")),
-                account("cl", "claude", List.of("claude-sonnet-4-5"))));
+        return ModelRegistry.build(cfg, List.of(authFile("cx", "codex", List.of("gpt-5", "gpt-5-codex", "gpt-5.1")),
+                authFile("cl", "claude", List.of("claude-sonnet-4-5"))));
     }
 
     private static List<String> listed(ModelRegistry r) {

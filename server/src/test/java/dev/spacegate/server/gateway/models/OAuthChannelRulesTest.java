@@ -19,32 +19,32 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** oauth-request-scoped-errors: an account without rules of its own takes its channel's. */
+/** oauth-request-scoped-errors: an auth file without rules of its own takes its channel's. */
 class OAuthChannelRulesTest {
-    private static Credential account(String index, String type, ScopedErrors own) {
+    private static Credential authFile(String index, String type, ScopedErrors own) {
         return new Credential(index, ProviderKind.CODEX_API_KEY, type, "http://127.0.0.1:9", "token-not-secret",
                 Map.of(), null, 0, 1, null, null, own, index + ".json");
     }
 
-    private static ModelRegistry.AccountEntry entry(Credential c) {
-        return new ModelRegistry.AccountEntry(c, "", List.of(), List.of(), m -> true, List.of("gpt-5"));
+    private static ModelRegistry.AuthFileEntry entry(Credential c) {
+        return new ModelRegistry.AuthFileEntry(c, "", List.of(), List.of(), m -> true, List.of("gpt-5"));
     }
 
     @Test
-    void accountsWithoutOwnRulesTakeTheirChannels() throws Exception {
+    void authFilesWithoutOwnRulesTakeTheirChannels() throws Exception {
         GatewayConfig cfg = GatewayConfig.from(Yaml.tree("""
                 oauth-request-scoped-errors:
                   Codex: [{status: 429, match: ["usage limit"], action: stop}]
                 """));
         ScopedErrors own = ScopedErrors.parse(new ObjectMapper().readTree("[{\"action\":\"continue\"}]"), "own",
                 new ArrayList<>());
-        ModelRegistry r = ModelRegistry.build(cfg, List.of(entry(account("a1", "codex", ScopedErrors.NONE)),
-                entry(account("a2", "codex", own)), entry(account("a3", "claude", ScopedErrors.NONE))));
-        Map<String, ScopedErrors> byAccount = new HashMap<>();
-        r.resolve("gpt-5").forEach(c -> byAccount.put(c.credential().authIndex(), c.credential().scopedErrors()));
-        assertEquals(ScopedErrors.Action.STOP, byAccount.get("a1").rules().get(0).action(), "the channel's rules");
-        assertSame(own, byAccount.get("a2"), "the account's own rules win");
-        assertSame(ScopedErrors.NONE, byAccount.get("a3"), "another channel: none");
+        ModelRegistry r = ModelRegistry.build(cfg, List.of(entry(authFile("a1", "codex", ScopedErrors.NONE)),
+                entry(authFile("a2", "codex", own)), entry(authFile("a3", "claude", ScopedErrors.NONE))));
+        Map<String, ScopedErrors> byAuthFile = new HashMap<>();
+        r.resolve("gpt-5").forEach(c -> byAuthFile.put(c.credential().authIndex(), c.credential().scopedErrors()));
+        assertEquals(ScopedErrors.Action.STOP, byAuthFile.get("a1").rules().get(0).action(), "the channel's rules");
+        assertSame(own, byAuthFile.get("a2"), "the auth file's own rules win");
+        assertSame(ScopedErrors.NONE, byAuthFile.get("a3"), "another channel: none");
     }
 
     @Test

@@ -198,7 +198,7 @@ class AuthFilesApiTest {
         assertEquals(2, AuthSetup.importOnce(files.store(), dir, settings).size());
         assertEquals(2, list().size());
         mgmt(h, "DELETE", "/v0/management/auth-files?name=codex-imp@example.com.json", null);
-        assertEquals(0, AuthSetup.importOnce(files.store(), dir, settings).size(), "a deleted account stays deleted");
+        assertEquals(0, AuthSetup.importOnce(files.store(), dir, settings).size(), "a deleted auth file stays deleted");
         assertEquals(1, list().size());
     }
 

@@ -36,7 +36,7 @@ import dev.spacegate.server.gateway.pool.CooldownStore;
 import dev.spacegate.server.gateway.support.GatewayHarness;
 import dev.spacegate.server.gateway.support.Yaml;
 
-/** OAuth accounts end to end on real sockets: logins, refresh, 401 retry, invalid_grant, disabled files, proxies. */
+/** Auth files end to end on real sockets: logins, refresh, 401 retry, invalid_grant, disabled files, proxies. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OAuthGatewayTest {
     private static FakeProvider fake;
@@ -253,7 +253,7 @@ class OAuthGatewayTest {
 
     @Test
     @Order(6)
-    void invalidGrantMarksTheAccountAsNeedingLogin() throws Exception {
+    void invalidGrantMarksTheAuthFileAsNeedingLogin() throws Exception {
         fake.invalidGrantFor.add("rig-not-secret");
         upload("claude-ig.json", file("claude", "stale-ig-not-secret", "rig-not-secret",
                 Instant.now().plus(Duration.ofDays(30)), fields().put("prefix", "ig")));
@@ -264,7 +264,7 @@ class OAuthGatewayTest {
         assertTrue(e.path("unavailable").asBoolean());
         assertTrue(e.path("status_message").asText().contains("log in again"), e.toString());
         HttpResponse<String> again = h.postWithKey("/v1/messages", messages("ig/claude-sonnet-4-5-20250929"));
-        assertEquals(400, again.statusCode(), "an account that needs a login is not used: " + again.body());
+        assertEquals(400, again.statusCode(), "an auth file that needs a login is not used: " + again.body());
         assertEquals(1, refreshesWith("rig-not-secret"));
         assertEquals("stale-ig-not-secret", stored("claude-ig.json").path("access_token").asText(),
                 "the stored file is left as it was");

@@ -24,12 +24,12 @@ import dev.spacegate.server.replica.Replicas;
 
 /**
  * Two replicas on one PostgreSQL follow each other's changes: an auth file stored through A is served by B, and when
- * A's refresh is rejected (invalid_grant) B sets the account aside too, without trying the rejected token itself.
+ * A's refresh is rejected (invalid_grant) B sets the auth file aside too, without trying the rejected token itself.
  */
 class RejectedLoginAcrossReplicasTest {
 
     @Test
-    void anAccountRejectedOnOneReplicaIsSetAsideByTheOther() throws Exception {
+    void anAuthFileRejectedOnOneReplicaIsSetAsideByTheOther() throws Exception {
         String url = Optional.ofNullable(System.getenv("PG_TEST_URL")).filter(s -> !s.isBlank()).orElse(null);
         Assumptions.assumeTrue(url != null, "PG_TEST_URL is not set");
         String schema = "rejected_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
@@ -53,7 +53,7 @@ class RejectedLoginAcrossReplicasTest {
                         "B serves the new file");
 
                 ra.refresher().refreshDue(); // rejected: invalid_grant
-                assertTrue(ra.registry().entries().isEmpty(), "A set the account aside");
+                assertTrue(ra.registry().entries().isEmpty(), "A set the auth file aside");
                 long t0 = System.nanoTime();
                 OAuthTesting.await(Duration.ofSeconds(2), () -> rb.registry().entries().isEmpty(),
                         "B sets it aside too");

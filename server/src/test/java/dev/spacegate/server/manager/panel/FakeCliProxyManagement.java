@@ -18,7 +18,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A stand-in for an external CLIProxyAPI's management API on loopback, as far as the panel's Accounts page uses it
+ * A stand-in for an external CLIProxyAPI's management API on loopback, as far as the panel's auth-files page uses it
  * (cliproxyapi.md §1.9): auth-file list, multipart upload, status, fields, download, delete, and the OAuth
  * start / paste-the-redirect / poll flow. Every call needs the management key as a Bearer token.
  */

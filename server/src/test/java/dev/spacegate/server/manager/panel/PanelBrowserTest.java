@@ -52,7 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PanelBrowserTest {
     static final String KEY = "test-management-key-not-secret";
     private static final String DATA_KEY = TestPg.TEST_DATA_KEY;
-    private static final List<String> PAGES = List.of("dashboard", "monitoring", "usage", "accounts", "providers",
+    private static final List<String> PAGES = List.of("dashboard", "monitoring", "usage", "auth-files", "providers",
             "keys", "prices", "config", "system");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -161,16 +161,16 @@ class PanelBrowserTest {
     void uploadsTwoAuthFilesAndListsThem() throws Exception {
         Assumptions.assumeTrue(apis.path("authUpload").asBoolean() && apis.path("authFiles").asBoolean(),
                 "auth-file upload is not served yet (POST /v0/management/auth-files)");
-        open("accounts");
+        open("auth-files");
         Path a = dataDir.resolve("codex-panel-a@example.com.json");
         Path b = dataDir.resolve("codex-panel-b@example.com.json");
         Files.writeString(a, authFile("panel-a@example.com"));
         Files.writeString(b, authFile("panel-b@example.com"));
         driver.findElement(By.id("auth-upload")).sendKeys(a + "\n" + b);
-        wait.until(d -> d.findElements(By.cssSelector(".account-name")).size() >= 2);
-        String names = driver.findElement(By.id("accounts-list")).getText();
+        wait.until(d -> d.findElements(By.cssSelector(".auth-file-name")).size() >= 2);
+        String names = driver.findElement(By.id("auth-files-list")).getText();
         assertTrue(names.contains(a.getFileName().toString()) && names.contains(b.getFileName().toString()), names);
-        shot("accounts");
+        shot("auth-files");
     }
 
     @Test
@@ -215,13 +215,13 @@ class PanelBrowserTest {
 
     @Test
     @Order(7)
-    void disablesAnAccount() {
+    void disablesAnAuthFile() {
         Assumptions.assumeTrue(apis.path("authStatus").asBoolean() && apis.path("authUpload").asBoolean(),
                 "auth-file status is not served yet (PATCH /v0/management/auth-files/status)");
-        open("accounts");
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".account-toggle"))).click();
+        open("auth-files");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".auth-file-toggle"))).click();
         wait.until(d -> !d.findElements(By.cssSelector("[data-status=disabled]")).isEmpty());
-        shot("accounts");
+        shot("auth-files");
     }
 
     @Test
@@ -294,7 +294,7 @@ class PanelBrowserTest {
         driver.findElement(By.id("lang-toggle")).click();
         wait.until(d -> d.findElement(By.id("nav-dashboard")).getText().equals("仪表盘"));
         assertEquals("zh-CN", js("return document.documentElement.lang"));
-        assertEquals("账号", driver.findElement(By.id("nav-accounts")).getText());
+        assertEquals("认证文件", driver.findElement(By.id("nav-auth-files")).getText());
         settle();
         shot("dashboard-zh");
         open("system");

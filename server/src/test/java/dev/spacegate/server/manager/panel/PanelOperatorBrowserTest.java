@@ -53,7 +53,7 @@ class PanelOperatorBrowserTest {
     private static final String KEY = "test-management-key-not-secret";
     private static final String CLIENT_KEY = "sk-panel-client-key-not-secret";
     private static final String UPSTREAM_KEY = "upstream-key-not-secret";
-    private static final List<String> PAGES = List.of("dashboard", "monitoring", "usage", "accounts", "providers",
+    private static final List<String> PAGES = List.of("dashboard", "monitoring", "usage", "auth-files", "providers",
             "keys", "prices", "config", "system");
     /** Traffic: 4 priced calls (11 in + 7 out tokens, $0.025 each), 3 unpriced (5 + 3), 2 refused upstream. */
     private static final int CHAT = 4;
@@ -320,7 +320,7 @@ class PanelOperatorBrowserTest {
     @Test
     @Order(8)
     void theOAuthLoginOffersTheDeviceFlowsTheServerHas() {
-        go("accounts");
+        go("auth-files");
         List<String> offered = browser.driver.findElements(By.cssSelector("#oauth select option")).stream()
                 .map(o -> o.getAttribute("value")).toList();
         assertTrue(offered.containsAll(List.of("codex", "anthropic", "antigravity", "kimi", "xai")), offered.toString());

@@ -126,9 +126,9 @@ class PanelServiceTest {
     void everyStringThePagesAskForHasEnglishAndChinese() {
         PanelAssets a = assets();
         String table = new String(a.get("i18n.js").orElseThrow().bytes(), java.nio.charset.StandardCharsets.UTF_8);
-        java.util.regex.Pattern use = java.util.regex.Pattern.compile("\\bt\\('([A-Za-z0-9.]+)'");
+        java.util.regex.Pattern use = java.util.regex.Pattern.compile("\\bt\\('([A-Za-z0-9.-]+)'");
         java.util.regex.Pattern entry = java.util.regex.Pattern.compile(
-                "'([A-Za-z0-9.]+)':\\s*\\[\\s*'(?:[^'\\\\]|\\\\.)*',\\s*'((?:[^'\\\\]|\\\\.)*)'\\s*]");
+                "'([A-Za-z0-9.-]+)':\\s*\\[\\s*'(?:[^'\\\\]|\\\\.)*',\\s*'((?:[^'\\\\]|\\\\.)*)'\\s*]");
         Set<String> defined = new TreeSet<>();
         var m = entry.matcher(table);
         while (m.find()) {
@@ -143,7 +143,7 @@ class PanelServiceTest {
                 }
             }
         }
-        for (String page : List.of("dashboard", "monitoring", "usage", "accounts", "providers", "keys", "prices",
+        for (String page : List.of("dashboard", "monitoring", "usage", "auth-files", "providers", "keys", "prices",
                 "config", "system")) {
             assertTrue(defined.contains("nav." + page), "menu entry for " + page);
         }

@@ -23,12 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Accounts page in headless Chromium, with Spacegate fronting an external CLIProxyAPI (GATEWAY_UPSTREAM), whose
+ * The auth-files page in headless Chromium, with Spacegate fronting an external CLIProxyAPI (GATEWAY_UPSTREAM), whose
  * management API is a loopback stand-in: upload two auth files by the file picker, see them listed, disable one,
- * edit its fields, delete one, and add an account with the OAuth paste-the-redirect-URL flow a Space needs.
+ * edit its fields, delete one, and add an auth file with the OAuth paste-the-redirect-URL flow a Space needs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PanelAccountsBrowserTest {
+class PanelAuthFilesBrowserTest {
     private static final String KEY = "test-management-key-not-secret";
 
     private static FakeCliProxyManagement cpa;
@@ -40,15 +40,15 @@ class PanelAccountsBrowserTest {
     static void start() throws Exception {
         browser = PanelBrowser.start();
         cpa = new FakeCliProxyManagement(KEY);
-        dir = Files.createTempDirectory("spacegate-panel-accounts");
+        dir = Files.createTempDirectory("spacegate-panel-auth-files");
         Map<String, String> env = Map.of("GATEWAY_UPSTREAM", cpa.url(), "CPA_MANAGEMENT_KEY", KEY,
                 "MANAGEMENT_PASSWORD", KEY, "DATA_DIR", dir.toString(),
                 "DATA_KEY", TestPg.TEST_DATA_KEY);
         spacegate = PanelBrowserTest.startWithEnv("", env);
         browser.driver.get("http://127.0.0.1:" + spacegate.port() + "/management.html");
         browser.signIn(KEY, false);
-        browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-accounts")));
-        browser.open("accounts");
+        browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-auth-files")));
+        browser.open("auth-files");
     }
 
     @AfterAll
@@ -82,21 +82,21 @@ class PanelAccountsBrowserTest {
         Files.writeString(a, "{\"type\":\"codex\",\"email\":\"panel-a@example.com\",\"access_token\":\"test-token-not-secret\"}");
         Files.writeString(b, "{\"type\":\"claude\",\"email\":\"panel-b@example.com\",\"access_token\":\"test-token-not-secret\"}");
         browser.driver.findElement(By.id("auth-upload")).sendKeys(a + "\n" + b);
-        browser.wait.until(d -> d.findElements(By.cssSelector(".account-name")).size() == 2);
-        String list = browser.driver.findElement(By.id("accounts-list")).getText();
+        browser.wait.until(d -> d.findElements(By.cssSelector(".auth-file-name")).size() == 2);
+        String list = browser.driver.findElement(By.id("auth-files-list")).getText();
         assertTrue(list.contains("codex-panel-a@example.com.json") && list.contains("panel-b@example.com"), list);
         assertEquals(2, cpa.files.size());
-        browser.shot("accounts-uploaded");
+        browser.shot("auth-files-uploaded");
     }
 
     @Test
     @Order(2)
-    void disablesAnAccount() {
-        browser.driver.findElement(By.cssSelector(".account-toggle[data-name='codex-panel-a@example.com.json']")).click();
+    void disablesAnAuthFile() {
+        browser.driver.findElement(By.cssSelector(".auth-file-toggle[data-name='codex-panel-a@example.com.json']")).click();
         browser.wait.until(d -> d.findElements(By.cssSelector("[data-status=disabled]")).size() == 1);
         assertTrue(cpa.files.get("codex-panel-a@example.com.json").path("disabled").asBoolean());
         WebElement toggle = browser.driver.findElement(
-                By.cssSelector(".account-toggle[data-name='codex-panel-a@example.com.json']"));
+                By.cssSelector(".auth-file-toggle[data-name='codex-panel-a@example.com.json']"));
         assertEquals("Enable", toggle.getText());
     }
 
@@ -104,7 +104,7 @@ class PanelAccountsBrowserTest {
     @Order(3)
     void editsFields() {
         browser.driver.findElements(By.xpath("//button[text()='Edit fields']")).get(1).click();
-        WebElement editor = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#accounts-editor .card")));
+        WebElement editor = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#auth-files-editor .card")));
         List<WebElement> inputs = editor.findElements(By.tagName("input"));
         inputs.get(0).sendKeys("7");
         inputs.get(3).sendKeys("team account");
@@ -116,7 +116,7 @@ class PanelAccountsBrowserTest {
 
     @Test
     @Order(4)
-    void addsAnAccountWithThePastedRedirectUrl() {
+    void addsAnAuthFileWithThePastedRedirectUrl() {
         WebElement card = browser.driver.findElement(By.id("oauth"));
         card.findElement(By.cssSelector("button.primary")).click();
         WebElement pasted = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(
@@ -124,23 +124,23 @@ class PanelAccountsBrowserTest {
         assertTrue(card.getText().contains("auth.example.invalid"), card.getText());
         pasted.sendKeys("http://localhost:1455/auth/callback?code=test-code-not-secret&state=state-test");
         card.findElements(By.tagName("button")).get(1).click();
-        browser.wait.until(d -> d.findElement(By.id("oauth")).getText().contains("Account added."));
+        browser.wait.until(d -> d.findElement(By.id("oauth")).getText().contains("Auth file added."));
         assertEquals(List.of("codex state-test http://localhost:1455/auth/callback?code=test-code-not-secret&state=state-test"),
                 cpa.oauthCallbacks);
-        browser.wait.until(d -> d.findElements(By.cssSelector(".account-name")).size() == 3);
-        browser.shot("accounts-oauth");
+        browser.wait.until(d -> d.findElements(By.cssSelector(".auth-file-name")).size() == 3);
+        browser.shot("auth-files-oauth");
     }
 
     @Test
     @Order(5)
-    void deletesAnAccountAfterConfirming() {
+    void deletesAnAuthFileAfterConfirming() {
         // the list may re-render after the login above: retry a click that lands on a replaced row
         browser.wait.until(d -> {
-            d.findElements(By.cssSelector("#accounts-list button.danger")).get(0).click();
+            d.findElements(By.cssSelector("#auth-files-list button.danger")).get(0).click();
             return true;
         });
         browser.driver.switchTo().alert().accept();
-        browser.wait.until(d -> d.findElements(By.cssSelector(".account-name")).size() == 2);
+        browser.wait.until(d -> d.findElements(By.cssSelector(".auth-file-name")).size() == 2);
         assertFalse(cpa.files.containsKey("codex-panel-a@example.com.json"));
     }
 }
