@@ -14,8 +14,8 @@ import java.util.List;
 public record KeyList(String section, String label, String provider, ProviderKind kind) {
 
     /** CLIProxyAPI's lists Spacegate does not call. */
-    public static final List<KeyList> UNCALLED = List.of(new KeyList("xai-api-key", "xAI", "xai", null),
-            new KeyList("vertex-api-key", "Vertex", "vertex", null));
+    public static final List<KeyList> UNCALLED = List.of(uncalled("xai-api-key", "xAI"),
+            uncalled("vertex-api-key", "Vertex"));
 
     /** Every list: one per {@link ProviderKind}, then {@link #UNCALLED}. */
     public static List<KeyList> all() {
@@ -25,6 +25,18 @@ public record KeyList(String section, String label, String provider, ProviderKin
         }
         out.addAll(UNCALLED);
         return List.copyOf(out);
+    }
+
+    private static KeyList uncalled(String section, String label) {
+        return new KeyList(section, label, providerOf(section), null);
+    }
+
+    /**
+     * The {@code provider} of a list's credentials: the word before {@code -api-key} ({@code gemini-api-key ->
+     * gemini}); null for {@code openai-compatibility}, whose entries each have a name.
+     */
+    static String providerOf(String section) {
+        return section.endsWith("-api-key") ? section.substring(0, section.length() - "-api-key".length()) : null;
     }
 
     /** The management path of the list. */

@@ -4,12 +4,13 @@ package dev.spacegate.server.providers;
  * The API-key upstream kinds, as data: config section, wire format, default base URL and how the key is sent.
  */
 public enum ProviderKind {
-    OPENAI_COMPATIBILITY("openai-compatibility", ApiFormat.OPENAI_CHAT, null, KeyHeader.BEARER, "OpenAICompatExecutor"),
-    CLAUDE_API_KEY("claude-api-key", ApiFormat.CLAUDE, "https://api.anthropic.com", KeyHeader.ANTHROPIC,
+    OPENAI_COMPATIBILITY("openai-compatibility", "OpenAI compatible", ApiFormat.OPENAI_CHAT, null, KeyHeader.BEARER,
+            "OpenAICompatExecutor"),
+    CLAUDE_API_KEY("claude-api-key", "Claude", ApiFormat.CLAUDE, "https://api.anthropic.com", KeyHeader.ANTHROPIC,
             "ClaudeExecutor"),
-    GEMINI_API_KEY("gemini-api-key", ApiFormat.GEMINI, "https://generativelanguage.googleapis.com",
+    GEMINI_API_KEY("gemini-api-key", "Gemini", ApiFormat.GEMINI, "https://generativelanguage.googleapis.com",
             KeyHeader.GOOG, "GeminiExecutor"),
-    CODEX_API_KEY("codex-api-key", ApiFormat.OPENAI_RESPONSES, null, KeyHeader.BEARER, "CodexExecutor");
+    CODEX_API_KEY("codex-api-key", "Codex", ApiFormat.OPENAI_RESPONSES, null, KeyHeader.BEARER, "CodexExecutor");
 
     /** How an upstream expects its API key. */
     public enum KeyHeader {
@@ -20,13 +21,16 @@ public enum ProviderKind {
     }
 
     private final String section;
+    private final String label;
     private final ApiFormat format;
     private final String defaultBaseUrl;
     private final KeyHeader keyHeader;
     private final String executorType;
 
-    ProviderKind(String section, ApiFormat format, String defaultBaseUrl, KeyHeader keyHeader, String executorType) {
+    ProviderKind(String section, String label, ApiFormat format, String defaultBaseUrl, KeyHeader keyHeader,
+                 String executorType) {
         this.section = section;
+        this.label = label;
         this.format = format;
         this.defaultBaseUrl = defaultBaseUrl;
         this.keyHeader = keyHeader;
@@ -35,22 +39,12 @@ public enum ProviderKind {
 
     /** The {@code provider} of its credentials in usage records; null: the entry's own {@code name}. */
     public String provider() {
-        return switch (this) {
-            case OPENAI_COMPATIBILITY -> null;
-            case CLAUDE_API_KEY -> "claude";
-            case GEMINI_API_KEY -> "gemini";
-            case CODEX_API_KEY -> "codex";
-        };
+        return KeyList.providerOf(section);
     }
 
     /** The name the panel shows. */
     public String label() {
-        return switch (this) {
-            case OPENAI_COMPATIBILITY -> "OpenAI compatible";
-            case CLAUDE_API_KEY -> "Claude";
-            case GEMINI_API_KEY -> "Gemini";
-            case CODEX_API_KEY -> "Codex";
-        };
+        return label;
     }
 
     /** The config.yaml section name, also the seed kind of {@code auth_index}. */

@@ -89,14 +89,7 @@ public final class ModelRegistry {
                     if (excluded(p.excludedModels(), m.alias()) || excluded(p.excludedModels(), m.name())) {
                         continue;
                     }
-                    List<String> ids = new ArrayList<>();
-                    if (!p.prefix().isEmpty()) {
-                        ids.add(p.prefix() + "/" + m.alias());
-                    }
-                    if (p.prefix().isEmpty() || !cfg.forceModelPrefix()) {
-                        ids.add(m.alias());
-                    }
-                    for (String id : ids) {
+                    for (String id : listedAs(m.alias(), p.prefix(), cfg.forceModelPrefix())) {
                         byId.computeIfAbsent(id, x -> new ArrayList<>()).add(new Candidate(c, m.name(),
                                 m.forceMapping() && !m.name().equals(id), m.thinking()));
                         listed.putIfAbsent(id, new ModelInfo(id, provider, p.kind()));
@@ -109,7 +102,18 @@ public final class ModelRegistry {
                 List.copyOf(listed.values()), cfg.forceModelPrefix());
     }
 
-    /** The registry of a config plus the credentials of auth files (disabled files are left out by the caller). */
+    /** The ids a model is listed under: {@code prefix/alias} when there is a prefix, and the bare alias unless forced. */
+    private static List<String> listedAs(String alias, String prefix, boolean forcePrefix) {
+        List<String> ids = new ArrayList<>();
+        if (!prefix.isEmpty()) {
+            ids.add(prefix + "/" + alias);
+        }
+        if (prefix.isEmpty() || !forcePrefix) {
+            ids.add(alias);
+        }
+        return ids;
+    }
+
     /** An auth file without its own request_scoped_errors takes its channel's oauth-request-scoped-errors. */
     private static Credential withChannelRules(Credential c, GatewayConfig cfg) {
         ScopedErrors channel = cfg.oauthScopedErrors().get(c.provider().toLowerCase(Locale.ROOT));
@@ -119,6 +123,7 @@ public final class ModelRegistry {
         return c.withScopedErrors(channel);
     }
 
+    /** The registry of a config plus the credentials of auth files (disabled files are left out by the caller). */
     public static ModelRegistry build(GatewayConfig cfg, List<AuthFileEntry> authFiles) {
         ModelRegistry base = build(cfg);
         if (authFiles.isEmpty()) {
@@ -143,14 +148,7 @@ public final class ModelRegistry {
                 if (excluded(a.excluded(), m.alias()) || excluded(a.excluded(), m.name())) {
                     continue;
                 }
-                List<String> ids = new ArrayList<>();
-                if (!a.prefix().isEmpty()) {
-                    ids.add(a.prefix() + "/" + m.alias());
-                }
-                if (a.prefix().isEmpty() || !cfg.forceModelPrefix()) {
-                    ids.add(m.alias());
-                }
-                for (String id : ids) {
+                for (String id : listedAs(m.alias(), a.prefix(), cfg.forceModelPrefix())) {
                     if (!m.name().equals(m.alias())) {
                         byId.computeIfAbsent(id, x -> new ArrayList<>()).add(new Candidate(c, m.name(),
                                 m.forceMapping()));

@@ -115,7 +115,7 @@ public final class AuthFileRegistry {
             String base = baseUrl(pr, f);
             Credential c = new Credential(f.authIndex(authDir), pr.kind(), pr.type(), base, f.label(), f.headers(),
                     f.proxyUrl(), f.priority(), f.weight(), f.disableCooling(), f.requestRetry(), f.scopedErrors(),
-                    f.name(), Credential.Origin.authFile(usageSource(f), failed -> a.count(clock.millis(), failed)));
+                    f.name(), Credential.Origin.authFile(usageSource(f), failed -> a.requests.count(clock.millis(), failed)));
             out.add(new ModelRegistry.AuthFileEntry(c, f.prefix(), f.excludedModels(), f.modelAliases(),
                     pr::accepts, pr.catalog()));
         }

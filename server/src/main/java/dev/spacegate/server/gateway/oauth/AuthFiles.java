@@ -26,7 +26,7 @@ public record AuthFiles(AuthFileRegistry registry, AuthFileStore store, TokenRef
         TokenClient http = new TokenClient();
         AuthFileRegistry registry = new AuthFileRegistry(endpoints, authDir, clock);
         AuthFileStore files = new AuthFileStore(store, registry);
-        TokenRefresher refresher = new TokenRefresher(registry, files, lock, endpoints, http);
+        TokenRefresher refresher = new TokenRefresher(registry, files, lock, new TokenGrants(http, endpoints));
         UpstreamAuth tokens = new AuthFileTokens(registry, refresher, new VertexTokens(endpoints, http, clock));
         return new AuthFiles(registry, files, refresher, tokens, new LoginFlows(files, endpoints, http, clock));
     }

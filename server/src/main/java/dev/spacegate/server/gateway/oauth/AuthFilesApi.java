@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -58,7 +56,6 @@ public final class AuthFilesApi {
     private static final long MAX_UPLOAD = 8L * 1024 * 1024;
     /** The unauthenticated OAuth callback reads at most this much. */
     static final long MAX_CALLBACK = 16 * 1024;
-    private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
     private final ManagementGuard guard;
     private final Supplier<AuthFiles> files;
@@ -145,13 +142,7 @@ public final class AuthFilesApi {
         o.put("disabled", disabled).put("unavailable", held.needsLogin || held.invalid != null)
                 .put("runtime_only", false).put("source", "file").put("size", held.size)
                 .put("modtime", held.modified.toString());
-        o.put("success", held.success.get()).put("failed", held.failed.get());
-        ArrayNode recent = o.putArray("recent_requests");
-        for (long[] b : held.recent(now)) {
-            recent.addObject().put("time", HHMM.format(Instant.ofEpochMilli(b[0])) + "-"
-                    + HHMM.format(Instant.ofEpochMilli(b[0] + AuthFileState.BUCKET_MS))).put("success", b[1])
-                    .put("failed", b[2]);
-        }
+        held.requests.writeTo(o, now);
         o.put("path", held.name);
         if (f != null) {
             putText(o, "email", f.email());

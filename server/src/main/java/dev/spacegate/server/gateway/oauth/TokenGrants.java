@@ -14,14 +14,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The provider's refresh-token grant, and how a token response (refresh or login) fills an auth file. */
-final class TokenGrants {
+record TokenGrants(TokenClient http, OAuthEndpoints endpoints) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TokenGrants() {
-    }
-
     /** Asks the provider's token endpoint for new tokens with the file's refresh token. */
-    static TokenClient.Result refresh(TokenClient http, OAuthEndpoints endpoints, OAuthProvider p, AuthFile f) {
+    TokenClient.Result refresh(OAuthProvider p, AuthFile f) {
         if (p == OAuthProvider.VERTEX) {
             // service-account tokens are minted, never refreshed
             return new TokenClient.Result(400, JSON.createObjectNode().put("error", "unsupported"));

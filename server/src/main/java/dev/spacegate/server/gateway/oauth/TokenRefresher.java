@@ -29,21 +29,18 @@ public final class TokenRefresher implements AutoCloseable {
     private final AuthFileRegistry registry;
     private final AuthFileStore store;
     private final RefreshLock lock;
-    private final OAuthEndpoints endpoints;
-    private final TokenClient http;
+    private final TokenGrants grants;
     private final Map<String, CompletableFuture<Boolean>> inflight = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("auth-refresh").factory());
     private volatile Consumer<String> onNeedsLogin = name -> { };
 
-    TokenRefresher(AuthFileRegistry registry, AuthFileStore store, RefreshLock lock, OAuthEndpoints endpoints,
-                   TokenClient http) {
+    TokenRefresher(AuthFileRegistry registry, AuthFileStore store, RefreshLock lock, TokenGrants grants) {
         this.registry = registry;
         this.store = store;
         this.lock = lock;
-        this.endpoints = endpoints;
-        this.http = http;
+        this.grants = grants;
     }
 
     /** Called with the file name when a refresh token is rejected, so other replicas stop using it too. */
@@ -144,7 +141,7 @@ public final class TokenRefresher implements AutoCloseable {
             return false;
         }
         a.status = "refreshing";
-        TokenClient.Result r = TokenGrants.refresh(http, endpoints, p, stored);
+        TokenClient.Result r = grants.refresh(p, stored);
         if (r.ok()) {
             return adopt(a, stored, p, r);
         }

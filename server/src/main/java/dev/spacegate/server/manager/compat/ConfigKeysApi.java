@@ -10,13 +10,7 @@ import dev.spacegate.server.web.Json;
  * {@code GET /v0/management/config-keys}: which keys of the running config Spacegate ignores ({@code ignored}),
  * and the whole catalogue ({@code keys}: name, from, status, note), for the panel's config page.
  */
-final class ConfigKeysApi implements CompatApi.Part {
-    private final LiveConfig config;
-
-    ConfigKeysApi(LiveConfig config) {
-        this.config = config;
-    }
-
+record ConfigKeysApi(LiveConfig config) implements CompatApi.Part {
     @Override
     public void routes(Endpoints.Builder b) {
         b.get(CompatApi.BASE + "/config-keys", c -> {

@@ -21,13 +21,7 @@ import io.helidon.webserver.http.ServerResponse;
  * curl -H "Authorization: Bearer $KEY" "http://localhost:7860/v0/management/logs?cursor=$NEXT_CURSOR"
  * </pre>
  */
-final class LogsApi implements CompatApi.Part {
-    private final LogTail tail;
-
-    LogsApi(LogTail tail) {
-        this.tail = tail;
-    }
-
+record LogsApi(LogTail tail) implements CompatApi.Part {
     @Override
     public void routes(Endpoints.Builder b) {
         b.get(CompatApi.BASE + "/logs", c -> get(c.req(), c.res()))

@@ -13,13 +13,7 @@ import io.helidon.http.Status;
  * {@code GET /v0/management/request-log-by-id/:id}: the kept log of one request as text (see {@link RequestLogs});
  * 404 when it is not kept (request-log off, or too old).
  */
-final class RequestLogApi implements CompatApi.Part {
-    private final RequestLogs logs;
-
-    RequestLogApi(RequestLogs logs) {
-        this.logs = logs;
-    }
-
+record RequestLogApi(RequestLogs logs) implements CompatApi.Part {
     @Override
     public void routes(Endpoints.Builder b) {
         b.get(CompatApi.BASE + "/request-log-by-id/{id}", c -> {

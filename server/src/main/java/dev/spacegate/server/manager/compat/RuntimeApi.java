@@ -34,15 +34,7 @@ import io.helidon.webserver.http.ServerResponse;
  *      http://localhost:7860/v0/management/reset-quota
  * </pre>
  */
-final class RuntimeApi implements CompatApi.Part {
-    private final GatewayService gateway;
-    private final RequestCounters counters;
-
-    RuntimeApi(GatewayService gateway, RequestCounters counters) {
-        this.gateway = gateway;
-        this.counters = counters;
-    }
-
+record RuntimeApi(GatewayService gateway, RequestCounters counters) implements CompatApi.Part {
     @Override
     public void routes(Endpoints.Builder b) {
         b.get(CompatApi.BASE + "/latest-version", c -> Json.send(c.res(), 200,

@@ -25,21 +25,11 @@ import dev.spacegate.server.web.Json;
  * key added to {@code api-keys}, printed once on standard output and shown once in the panel's keys page. Made at
  * most once per store (a later removal of every key leaves the gateway closed, not reopened with a new key).
  */
-public final class FirstClientKey {
+public record FirstClientKey(SettingsStore settings, LiveConfig config, Clock clock) {
     /** Settings key of the record (the key's SHA-256 and whether the panel showed it; never the key itself). */
     public static final String SETTINGS_KEY = "gateway.first_client_key";
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    private final SettingsStore settings;
-    private final LiveConfig config;
-    private final Clock clock;
-
-    public FirstClientKey(SettingsStore settings, LiveConfig config, Clock clock) {
-        this.settings = settings;
-        this.config = config;
-        this.clock = clock;
-    }
 
     /**
      * Makes the key when this store never had one made, the config has no {@code api-keys}, the environment no
