@@ -552,7 +552,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         if (r.total() - r.failed() == 0 && (r.failed() > 0 || r.unsupported() > 0)) {
             ObjectNode err = r.toJson().put("error", "nothing in the body could be imported")
                     .put("code", "usage_import_invalid");
-            Json.send(c.res(), 400, err);
+            ErrorFamily.send(c.res(), 400, err);
             return;
         }
         Json.send(c.res(), 200, r.toJson());

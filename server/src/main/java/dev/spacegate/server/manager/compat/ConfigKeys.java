@@ -1,5 +1,6 @@
 package dev.spacegate.server.manager.compat;
 
+import dev.spacegate.server.web.ClientError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Every config key Spacegate knows, declared once: CLIProxyAPI's {@code config.yaml} keys (honoured, mapped to a
@@ -204,13 +204,12 @@ public final class ConfigKeys {
         return r;
     }
 
-    /** {@code 422 {"error":"unknown_keys","message":...,"keys":[...]}} body for a write with unknown keys. */
-    public static ObjectNode unknownKeysError(List<String> unknown) {
-        ObjectNode o = dev.spacegate.server.web.Json.MAPPER.createObjectNode().put("error", "unknown_keys")
-                .put("message", "unknown top-level config keys: " + String.join(", ", unknown)
-                        + " (neither Spacegate nor CLIProxyAPI reads them; see docs/migrating.md)");
-        unknown.forEach(o.putArray("keys")::add);
-        return o;
+    /** {@code 422 {"error":"unknown_keys","message":...,"keys":[...]}} for a write with unknown keys. */
+    public static ClientError unknownKeysError(List<String> unknown) {
+        // CLIProxyAPI's shape: the code in "error", the explanation beside it
+        return ClientError.of(422, null, "unknown_keys").with("message", "unknown top-level config keys: "
+                + String.join(", ", unknown) + " (neither Spacegate nor CLIProxyAPI reads them; see docs/migrating.md)")
+                .with("keys", List.copyOf(unknown));
     }
 
     /** The catalogue as the Markdown table in docs/migrating.md. */

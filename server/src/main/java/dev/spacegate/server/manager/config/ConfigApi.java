@@ -181,7 +181,7 @@ public final class ConfigApi {
         }
         ConfigKeys.Report keysReport = ConfigKeys.classify(doc);
         if (!keysReport.unknown().isEmpty()) {
-            Json.send(res, 422, ConfigKeys.unknownKeysError(keysReport.unknown()));
+            ErrorFamily.MANAGEMENT.send(res, ConfigKeys.unknownKeysError(keysReport.unknown()));
             return;
         }
         etag(res, config.replace(write(req), SecretKeyAdoption.prepare(doc, keys)));

@@ -1,5 +1,6 @@
 package dev.spacegate.server.manager.config;
 
+import dev.spacegate.server.web.ErrorFamily;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.manager.ApiError;
 import dev.spacegate.server.web.Json;
@@ -37,7 +38,7 @@ public final class ConfigRefusal extends ApiError.Failure {
 
     @Override
     public void send(io.helidon.webserver.http.ServerResponse res) {
-        Json.send(res, status(), body);
+        ErrorFamily.send(res, status(), body);
     }
 
     /** The JSON body to answer with. */
