@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * OpenAI Chat Completions ({@code /v1/chat/completions}).
@@ -73,24 +74,7 @@ public final class ChatCodec implements Codec {
                     }
                 }
             }
-            case "assistant" -> {
-                List<Part> parts = new ArrayList<>();
-                String reasoning = Json.text(m, "reasoning_content");
-                if (reasoning != null && !reasoning.isEmpty()) {
-                    parts.add(new Part.Thinking(reasoning, null, false));
-                }
-                parts.addAll(content(m.get("content")));
-                String refusal = Json.text(m, "refusal");
-                if (refusal != null) {
-                    parts.add(new Part.Text(refusal));
-                }
-                for (JsonNode call : m.path("tool_calls")) {
-                    JsonNode fn = call.path("function");
-                    parts.add(new Part.ToolCall(Json.text(call, "id"), Json.text(fn, "name"),
-                            argumentsText(fn.get("arguments"))));
-                }
-                c.add(Role.ASSISTANT, parts);
-            }
+            case "assistant" -> c.add(Role.ASSISTANT, assistantParts(m, Json.text(m, "reasoning_content"), n -> n));
             case "tool", "function" -> {
                 String id = Json.text(m, "tool_call_id", Json.text(m, "name"));
                 String name = c.toolNameFor(id);
@@ -394,8 +378,19 @@ public final class ChatCodec implements Codec {
     public Reply readResponse(ObjectNode body, TranslateContext ctx) {
         JsonNode choice = body.path("choices").path(0);
         JsonNode msg = choice.path("message");
+        List<Part> parts = assistantParts(msg, Json.text(msg, "reasoning_content", Json.text(msg, "reasoning")),
+                ctx.toolNames()::original);
+        StopReason stop = stopReason(Json.text(choice, "finish_reason"));
+        if (Json.text(msg, "refusal") != null) {
+            stop = StopReason.REFUSAL;
+        }
+        return new Reply(Json.text(body, "id"), Json.text(body, "model"), parts, stop,
+                UsageMap.read(ApiFormat.OPENAI_CHAT, body.get("usage")));
+    }
+
+    /** An assistant message's parts: reasoning, content, refusal (as text), tool calls (names through toolName). */
+    private static List<Part> assistantParts(JsonNode msg, String reasoning, UnaryOperator<String> toolName) {
         List<Part> parts = new ArrayList<>();
-        String reasoning = Json.text(msg, "reasoning_content", Json.text(msg, "reasoning"));
         if (reasoning != null && !reasoning.isEmpty()) {
             parts.add(new Part.Thinking(reasoning, null, false));
         }
@@ -406,15 +401,10 @@ public final class ChatCodec implements Codec {
         }
         for (JsonNode call : msg.path("tool_calls")) {
             JsonNode fn = call.path("function");
-            parts.add(new Part.ToolCall(Json.text(call, "id"), ctx.toolNames().original(Json.text(fn, "name")),
+            parts.add(new Part.ToolCall(Json.text(call, "id"), toolName.apply(Json.text(fn, "name")),
                     argumentsText(fn.get("arguments"))));
         }
-        StopReason stop = stopReason(Json.text(choice, "finish_reason"));
-        if (refusal != null) {
-            stop = StopReason.REFUSAL;
-        }
-        return new Reply(Json.text(body, "id"), Json.text(body, "model"), parts, stop,
-                UsageMap.read(ApiFormat.OPENAI_CHAT, body.get("usage")));
+        return parts;
     }
 
     static StopReason stopReason(String finish) {
@@ -634,20 +624,8 @@ public final class ChatCodec implements Codec {
         }
 
         @Override
-        public void openText() {
-        }
-
-        @Override
         public void text(String delta) {
             emit(Json.object().put("content", delta), null);
-        }
-
-        @Override
-        public void closeText() {
-        }
-
-        @Override
-        public void openThinking() {
         }
 
         @Override
@@ -658,10 +636,6 @@ public final class ChatCodec implements Codec {
         @Override
         public void signature(String signature) {
             // Chat Completions has no place for reasoning signatures (lossy, documented).
-        }
-
-        @Override
-        public void closeThinking() {
         }
 
         @Override

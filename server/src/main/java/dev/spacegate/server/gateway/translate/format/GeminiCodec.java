@@ -613,10 +613,6 @@ public final class GeminiCodec implements Codec {
         }
 
         @Override
-        public void closeText() {
-        }
-
-        @Override
         public void openThinking() {
             flushSignature();
         }
@@ -629,10 +625,6 @@ public final class GeminiCodec implements Codec {
         @Override
         public void signature(String signature) {
             pendingSignature = signature;
-        }
-
-        @Override
-        public void closeThinking() {
         }
 
         @Override

@@ -1,6 +1,5 @@
 package dev.spacegate.server.gateway.translate.neutral;
 
-
 /**
  * Receives a well-formed answer: exactly one start, blocks opened and closed one at a time, one finish.
  * The {@link Sequencer} guarantees that order whatever the upstream interleaves; encoders implement this.
@@ -8,19 +7,27 @@ package dev.spacegate.server.gateway.translate.neutral;
 public interface BlockSink {
     void start(String id, String model, Usage usage);
 
-    void openText();
+    /** A text block begins (formats without block framing need not answer). */
+    default void openText() {
+    }
 
     void text(String delta);
 
-    void closeText();
+    /** The text block ends (formats without block framing need not answer). */
+    default void closeText() {
+    }
 
-    void openThinking();
+    /** A reasoning block begins (formats without block framing need not answer). */
+    default void openThinking() {
+    }
 
     void thinking(String delta);
 
     void signature(String signature);
 
-    void closeThinking();
+    /** The reasoning block ends (formats without block framing need not answer). */
+    default void closeThinking() {
+    }
 
     void openTool(String id, String name);
 
