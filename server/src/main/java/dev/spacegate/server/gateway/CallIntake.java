@@ -1,6 +1,5 @@
 package dev.spacegate.server.gateway;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -15,6 +14,7 @@ import dev.spacegate.server.providers.Operation;
 import dev.spacegate.server.gateway.execute.RequestBody;
 import dev.spacegate.server.gateway.stream.ResponsesWebSocket;
 import dev.spacegate.server.routing.RequestLog;
+import dev.spacegate.server.web.Bodies;
 import dev.spacegate.server.web.ClientAddress;
 import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
@@ -78,16 +78,7 @@ final class CallIntake {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-            byte[] buf = new byte[16384];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                if (out.size() + n > limit) {
-                    return null;
-                }
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
+            return Bodies.read(in, req.headers().contentLength().orElse(-1), limit);
         }
     }
 

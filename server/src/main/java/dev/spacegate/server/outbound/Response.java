@@ -84,6 +84,11 @@ public final class Response implements AutoCloseable {
         };
     }
 
+    /** The length of {@link #decodedBody()} when the framing declares it (no content encoding), else -1. */
+    public long decodedLength() {
+        return first("content-encoding").isPresent() ? -1 : first("content-length").map(Response::length).orElse(-1L);
+    }
+
     /** Releases the response: a fully read body keeps its connection for reuse; otherwise the socket is closed. */
     @Override
     public void close() {

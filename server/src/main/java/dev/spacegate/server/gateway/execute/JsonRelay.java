@@ -15,6 +15,7 @@ import dev.spacegate.server.gateway.translate.ResponseAggregator;
 import dev.spacegate.server.gateway.translate.base.SseEvent;
 import dev.spacegate.server.gateway.translate.neutral.UpstreamError;
 import dev.spacegate.server.outbound.Response;
+import dev.spacegate.server.web.Bodies;
 
 /**
  * Step "relay the answer" for a client that wants one JSON answer: reads the upstream's answer, translates it
@@ -42,12 +43,12 @@ final class JsonRelay {
         try (resp) {
             long r0 = System.nanoTime();
             // capped after gzip decoding: a small compressed answer cannot inflate without bound
-            out = UpstreamErrors.readLimited(resp.decodedBody(), MAX_BODY_BYTES + 1);
+            out = Bodies.read(resp.decodedBody(), resp.decodedLength(), MAX_BODY_BYTES);
             a.call().timing().addUpstream(System.nanoTime() - r0);
         } catch (RuntimeException | IOException e) {
             return errors.cutShort(a);
         }
-        if (out.length > MAX_BODY_BYTES) {
+        if (out == null) {
             return errors.tooLarge(a, MAX_BODY_BYTES);
         }
         UsageRecorder.firstByte(a);
