@@ -225,27 +225,7 @@ public final class LoginFlows {
     private void finishPkce(Session s, String code) throws LoginException {
         OAuthProvider p = s.provider;
         OAuthEndpoints.Urls u = endpoints.of(p);
-        Map<String, String> f = new LinkedHashMap<>();
-        TokenClient.Result r;
-        if (p == OAuthProvider.CLAUDE) {
-            f.put("grant_type", "authorization_code");
-            f.put("code", code);
-            f.put("redirect_uri", u.redirectUri());
-            f.put("client_id", p.clientId());
-            f.put("code_verifier", s.verifier);
-            f.put("state", s.state);
-            r = http.json(u.tokenUrl(), f, null);
-        } else {
-            f.put("grant_type", "authorization_code");
-            f.put("client_id", p.clientId());
-            if (p.clientSecret() != null) {
-                f.put("client_secret", p.clientSecret());
-            }
-            f.put("code", code);
-            f.put("redirect_uri", u.redirectUri());
-            f.put("code_verifier", s.verifier);
-            r = http.form(u.tokenUrl(), f, null);
-        }
+        TokenClient.Result r = exchangeCode(s, code, u);
         if (!r.ok()) {
             throw new LoginException(r.status() == 0 ? "the token endpoint could not be reached"
                     : "the code was not accepted (HTTP " + r.status() + (r.error().isEmpty() ? "" : ", " + r.error())
@@ -255,7 +235,35 @@ public final class LoginFlows {
         Instant now = clock.instant();
         ObjectNode file = JSON.createObjectNode().put("type", p.type());
         TokenGrants.fillTokens(file, p, t, now, t.path("expires_in").asLong(3600));
-        String name;
+        store(s, identify(p, u, t, file, now), file);
+    }
+
+    /** Trades the authorization code for tokens (Claude's endpoint takes JSON with the state, the others a form). */
+    private TokenClient.Result exchangeCode(Session s, String code, OAuthEndpoints.Urls u) {
+        OAuthProvider p = s.provider;
+        Map<String, String> f = new LinkedHashMap<>();
+        if (p == OAuthProvider.CLAUDE) {
+            f.put("grant_type", "authorization_code");
+            f.put("code", code);
+            f.put("redirect_uri", u.redirectUri());
+            f.put("client_id", p.clientId());
+            f.put("code_verifier", s.verifier);
+            f.put("state", s.state);
+            return http.json(u.tokenUrl(), f, null);
+        }
+        f.put("grant_type", "authorization_code");
+        f.put("client_id", p.clientId());
+        if (p.clientSecret() != null) {
+            f.put("client_secret", p.clientSecret());
+        }
+        f.put("code", code);
+        f.put("redirect_uri", u.redirectUri());
+        f.put("code_verifier", s.verifier);
+        return http.form(u.tokenUrl(), f, null);
+    }
+
+    /** Adds who logged in (e-mail, account ids) to the new file from the token response; returns the file's name. */
+    private String identify(OAuthProvider p, OAuthEndpoints.Urls u, JsonNode t, ObjectNode file, Instant now) {
         switch (p) {
             case CODEX -> {
                 JsonNode claims = TokenGrants.jwtClaims(t.path("id_token").asText(null));
@@ -264,7 +272,7 @@ public final class LoginFlows {
                 String account = auth.path("chatgpt_account_id").asText("");
                 String plan = auth.path("chatgpt_plan_type").asText("");
                 file.put("account_id", account).put("email", email);
-                name = "codex-" + safe(email.isEmpty() ? account : email) + (plan.isEmpty() ? "" : "-" + safe(plan))
+                return "codex-" + safe(email.isEmpty() ? account : email) + (plan.isEmpty() ? "" : "-" + safe(plan))
                         + ".json";
             }
             case CLAUDE -> {
@@ -273,7 +281,7 @@ public final class LoginFlows {
                 putIfText(file, "account_uuid", t.path("account").path("uuid"));
                 putIfText(file, "organization_uuid", t.path("organization").path("uuid"));
                 putIfText(file, "organization_name", t.path("organization").path("name"));
-                name = "claude-" + safe(email.isEmpty() ? Long.toString(now.toEpochMilli()) : email) + ".json";
+                return "claude-" + safe(email.isEmpty() ? Long.toString(now.toEpochMilli()) : email) + ".json";
             }
             default -> {
                 String email = "";
@@ -282,10 +290,9 @@ public final class LoginFlows {
                             .path("email").asText("");
                 }
                 file.put("email", email);
-                name = p.type() + "-" + safe(email.isEmpty() ? Long.toString(now.toEpochMilli()) : email) + ".json";
+                return p.type() + "-" + safe(email.isEmpty() ? Long.toString(now.toEpochMilli()) : email) + ".json";
             }
         }
-        store(s, name, file);
     }
 
     private void store(Session s, String name, ObjectNode file) throws LoginException {

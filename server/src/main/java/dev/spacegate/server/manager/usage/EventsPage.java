@@ -29,19 +29,9 @@ import dev.spacegate.server.web.Json;
  * time range, filters and request-id search done in the database (keyset paging, never a whole range in memory).
  * Each row carries its display names (credential, client key alias) and its cost, or {@code null} when unpriced.
  */
-public final class EventsPage {
+public record EventsPage(UsageStore usage, PriceTable prices, Aliases aliases) {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
-
-    private final UsageStore usage;
-    private final PriceTable prices;
-    private final Aliases aliases;
-
-    public EventsPage(UsageStore usage, PriceTable prices, Aliases aliases) {
-        this.usage = usage;
-        this.prices = prices;
-        this.aliases = aliases;
-    }
 
     /**
      * One page for an analytics body: {@code from_ms}, {@code to_ms}, {@code filters} (single-valued
