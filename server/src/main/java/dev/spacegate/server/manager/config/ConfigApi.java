@@ -1,12 +1,15 @@
 package dev.spacegate.server.manager.config;
 
+import dev.spacegate.server.providers.ProviderKind;
 import dev.spacegate.server.web.ClientError;
 import dev.spacegate.server.web.ErrorFamily;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -57,8 +60,9 @@ public final class ConfigApi {
             "max-retry-interval", "max-retry-credentials", "force-model-prefix", "passthrough-headers", "proxy-url");
     /** Maps keyed by OAuth channel ({@code codex}, {@code claude}, ...). */
     private static final List<String> CHANNEL_MAPS = List.of("oauth-request-scoped-errors");
-    private static final List<String> LISTS = List.of("api-keys", "gemini-api-key", "claude-api-key",
-            "codex-api-key", "openai-compatibility");
+    /** The client keys, and one list per API-key kind of the provider catalogue. */
+    private static final List<String> LISTS = Stream.concat(Stream.of("api-keys"),
+            Arrays.stream(ProviderKind.values()).map(ProviderKind::section)).toList();
 
     private final LiveConfig config;
     private final ManagementKeys keys;
