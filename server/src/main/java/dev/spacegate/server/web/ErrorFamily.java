@@ -5,8 +5,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.spacegate.server.providers.ApiFormat;
@@ -82,11 +80,9 @@ public enum ErrorFamily {
 
     /** Answers with an error body built elsewhere (a contract with more fields than the envelope). */
     public static void send(ServerResponse res, int status, JsonNode body) {
-        res.status(Status.create(status));
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
         // an error replaces whatever the handler meant to send, encoding included
         res.headers().remove(HeaderNames.CONTENT_ENCODING);
-        res.send(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Json.send(res, status, body);
     }
 
     /** The error's type in this family: the given one, else the family's for the status. */

@@ -19,9 +19,6 @@ import dev.spacegate.server.outbound.ProxySpec;
 
 /**
  * The gateway's part of the server config document, read once with CLIProxyAPI's key names and validated.
- * Over 400 lines because the record, its entry types and the one reader that validates every key belong
- * together: each key's name, default and check stand in one place (payload rules and channel models have
- * their own classes).
  *
  * @param apiKeys                  client keys ({@code api-keys}); empty means every request is admitted
  * @param providers                upstream entries of all four API-key sections, in file order
