@@ -326,19 +326,13 @@ public final class AuthFilesApi {
 
     private void change(Endpoints.Call c, ObjectNode body, java.util.function.Consumer<ObjectNode> edit)
             throws IOException {
-        AuthFiles a = files.get();
-        Optional<String> name = named(c, body.path("name").asText(null));
-        if (name.isEmpty()) {
-            return;
-        }
-        Optional<AuthFileState> held = a.registry().byName(name.get());
-        if (held.isEmpty() || held.get().file == null) {
-            send(c.res(), 404, error("auth file not found"));
+        Optional<AuthFile> held = heldFile(c, body.path("name").asText(null));
+        if (held.isEmpty()) {
             return;
         }
         try {
-            AuthFile next = held.get().file.with(edit);
-            a.store().put(name.get(), next.bytes());
+            AuthFile next = held.get().with(edit);
+            files.get().store().put(held.get().name(), next.bytes());
         } catch (AuthFile.InvalidAuthFileException e) {
             send(c.res(), 400, error(e.getMessage()));
             return;
@@ -347,16 +341,11 @@ public final class AuthFilesApi {
     }
 
     private void models(Endpoints.Call c) throws IOException {
-        Optional<String> name = named(c, Endpoints.query(c.req(), "name").orElse(null));
-        if (name.isEmpty()) {
+        Optional<AuthFile> held = heldFile(c, Endpoints.query(c.req(), "name").orElse(null));
+        if (held.isEmpty()) {
             return;
         }
-        Optional<AuthFileState> held = files.get().registry().byName(name.get());
-        if (held.isEmpty() || held.get().file == null) {
-            send(c.res(), 404, error("auth file not found"));
-            return;
-        }
-        AuthFile f = held.get().file;
+        AuthFile f = held.get();
         ArrayNode arr = JSON.createArrayNode();
         f.provider().ifPresent(p -> {
             List<String> ids = new ArrayList<>();
@@ -477,6 +466,19 @@ public final class AuthFilesApi {
             return Optional.empty();
         }
         return Optional.of(name);
+    }
+
+    /** The held file called {@code name}, or empty once the client was told why not (400 bad name, 404). */
+    private Optional<AuthFile> heldFile(Endpoints.Call c, String name) throws IOException {
+        Optional<String> checked = named(c, name);
+        if (checked.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<AuthFile> held = files.get().registry().byName(checked.get()).map(s -> s.file);
+        if (held.isEmpty()) {
+            send(c.res(), 404, error("auth file not found"));
+        }
+        return held;
     }
 
     private ObjectNode jsonBody(Endpoints.Call c) throws IOException {
