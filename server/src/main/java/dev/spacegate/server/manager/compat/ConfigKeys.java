@@ -14,7 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Every config key Spacegate knows, declared once: CLIProxyAPI's {@code config.yaml} keys (honoured, mapped to a
  * Spacegate equivalent, or ignored with the reason and the alternative) and Spacegate's own keys. A document's
  * top-level keys outside this list are refused ({@code unknown_keys}); ignored keys are reported and logged, never
- * dropped silently. docs/migrating.md carries {@link #markdown()}.
+ * dropped silently. Each key also says when a change takes effect ({@link Apply}): the config API refuses to change a
+ * {@link Apply#RESTART} key ({@link #restartKeysChanged}). docs/migrating.md carries {@link #markdown()},
+ * docs/configuration.md {@link #restartMarkdown()}.
  */
 public final class ConfigKeys {
     private static final System.Logger LOG = System.getLogger(ConfigKeys.class.getName());
@@ -23,13 +25,24 @@ public final class ConfigKeys {
     public enum Status { HONOURED, MAPPED, IGNORED }
 
     /**
+     * When a change of the key takes effect: {@code LIVE} at once (the gateway and manager follow every saved
+     * change, on every replica; an ignored key has nothing to apply), {@code RESTART} only when the server starts,
+     * because it is read before the config store is opened (how to listen, which parts to build), from the
+     * environment or the config file.
+     */
+    public enum Apply { LIVE, RESTART }
+
+    /**
      * One key (dotted for the parts of a section that differ from the section as a whole).
      *
      * @param origin   {@code cliproxyapi} or {@code spacegate}
      * @param note     what it does in Spacegate, what it maps to, or why it is ignored and what to use instead
      * @param honoured for keys honoured only with some values: the values that are honoured (others are ignored)
+     * @param apply    when a change takes effect
+     * @param env      for a {@code RESTART} key, the environment variable that sets it (and wins over the file)
      */
-    public record Key(String name, Status status, String origin, String note, Predicate<JsonNode> honoured) {
+    public record Key(String name, Status status, String origin, String note, Predicate<JsonNode> honoured,
+                      Apply apply, String env) {
         /** The key's status for a value in a document. */
         public Status statusFor(JsonNode value) {
             return honoured == null || honoured.test(value) ? status : Status.IGNORED;
@@ -45,16 +58,21 @@ public final class ConfigKeys {
     private static final Map<String, Key> KEYS = new LinkedHashMap<>();
 
     private static void key(String name, Status status, String origin, String note) {
-        KEYS.put(name, new Key(name, status, origin, note, null));
+        KEYS.put(name, new Key(name, status, origin, note, null, Apply.LIVE, null));
     }
 
     private static void keyIf(String name, Status status, Predicate<JsonNode> honoured, String note) {
-        KEYS.put(name, new Key(name, status, CPA, note, honoured));
+        KEYS.put(name, new Key(name, status, CPA, note, honoured, Apply.LIVE, null));
+    }
+
+    /** A key read only at start, from {@code env} or the config file (see {@link Apply#RESTART}). */
+    private static void atStart(String name, String origin, String env, String note) {
+        KEYS.put(name, new Key(name, Status.HONOURED, origin, note, null, Apply.RESTART, env));
     }
 
     static {
-        key("host", Status.HONOURED, CPA, "listen address (env `HOST` wins)");
-        key("port", Status.HONOURED, CPA, "listen port (env `PORT` wins; a Space needs 7860)");
+        atStart("host", CPA, "HOST", "listen address (env `HOST` wins)");
+        atStart("port", CPA, "PORT", "listen port (env `PORT` wins; a Space needs 7860)");
         key("tls", Status.IGNORED, CPA, "TLS ends at the platform or reverse proxy; Spacegate speaks plain HTTP");
         key("remote-management", Status.HONOURED, CPA, "see its parts");
         key("remote-management.secret-key", Status.HONOURED, CPA, "the management key when `MANAGEMENT_PASSWORD`"
@@ -68,7 +86,7 @@ public final class ConfigKeys {
                 + " and never updates itself");
         key("remote-management.panel-github-repository", Status.IGNORED, CPA, "the panel ships inside the jar");
         key("auth-dir", Status.HONOURED, CPA, "folder of CLIProxyAPI auth files imported once into the auth store"
-                + " (also `AUTH_IMPORT_DIR`)");
+                + " (also `AUTH_IMPORT_DIR`), and the base of `auth_index`");
         key("api-keys", Status.HONOURED, CPA, "client keys");
         key("debug", Status.IGNORED, CPA, "log levels come from logging.properties; `GET /v0/management/logs`"
                 + " shows the recent lines");
@@ -137,12 +155,14 @@ public final class ConfigKeys {
                 + " https://api.x.ai/v1` (xAI speaks OpenAI chat completions)");
         key("vertex-api-key", Status.IGNORED, CPA, "Vertex API keys are not served; upload a service-account file"
                 + " (`POST /v0/management/vertex/import`)");
-        key("route-profile", Status.HONOURED, SG, "path table (env `ROUTE_PROFILE`)");
-        key("gateway-upstream", Status.HONOURED, SG, "external CLIProxyAPI (env `GATEWAY_UPSTREAM`)");
-        key("manager-upstream", Status.HONOURED, SG, "external CPA-Manager (env `MANAGER_UPSTREAM`)");
-        key("max-body-size", Status.HONOURED, SG, "router body limit (env `MAX_BODY_SIZE`)");
-        key("upstream-read-timeout-seconds", Status.HONOURED, SG, "idle read limit upstream");
-        key("shutdown-grace-seconds", Status.HONOURED, SG, "graceful stop (env `SHUTDOWN_GRACE_SECONDS`)");
+        atStart("route-profile", SG, "ROUTE_PROFILE", "path table (env `ROUTE_PROFILE`)");
+        atStart("gateway-upstream", SG, "GATEWAY_UPSTREAM", "external CLIProxyAPI (env `GATEWAY_UPSTREAM`)");
+        atStart("manager-upstream", SG, "MANAGER_UPSTREAM", "external CPA-Manager (env `MANAGER_UPSTREAM`)");
+        atStart("max-body-size", SG, "MAX_BODY_SIZE", "router body limit (env `MAX_BODY_SIZE`)");
+        key("upstream-read-timeout-seconds", Status.HONOURED, SG, "idle read limit on the gateway's upstream calls"
+                + " (forwarders to external owners read `UPSTREAM_READ_TIMEOUT` at start)");
+        atStart("shutdown-grace-seconds", SG, "SHUTDOWN_GRACE_SECONDS", "graceful stop (env"
+                + " `SHUTDOWN_GRACE_SECONDS`)");
         key("request-body-limit-mb", Status.HONOURED, SG, "gateway body limit");
         key("cors-allowed-origins", Status.HONOURED, SG, "browser origins on the API routes");
         key("oauth-endpoints", Status.HONOURED, SG, "OAuth and upstream URLs per provider (tests, proxies)");
@@ -204,6 +224,25 @@ public final class ConfigKeys {
         return r;
     }
 
+    /**
+     * The {@link Apply#RESTART} keys whose value differs between two documents, in catalogue order. Values compare as
+     * the server reads them at start (as text; missing, null and blank are all unset), so a full document that
+     * repeats the running value is no change.
+     */
+    public static List<Key> restartKeysChanged(JsonNode before, JsonNode after) {
+        return KEYS.values().stream().filter(k -> k.apply() == Apply.RESTART)
+                .filter(k -> !startValue(before, k.name()).equals(startValue(after, k.name()))).toList();
+    }
+
+    private static Optional<String> startValue(JsonNode doc, String name) {
+        JsonNode v = doc.get(name);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        String text = v.isValueNode() ? v.asText().trim() : v.toString();
+        return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
     /** {@code 422 {"error":"unknown_keys","message":...,"keys":[...]}} for a write with unknown keys. */
     public static ClientError unknownKeysError(List<String> unknown) {
         // CLIProxyAPI's shape: the code in "error", the explanation beside it
@@ -214,11 +253,24 @@ public final class ConfigKeys {
 
     /** The catalogue as the Markdown table in docs/migrating.md. */
     public static String markdown() {
-        StringBuilder sb = new StringBuilder("| key | from | status | in Spacegate |\n|---|---|---|---|\n");
+        StringBuilder sb = new StringBuilder("| key | from | status | applies | in Spacegate |\n|---|---|---|---|---|\n");
         for (Key k : KEYS.values()) {
             sb.append("| `").append(k.name()).append("` | ").append(k.origin()).append(" | ")
                     .append(k.status().name().toLowerCase(java.util.Locale.ROOT))
-                    .append(k.honoured() == null ? "" : " (see note)").append(" | ").append(k.note()).append(" |\n");
+                    .append(k.honoured() == null ? "" : " (see note)").append(" | ")
+                    .append(k.apply().name().toLowerCase(java.util.Locale.ROOT)).append(" | ").append(k.note())
+                    .append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** The {@link Apply#RESTART} keys as the Markdown table in docs/configuration.md. */
+    public static String restartMarkdown() {
+        StringBuilder sb = new StringBuilder("| file key | environment variable (wins over the file) |\n|---|---|\n");
+        for (Key k : KEYS.values()) {
+            if (k.apply() == Apply.RESTART) {
+                sb.append("| `").append(k.name()).append("` | `").append(k.env()).append("` |\n");
+            }
         }
         return sb.toString();
     }

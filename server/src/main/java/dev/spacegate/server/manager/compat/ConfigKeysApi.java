@@ -8,7 +8,8 @@ import dev.spacegate.server.web.Json;
 
 /**
  * {@code GET /v0/management/config-keys}: which keys of the running config Spacegate ignores ({@code ignored}),
- * and the whole catalogue ({@code keys}: name, from, status, note), for the panel's config page.
+ * and the whole catalogue ({@code keys}: name, from, status, applies ({@code live} or {@code restart}), note), for
+ * the panel's config page.
  */
 record ConfigKeysApi(LiveConfig config) implements CompatApi.Part {
     @Override
@@ -21,7 +22,8 @@ record ConfigKeysApi(LiveConfig config) implements CompatApi.Part {
             ArrayNode keys = out.putArray("keys");
             for (ConfigKeys.Key k : ConfigKeys.all()) {
                 keys.addObject().put("key", k.name()).put("from", k.origin())
-                        .put("status", k.status().name().toLowerCase(java.util.Locale.ROOT)).put("note", k.note());
+                        .put("status", k.status().name().toLowerCase(java.util.Locale.ROOT))
+                        .put("applies", k.apply().name().toLowerCase(java.util.Locale.ROOT)).put("note", k.note());
             }
             Json.send(c.res(), 200, out);
         });

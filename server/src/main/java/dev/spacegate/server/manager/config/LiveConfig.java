@@ -17,6 +17,7 @@ import dev.spacegate.persistence.store.ConfigStore;
 import dev.spacegate.persistence.store.ConfigVersion;
 import dev.spacegate.server.config.ServerConfig;
 import dev.spacegate.server.manager.ApiError;
+import dev.spacegate.server.manager.compat.ConfigKeys;
 import dev.spacegate.server.web.Json;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -27,7 +28,7 @@ import org.yaml.snakeyaml.Yaml;
  * replaces the stored copy by it ({@link ConfigStartup}). Every change is validated (built-in shape checks plus the
  * injected validator), checked against the version the writer read, saved with compare-and-set (secret fields
  * sealed, the version kept in the history), and then handed to the listeners (the gateway reloads), so nothing needs
- * a restart.
+ * a restart; a change of a key read only at start ({@link ConfigKeys.Apply#RESTART}) is refused instead.
  */
 public final class LiveConfig {
     private static final System.Logger LOG = System.getLogger(LiveConfig.class.getName());
@@ -121,7 +122,8 @@ public final class LiveConfig {
      * @throws ApiError.Failure 422 {@code invalid_config} naming the problems; {@link ConfigRefusal} 409
      *                          {@code config_conflict} when the writer's {@code If-Match} is stale or another replica
      *                          saved first (the document is reloaded, the caller may retry), 409
-     *                          {@code confirm_required} when it removes every provider or client key unconfirmed
+     *                          {@code confirm_required} when it removes every provider or client key unconfirmed,
+     *                          409 {@code restart_required} when it changes a key read only at start
      */
     public long update(ConfigWrite write, Consumer<ObjectNode> edit) {
         ObjectNode saved;
@@ -132,6 +134,11 @@ public final class LiveConfig {
             }
             ObjectNode next = document.deepCopy();
             edit.accept(next);
+            // first: however its value looks, such a key cannot be changed here
+            List<ConfigKeys.Key> atStart = ConfigKeys.restartKeysChanged(document, next);
+            if (!atStart.isEmpty()) {
+                throw ConfigRefusal.restartRequired(atStart);
+            }
             List<String> problems = problems(next);
             if (!problems.isEmpty()) {
                 throw new ApiError.Failure(422, "invalid_config", "invalid config: " + String.join("; ", problems));
