@@ -16,12 +16,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.persistence.Persistence;
 import dev.spacegate.persistence.PersistenceSettings;
+import dev.spacegate.persistence.store.SettingsStore;
 import dev.spacegate.persistence.usage.UsageEvent;
 import dev.spacegate.server.config.EnvKeys;
 import dev.spacegate.server.config.ServerConfig;
 import dev.spacegate.server.gateway.config.GatewayConfig;
 import dev.spacegate.server.gateway.GatewayService;
 import dev.spacegate.server.gateway.AuthSetup;
+import dev.spacegate.server.gateway.oauth.AuthFiles;
 import dev.spacegate.server.gateway.pool.SettingsCooldownStore;
 import dev.spacegate.server.gateway.usage.UsageWriter;
 import dev.spacegate.server.manager.ManagerService;
@@ -146,9 +148,12 @@ final class Assembly implements AutoCloseable {
             throw new UncheckedIOException("cannot create the usage journal directory " + journal, e);
         }
         gateway.clientKeysFromEnv(clientEnv);
-        AuthSetup.attach(gateway, storage, document, env);
+        AuthFiles authFiles = AuthSetup.attach(gateway, storage, document, env);
         if (manager != null) {
+            // every saved change, and every change another replica saved (Replicas reloads the LiveConfig)
             manager.liveConfig().onChange(gateway::reload);
+            SettingsStore settings = storage.settings();
+            manager.liveConfig().onChange(doc -> AuthSetup.follow(authFiles, settings, doc, env));
             manager.compat(CompatApi.bundled(manager.liveConfig(), manager.keys(), gateway, counters,
                     requestLogs));
             filters.add(requestLogs);

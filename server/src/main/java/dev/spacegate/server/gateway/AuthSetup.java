@@ -49,10 +49,30 @@ public final class AuthSetup {
         Path authDir = authDir(config);
         AuthFiles files = gateway.attachAuthStore(persistence.auths(), RefreshLock.of(persistence.database()),
                 authDir);
-        Optional<Path> importDir = Optional.ofNullable(env.get("AUTH_IMPORT_DIR")).filter(s -> !s.isBlank())
-                .map(Path::of).or(() -> Files.isDirectory(authDir) ? Optional.of(authDir) : Optional.empty());
+        Optional<Path> importDir = envImportDir(env)
+                .or(() -> Files.isDirectory(authDir) ? Optional.of(authDir) : Optional.empty());
         importDir.ifPresent(dir -> importOnce(files.store(), dir, persistence.settings()));
         return files;
+    }
+
+    /**
+     * Follows a changed {@code auth-dir} as a start with the new value would: {@code auth_index} is computed against
+     * the new folder, and the folder is imported once unless {@code AUTH_IMPORT_DIR} names the import folder. Called
+     * with every saved config (on every replica); a document with the same {@code auth-dir} changes nothing.
+     */
+    public static void follow(AuthFiles files, SettingsStore settings, JsonNode config, Map<String, String> env) {
+        Path dir = authDir(config);
+        if (dir.equals(files.registry().authDir())) {
+            return;
+        }
+        files.registry().authDir(dir);
+        if (envImportDir(env).isEmpty() && Files.isDirectory(dir)) {
+            importOnce(files.store(), dir, settings);
+        }
+    }
+
+    private static Optional<Path> envImportDir(Map<String, String> env) {
+        return Optional.ofNullable(env.get("AUTH_IMPORT_DIR")).filter(s -> !s.isBlank()).map(Path::of);
     }
 
     /** {@code auth-dir} with {@code ~} expanded; CLIProxyAPI's default when unset. */

@@ -156,7 +156,10 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         this.endpoints = routes.build();
     }
 
-    /** Swaps in a new config; in-flight requests finish on the old one. Throws (and keeps the old) when invalid. */
+    /**
+     * Swaps in a new config (the auth files' provider URLs and refresh periods too); in-flight requests finish on the
+     * old one. Throws (and keeps the old) when invalid.
+     */
     public void reload(JsonNode config) {
         GatewayConfig cfg = GatewayConfig.from(config);
         GatewayConfig old = state.config();
@@ -171,6 +174,15 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
             queue.clear();
         }
         this.rawConfig = config;
+        AuthFiles a = authFiles;
+        if (a != null) {
+            // before the registry below is built: the credentials' base URLs come from oauth-endpoints
+            OAuthEndpoints endpoints = OAuthEndpoints.from(config);
+            if (!endpoints.equals(a.registry().endpoints())) {
+                a.registry().endpoints(endpoints);
+            }
+            scheduleRefresh(a, config);
+        }
         state = new State(cfg, registry(cfg), clientKeys(cfg));
         warnIfOpen(cfg);
     }
@@ -211,10 +223,15 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
         this.dispatcher = dispatcher.upstreamAuth(a.tokens());
         State st = state;
         state = new State(st.config(), registry(st.config()), st.keys());
-        long every = rawConfig.path("auth-refresh-check-seconds").asLong(5);
-        long reload = rawConfig.path("auth-reload-seconds").asLong(60);
-        a.refresher().start(Duration.ofSeconds(Math.max(1, every)), Duration.ofSeconds(Math.max(1, reload)));
+        scheduleRefresh(a, rawConfig);
         return a;
+    }
+
+    /** The token refresh check and the auth store re-read at the config's periods (again after every change). */
+    private static void scheduleRefresh(AuthFiles a, JsonNode config) {
+        long every = config.path("auth-refresh-check-seconds").asLong(5);
+        long reload = config.path("auth-reload-seconds").asLong(60);
+        a.refresher().schedule(Duration.ofSeconds(Math.max(1, every)), Duration.ofSeconds(Math.max(1, reload)));
     }
 
     /** The auth files, once {@link #attachAuthStore} ran (else null). */

@@ -20,8 +20,8 @@ import dev.spacegate.server.gateway.pool.Credential;
  * ones; tells the gateway when that set changes.
  */
 public final class AuthFileRegistry {
-    private final OAuthEndpoints endpoints;
-    private final Path authDir;
+    private volatile OAuthEndpoints endpoints;
+    private volatile Path authDir;
     private final Clock clock;
     private final Map<String, AuthFileState> byName = new ConcurrentHashMap<>();
     private volatile Map<String, AuthFileState> byIndex = Map.of();
@@ -32,6 +32,33 @@ public final class AuthFileRegistry {
         this.endpoints = endpoints;
         this.authDir = authDir.toAbsolutePath().normalize();
         this.clock = clock;
+    }
+
+    /**
+     * The provider URLs in use; the refresher, the Vertex token minting and the logins read them here on every use,
+     * so a config change reaches all of them at once.
+     */
+    public OAuthEndpoints endpoints() {
+        return endpoints;
+    }
+
+    /**
+     * Uses other provider URLs from now on (the config's {@code oauth-endpoints} changed): the next login, token
+     * refresh and upstream call go there; the gateway rebuilds its registry for the credentials' base URLs.
+     */
+    public void endpoints(OAuthEndpoints next) {
+        this.endpoints = next;
+        onChange.run();
+    }
+
+    /**
+     * Computes {@code auth_index} against another folder from now on (the config's {@code auth-dir} changed), as a
+     * restart with that value would: the auth files' credentials get new ids, so their cooldowns and session bindings
+     * start over.
+     */
+    public void authDir(Path next) {
+        this.authDir = next.toAbsolutePath().normalize();
+        reindex();
     }
 
     /** Called after the set of usable credentials (or their settings) changed; the gateway rebuilds its registry. */
@@ -91,7 +118,7 @@ public final class AuthFileRegistry {
         return a == null || a.file == null ? null : a;
     }
 
-    Path authDir() {
+    public Path authDir() {
         return authDir;
     }
 

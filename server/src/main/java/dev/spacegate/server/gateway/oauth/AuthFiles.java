@@ -26,9 +26,10 @@ public record AuthFiles(AuthFileRegistry registry, AuthFileStore store, TokenRef
         TokenClient http = new TokenClient();
         AuthFileRegistry registry = new AuthFileRegistry(endpoints, authDir, clock);
         AuthFileStore files = new AuthFileStore(store, registry);
-        TokenRefresher refresher = new TokenRefresher(registry, files, lock, new TokenGrants(http, endpoints));
-        UpstreamAuth tokens = new AuthFileTokens(registry, refresher, new VertexTokens(endpoints, http, clock));
-        return new AuthFiles(registry, files, refresher, tokens, new LoginFlows(files, endpoints, http, clock));
+        // the registry holds the provider URLs in use (oauth-endpoints applies live); the others read them there
+        TokenRefresher refresher = new TokenRefresher(registry, files, lock, new TokenGrants(http, registry));
+        UpstreamAuth tokens = new AuthFileTokens(registry, refresher, new VertexTokens(registry, http, clock));
+        return new AuthFiles(registry, files, refresher, tokens, new LoginFlows(files, registry, http, clock));
     }
 
     /** Stops the refresh timer. */

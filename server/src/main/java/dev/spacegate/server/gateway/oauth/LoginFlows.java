@@ -66,14 +66,15 @@ public final class LoginFlows {
     }
 
     private final AuthFileStore files;
-    private final OAuthEndpoints endpoints;
+    private final AuthFileRegistry registry;
     private final TokenClient http;
     private final Clock clock;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    LoginFlows(AuthFileStore files, OAuthEndpoints endpoints, TokenClient http, Clock clock) {
+    /** @param registry where the provider URLs in use are read, at each login */
+    LoginFlows(AuthFileStore files, AuthFileRegistry registry, TokenClient http, Clock clock) {
         this.files = files;
-        this.endpoints = endpoints;
+        this.registry = registry;
         this.http = http;
         this.clock = clock;
     }
@@ -81,7 +82,7 @@ public final class LoginFlows {
     /** Starts a login; answers {@code {status, url, state}} (+ {@code flow, user_code} for device flows). */
     public ObjectNode start(OAuthProvider p) throws LoginException {
         purge();
-        OAuthEndpoints.Urls u = endpoints.of(p);
+        OAuthEndpoints.Urls u = registry.endpoints().of(p);
         String state = random(16);
         if (p.flow() == OAuthProvider.Flow.DEVICE) {
             return startDevice(p, u, state);
@@ -224,7 +225,7 @@ public final class LoginFlows {
 
     private void finishPkce(Session s, String code) throws LoginException {
         OAuthProvider p = s.provider;
-        OAuthEndpoints.Urls u = endpoints.of(p);
+        OAuthEndpoints.Urls u = registry.endpoints().of(p);
         TokenClient.Result r = exchangeCode(s, code, u);
         if (!r.ok()) {
             throw new LoginException(r.status() == 0 ? "the token endpoint could not be reached"

@@ -43,6 +43,17 @@ public final class OAuthEndpoints {
         return urls.get(p);
     }
 
+    /** Same URLs for every provider (a config change that leaves them alone needs no rebuild). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof OAuthEndpoints other && urls.equals(other.urls);
+    }
+
+    @Override
+    public int hashCode() {
+        return urls.hashCode();
+    }
+
     private static String defaultProfile(OAuthProvider p) {
         return p == OAuthProvider.ANTIGRAVITY ? "https://www.googleapis.com/oauth2/v2/userinfo?alt=json" : null;
     }

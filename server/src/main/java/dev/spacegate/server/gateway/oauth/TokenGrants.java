@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The provider's refresh-token grant, and how a token response (refresh or login) fills an auth file. */
-record TokenGrants(TokenClient http, OAuthEndpoints endpoints) {
+record TokenGrants(TokenClient http, AuthFileRegistry registry) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Asks the provider's token endpoint for new tokens with the file's refresh token. */
@@ -23,7 +23,7 @@ record TokenGrants(TokenClient http, OAuthEndpoints endpoints) {
             // service-account tokens are minted, never refreshed
             return new TokenClient.Result(400, JSON.createObjectNode().put("error", "unsupported"));
         }
-        String url = endpoints.of(p).tokenUrl();
+        String url = registry.endpoints().of(p).tokenUrl();
         if (p == OAuthProvider.XAI && url == null) {
             url = f.text("token_endpoint");
         }

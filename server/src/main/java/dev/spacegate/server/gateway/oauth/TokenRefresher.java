@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -35,6 +36,12 @@ public final class TokenRefresher implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("auth-refresh").factory());
     private volatile Consumer<String> onNeedsLogin = name -> { };
+    private Periodic refreshing;
+    private Periodic reloading;
+
+    /** A scheduled periodic task and its period. */
+    private record Periodic(ScheduledFuture<?> task, Duration every) {
+    }
 
     TokenRefresher(AuthFileRegistry registry, AuthFileStore store, RefreshLock lock, TokenGrants grants) {
         this.registry = registry;
@@ -78,24 +85,31 @@ public final class TokenRefresher implements AutoCloseable {
     }
 
     /**
-     * Starts the periodic refresh check, and a periodic re-read of the store ({@code reloadEvery}) so replicas
-     * pick up files another replica added, changed or deleted.
+     * Runs the refresh check every {@code every} and a re-read of the store every {@code reloadEvery} (so replicas
+     * pick up files another replica added, changed or deleted). Called again with another period, it reschedules that
+     * task, so the config's {@code auth-refresh-check-seconds} and {@code auth-reload-seconds} apply without a restart.
      */
-    public void start(Duration every, Duration reloadEvery) {
-        timer.scheduleWithFixedDelay(() -> {
+    public synchronized void schedule(Duration every, Duration reloadEvery) {
+        refreshing = periodic(refreshing, every, "auth refresh pass", this::refreshDue);
+        reloading = periodic(reloading, reloadEvery, "auth store re-read", store::load);
+    }
+
+    /** {@code running} when it already has this period, else {@code job} scheduled anew (and {@code running} ended). */
+    private Periodic periodic(Periodic running, Duration every, String what, Runnable job) {
+        if (running != null && running.every().equals(every)) {
+            return running;
+        }
+        if (running != null) {
+            running.task().cancel(false);
+        }
+        ScheduledFuture<?> task = timer.scheduleWithFixedDelay(() -> {
             try {
-                store.load();
+                job.run();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "auth store re-read failed: " + e.getClass().getSimpleName());
-            }
-        }, reloadEvery.toMillis(), reloadEvery.toMillis(), TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                refreshDue();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "auth refresh pass failed: " + e.getClass().getSimpleName());
+                LOG.log(System.Logger.Level.WARNING, what + " failed: " + e.getClass().getSimpleName());
             }
         }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        return new Periodic(task, every);
     }
 
     /**

@@ -9,7 +9,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** The access tokens of vertex auth files, minted from their service account and held in memory only. */
-record VertexTokens(OAuthEndpoints endpoints, TokenClient http, Clock clock) {
+record VertexTokens(AuthFileRegistry registry, TokenClient http, Clock clock) {
 
     /**
      * The minted token of a vertex auth file, minting a new one when none is valid for 5 more minutes or when the
@@ -25,7 +25,7 @@ record VertexTokens(OAuthEndpoints endpoints, TokenClient http, Clock clock) {
             if (m != null && rejected != null && !m.token().equals(rejected)) {
                 return m.token();
             }
-            OAuthEndpoints.Urls u = endpoints.of(OAuthProvider.VERTEX);
+            OAuthEndpoints.Urls u = registry.endpoints().of(OAuthProvider.VERTEX);
             String override = u.tokenUrl().equals(OAuthProvider.VERTEX.tokenUrl()) ? null : u.tokenUrl();
             JsonNode sa = a.file.json().path("service_account");
             ServiceAccountToken.Minted fresh = ServiceAccountToken.mint(http, sa, override, a.file.proxyUrl(), now);
