@@ -116,6 +116,8 @@ export default function config(root) {
         out.replaceChildren(notice(ignored.length ? `${t('common.saved')} ${t('cfg.ignored', ignored.join(', '))}` : t('common.saved'), 'ok'));
       } catch (e) {
         if (e.status === 409 && e.code === 'config_conflict') return conflict(e);
+        // a key read only at start: the server's message names it and the variable to set instead
+        if (e.status === 409 && e.code === 'restart_required') return out.replaceChildren(notice(e.message, 'error'));
         out.replaceChildren(notice(t('cfg.invalid', e.message), 'error'));
       }
       return undefined;

@@ -218,7 +218,7 @@ class PanelOperatorBrowserTest {
 
     @Test
     @Order(5)
-    void aStaleConfigSaveIsRefusedWith409AndShownWithAFreshDiff() throws Exception {
+    void aRefusedConfigSaveIsShownStaleWithAFreshDiffAndAStartOnlyKeyWithWhatToDoInstead() throws Exception {
         HttpResponse<String> yaml = send("GET", "/v0/management/config.yaml", null);
         Assumptions.assumeTrue(yaml.headers().firstValue("ETag").isPresent(),
                 "config versioning (ETag / If-Match) is not served by this build yet");
@@ -241,7 +241,16 @@ class PanelOperatorBrowserTest {
         browser.fullShot("config-conflict");
         browser.driver.findElement(By.id("config-take-current")).click();
         browser.wait.until(d -> area.getAttribute("value").contains("fill-first"));
-        // the refused save is the one failed request the browser logs; anything else still fails the test
+
+        // a key read only at start cannot be changed here: the server's message says what to do instead
+        browser.js("arguments[0].value = arguments[0].value + 'port: 9999\\n'", area);
+        browser.driver.findElement(By.id("config-review-button")).click();
+        browser.wait.until(ExpectedConditions.elementToBeClickable(By.id("config-save"))).click();
+        browser.wait.until(d -> text("#config-review").contains("restart is needed"));
+        assertTrue(text("#config-review").contains("PORT") && !text("#config-review").contains("YAML problem"),
+                "shown as it is, not as a YAML problem: " + text("#config-review"));
+        assertFalse(send("GET", "/v0/management/config.yaml", null).body().contains("9999"), "nothing saved");
+        // the refused saves are the failed requests the browser logs; anything else still fails the test
         List<String> problems = browser.consoleProblems();
         assertTrue(problems.stream().allMatch(p -> p.contains("/v0/management/config.yaml") && p.contains("409")),
                 problems.toString());
