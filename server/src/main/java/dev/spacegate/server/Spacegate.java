@@ -21,6 +21,8 @@ import dev.spacegate.server.web.ClientAddress;
 import dev.spacegate.server.web.ServerLimits;
 import dev.spacegate.server.web.TrustedProxies;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import sun.misc.Signal;
 
@@ -67,6 +69,7 @@ public final class Spacegate {
             Map<String, RouteOwner> owners = Map.copyOf(parts.owners());
             ServerLimits limits = ServerLimits.fromEnv(env);
             TrustedProxies proxies = TrustedProxies.fromEnv(env);
+            ClientAddress clientAddress = new ClientAddress(proxies);
             Router router = new Router(table, owners, config.maxBodyBytes(), limits.requestReadTimeout());
             Drain drain = new Drain();
             WebServer server = WebServer.builder()
@@ -84,13 +87,19 @@ public final class Spacegate {
                     .maxTcpConnections(limits.maxConnections())
                     .idleConnectionTimeout(limits.idleTimeout())
                     .idleConnectionPeriod(Duration.ofSeconds(Math.max(1, Math.min(30, limits.idleTimeout().toSeconds()))))
+                    // a WebSocket upgrade skips the filters: its client address is resolved from this record
+                    .addProtocol(Http1Config.builder().addReceiveListener(ClientAddress.peerRecorder()).build())
+                    .addProtocol(WsConfig.create())
+                    // only the protocols above: a second, discovered HTTP/1 config would make each connection wait
+                    // for bytes to pick one, and a connection that sends nothing would escape the idle timeout
+                    .protocolsDiscoverServices(false)
                     .routing(r -> {
-                        r.addFilter(new ClientAddress(proxies)).addFilter(drain).addFilter(new RequestLog())
+                        r.addFilter(clientAddress).addFilter(drain).addFilter(new RequestLog())
                                 .addFilter(new ManagementCors(ManagementCors.origins(env)));
                         parts.filters().forEach(r::addFilter);
                         r.any(router);
                     })
-                    .addRouting(WsRouting.builder().endpoint("/*", () -> new WsDispatch(table, owners)))
+                    .addRouting(WsRouting.builder().endpoint("/*", () -> new WsDispatch(table, owners, clientAddress)))
                     .build()
                     .start();
             if (!proxies.describe().equals("none")) {

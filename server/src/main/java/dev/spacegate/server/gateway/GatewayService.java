@@ -62,6 +62,7 @@ import dev.spacegate.server.gateway.usage.UsageWriter;
 import dev.spacegate.server.routing.Endpoints;
 import dev.spacegate.server.outbound.OutboundClient;
 import dev.spacegate.server.routing.RouteOwner;
+import dev.spacegate.server.web.ClientAddress;
 import dev.spacegate.server.web.ClientError;
 import dev.spacegate.server.web.ErrorFamily;
 
@@ -100,7 +101,6 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
             Thread.ofPlatform().daemon().name("gateway-keepalive").factory());
     private final Endpoints endpoints;
     private final GatewayReplies replies = new GatewayReplies(() -> this.state.config().corsOrigins());
-    private final Map<String, Supplier<WsListener>> sockets = webSocketEndpoints();
     private volatile State state;
     private volatile TranslationLookup translations = Translators::find;
     private volatile OutboundClient clients;
@@ -311,17 +311,21 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
     }
 
     /**
-     * WebSocket endpoints for the lead's {@code WsRouting}: Responses over WebSocket, bridged to HTTP + SSE
-     * upstream ({@code GET /v1/responses}, {@code GET /backend-api/codex/responses}).
+     * WebSocket endpoints for a bare {@code WsRouting} (test harnesses): Responses over WebSocket, bridged to HTTP +
+     * SSE upstream ({@code GET /v1/responses}, {@code GET /backend-api/codex/responses}), with no client address.
      */
     public Map<String, Supplier<WsListener>> webSocketEndpoints() {
         Map<String, Supplier<WsListener>> out = new HashMap<>();
         for (Operation op : Operation.values()) {
             if (op.webSocket()) {
-                out.put(op.path(), () -> new ResponsesWebSocket(this::webSocketCall, op, this::admitsWebSocket));
+                out.put(op.path(), () -> socket(op, ""));
             }
         }
         return Map.copyOf(out);
+    }
+
+    private WsListener socket(Operation op, String clientAddress) {
+        return new ResponsesWebSocket(this::webSocketCall, op, this::admitsWebSocket, clientAddress);
     }
 
     @Override
@@ -334,9 +338,14 @@ public final class GatewayService implements RouteOwner, AutoCloseable {
      * there; the listener checks the client key on upgrade.
      */
     @Override
-    public Optional<WsListener> websocket(String path, String rawQuery, Headers upgradeHeaders) {
-        Supplier<WsListener> s = sockets.get(path);
-        return s == null ? Optional.empty() : Optional.of(s.get());
+    public Optional<WsListener> websocket(String path, String rawQuery, Headers upgradeHeaders,
+                                          ClientAddress.Upgrade client) {
+        for (Operation op : Operation.values()) {
+            if (op.webSocket() && op.path().equals(path)) {
+                return Optional.of(socket(op, client.address()));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

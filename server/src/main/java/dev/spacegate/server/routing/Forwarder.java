@@ -61,12 +61,13 @@ public final class Forwarder implements RouteOwner {
 
     @Override
     public java.util.Optional<io.helidon.websocket.WsListener> websocket(String path, String rawQuery,
-                                                                        io.helidon.http.Headers headers) {
+                                                                        io.helidon.http.Headers headers,
+                                                                        ClientAddress.Upgrade client) {
         String scheme = base.getScheme().equals("https") ? "wss" : "ws";
         String basePath = base.getRawPath() == null ? "" : base.getRawPath();
         URI target = URI.create(scheme + "://" + base.getRawAuthority() + basePath + path
                 + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
-        return java.util.Optional.of(new WsRelay(WS_CLIENT, target));
+        return java.util.Optional.of(new WsRelay(WS_CLIENT, target, client));
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.websocket.WsListener;
 
+import dev.spacegate.server.web.ClientAddress;
+
 /**
  * A part of the server that the route table can hand a request to (gateway, manager, panel, forwarder). HTTP
  * requests and WebSocket upgrades reach an owner by the same rules, so every owner answers both: one that has
@@ -36,8 +38,12 @@ public interface RouteOwner {
         return List.of();
     }
 
-    /** A listener for one WebSocket connection on the normalised path, or empty when the owner has no socket there. */
-    default Optional<WsListener> websocket(String path, String rawQuery, Headers upgradeHeaders) {
+    /**
+     * A listener for one WebSocket connection on the normalised path, or empty when the owner has no socket there;
+     * {@code client} is the upgrade's resolved client address (the same rules as {@link ClientAddress#of}).
+     */
+    default Optional<WsListener> websocket(String path, String rawQuery, Headers upgradeHeaders,
+                                           ClientAddress.Upgrade client) {
         return Optional.empty();
     }
 }

@@ -66,6 +66,11 @@ public final class Router implements Handler {
         }
         RouteTable.Decision d = table.decide(normalized);
         req.context().register(OWNER_KEY, d.owner());
+        if (WebSocketKey.invalidUpgrade(req.headers())) {
+            ErrorReply.send(res, 400, "invalid_request_error", "invalid_websocket_key",
+                    "Sec-WebSocket-Key must be the base64 of 16 bytes", d.owner());
+            return;
+        }
         if (d.redirect().isPresent()) {
             String query = req.query().rawValue();
             res.status(Status.FOUND_302);

@@ -10,6 +10,8 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
+import dev.spacegate.server.web.ClientAddress;
+
 /**
  * The one WebSocket listener registered for every path: on upgrade it asks the route table for the owner
  * and delegates the connection to that owner's listener, so sockets follow the same table as HTTP.
@@ -19,21 +21,27 @@ public final class WsDispatch implements WsListener {
 
     private final RouteTable table;
     private final Map<String, RouteOwner> owners;
+    private final ClientAddress clientAddress;
     private WsListener delegate;
 
-    public WsDispatch(RouteTable table, Map<String, RouteOwner> owners) {
+    public WsDispatch(RouteTable table, Map<String, RouteOwner> owners, ClientAddress clientAddress) {
         this.table = table;
         this.owners = owners;
+        this.clientAddress = clientAddress;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        if (WebSocketKey.invalidUpgrade(headers)) {
+            // declined here, the request goes on as plain HTTP and the Router answers 400
+            throw new WsUpgradeException("invalid Sec-WebSocket-Key");
+        }
         String path = PathNormalizer.normalize(prologue.uriPath().rawPath())
                 .orElseThrow(() -> new WsUpgradeException("invalid path"));
         RouteTable.Decision d = table.decide(path);
         RouteOwner owner = owners.get(d.owner());
         Optional<WsListener> listener = owner == null || d.redirect().isPresent() ? Optional.empty()
-                : owner.websocket(d.targetPath(), prologue.query().rawValue(), headers);
+                : owner.websocket(d.targetPath(), prologue.query().rawValue(), headers, clientAddress.ofUpgrade(headers));
         if (listener.isEmpty()) {
             ACCESS.log(System.Logger.Level.INFO, "WS " + path + " rejected owner=" + d.owner());
             throw new WsUpgradeException("no WebSocket endpoint at " + path);

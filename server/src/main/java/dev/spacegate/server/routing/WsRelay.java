@@ -19,34 +19,49 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
+import dev.spacegate.server.web.ClientAddress;
+
 /**
  * Relays one WebSocket connection to an external upstream, frame by frame in both directions. The upstream
  * connection is opened during the client's upgrade, so an unreachable upstream refuses the upgrade.
  */
 final class WsRelay implements WsListener {
     private static final System.Logger LOG = System.getLogger(WsRelay.class.getName());
-    /** Headers the JDK client sets itself or refuses; everything else (auth, beta flags) is passed on. */
+    /**
+     * Headers the JDK client sets itself or refuses, and the client's own forwarding claims (replaced below, as the
+     * HTTP {@link Forwarder} does); everything else (auth, beta flags) is passed on.
+     */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "upgrade", "content-length",
             "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-accept",
-            "sec-websocket-protocol", "expect", "te", "trailer", "transfer-encoding", "keep-alive");
+            "sec-websocket-protocol", "expect", "te", "trailer", "transfer-encoding", "keep-alive",
+            "x-forwarded-for", "x-real-ip", "forwarded");
+    private static final Set<String> FROM_TRUSTED_PROXY = Set.of("x-forwarded-proto", "x-forwarded-host");
 
     private final HttpClient http;
     private final URI target;
+    private final ClientAddress.Upgrade clientAddress;
     private volatile WebSocket upstream;
     private volatile WsSession client;
 
-    WsRelay(HttpClient http, URI target) {
+    WsRelay(HttpClient http, URI target, ClientAddress.Upgrade clientAddress) {
         this.http = http;
         this.target = target;
+        this.clientAddress = clientAddress;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         for (Header h : headers) {
-            if (!NOT_FORWARDED.contains(h.name().toLowerCase(Locale.ROOT))) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            if (!NOT_FORWARDED.contains(name)
+                    && (clientAddress.viaTrustedProxy() || !FROM_TRUSTED_PROXY.contains(name))) {
                 b.header(h.name(), h.get());
             }
+        }
+        if (!clientAddress.address().isEmpty()) {
+            b.header("X-Forwarded-For", clientAddress.address());
+            b.header("X-Real-IP", clientAddress.address());
         }
         try {
             upstream = b.buildAsync(target, new Upstream()).get(15, TimeUnit.SECONDS);

@@ -135,9 +135,13 @@ class FuzzTest {
                 "\r\n\r\n\r\n",
                 "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003",
                 "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
-                // not yet: a Sec-WebSocket-Key that is not base64 gets a 500 from Helidon 4.1.2's upgrade itself
                 "GET /v1/responses HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+                        + "Sec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+                // Helidon 4.1.2's upgrade alone answers a key that is not base64 with a 500 (WebSocketKey)
+                "GET /v1/responses HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + auth
+                        + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: not base64!\r\n\r\n",
+                "GET /v1/responses HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: c2hvcnQ=\r\n\r\n");
         for (String r : raw) {
             check(r, exchange(r.getBytes(StandardCharsets.ISO_8859_1)));
         }

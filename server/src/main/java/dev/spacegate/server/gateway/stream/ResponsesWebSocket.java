@@ -50,6 +50,7 @@ public final class ResponsesWebSocket implements WsListener {
     private final Runner runner;
     private final Operation operation;
     private final BiPredicate<String, String> admits;
+    private final String clientIp;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     /** The largest message reassembled from frames, in characters. */
     static final int MAX_MESSAGE_CHARS = 32 * 1024 * 1024;
@@ -64,10 +65,13 @@ public final class ResponsesWebSocket implements WsListener {
     private ArrayNode history = JSON.createArrayNode();
     private String lastResponseId;
 
-    public ResponsesWebSocket(Runner runner, Operation operation, BiPredicate<String, String> admits) {
+    /** @param clientIp the upgrade's resolved client address ({@code ClientAddress}), for the usage records */
+    public ResponsesWebSocket(Runner runner, Operation operation, BiPredicate<String, String> admits,
+                              String clientIp) {
         this.runner = runner;
         this.operation = operation;
         this.admits = admits;
+        this.clientIp = clientIp;
     }
 
     @Override
@@ -152,7 +156,7 @@ public final class ResponsesWebSocket implements WsListener {
                 body.remove("previous_response_id");
             }
             body.set("input", input);
-            runner.run(new Request(operation, JSON.writeValueAsBytes(body), key, keySource, headers, ""), sink);
+            runner.run(new Request(operation, JSON.writeValueAsBytes(body), key, keySource, headers, clientIp), sink);
             if (sink.completedId != null) {
                 ArrayNode next = input.deepCopy();
                 next.addAll(sink.outputItems);
