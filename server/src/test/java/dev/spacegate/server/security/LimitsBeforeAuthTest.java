@@ -1,16 +1,21 @@
 package dev.spacegate.server.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
+import dev.spacegate.server.testing.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Promise (docs/security.md, "Limits"): what anyone can send without a key is bounded before it is read (finding 4):
  * the OAuth callback reads nothing unless a login waits and then at most 16 KiB; a body that does not arrive in time
- * is cut off with 408; idle connections are closed.
+ * is cut off with 408; idle connections are closed; connections beyond the cap wait unserved until a slot is free.
  */
 class LimitsBeforeAuthTest {
     private static SecureServer server;
@@ -84,6 +89,44 @@ class LimitsBeforeAuthTest {
             s.setSoTimeout(60_000);
             assertEquals(-1, s.getInputStream().read(), "the server closed the idle connection");
         }
+    }
+
+    @Test
+    void theConnectionCapHoldsFurtherClientsUntilIdleConnectionsAreDropped() throws Exception {
+        try (SecureServer capped = SecureServer.start("", Map.of("MAX_CONNECTIONS", "4", "IDLE_TIMEOUT_SECONDS", "3"))) {
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket s = new Socket("127.0.0.1", capped.port());
+                    s.setSoTimeout(30_000);
+                    held.add(s);
+                    // one answered request proves the server took the connection; it then stays open, idle
+                    assertTrue(RawHttp.response(health(s)).startsWith("HTTP/1.1 200"));
+                }
+                try (Socket extra = new Socket("127.0.0.1", capped.port())) {
+                    extra.setSoTimeout(1_000);
+                    InputStream in = health(extra);
+                    // the cap is full: the fifth connection waits unserved (well inside the 3 s idle timeout)
+                    assertThrows(SocketTimeoutException.class, in::read, "served beyond the cap");
+                    for (Socket s : held) {
+                        assertEquals(-1, s.getInputStream().read(), "the idle connection was dropped");
+                    }
+                    extra.setSoTimeout(30_000);
+                    assertTrue(RawHttp.response(in).startsWith("HTTP/1.1 200"), "served once a slot was free");
+                }
+                assertEquals(200, capped.send("GET", "/healthz", null).statusCode(), "a fresh client is served");
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static InputStream health(Socket s) throws Exception {
+        s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        return s.getInputStream();
     }
 
     private static String readAll(InputStream in) throws Exception {

@@ -24,26 +24,30 @@ public final class RawHttp {
             }
             out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            int end = -1;
-            while (end < 0) {
-                int b = in.read();
-                if (b < 0) {
-                    return all.toString(StandardCharsets.UTF_8);
-                }
-                all.write(b);
-                String sofar = all.toString(StandardCharsets.ISO_8859_1);
-                if (sofar.endsWith("\r\n\r\n")) {
-                    end = all.size();
-                }
-            }
-            String responseHead = all.toString(StandardCharsets.ISO_8859_1);
-            long length = responseHead.lines()
-                    .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
-                    .mapToLong(l -> Long.parseLong(l.substring(15).trim())).findFirst().orElse(0);
-            all.write(in.readNBytes((int) length));
-            return all.toString(StandardCharsets.UTF_8);
+            return response(s.getInputStream());
         }
+    }
+
+    /** Reads one response (head and its Content-Length body) as text; what arrived when the connection ends. */
+    public static String response(InputStream in) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        int end = -1;
+        while (end < 0) {
+            int b = in.read();
+            if (b < 0) {
+                return all.toString(StandardCharsets.UTF_8);
+            }
+            all.write(b);
+            String sofar = all.toString(StandardCharsets.ISO_8859_1);
+            if (sofar.endsWith("\r\n\r\n")) {
+                end = all.size();
+            }
+        }
+        String responseHead = all.toString(StandardCharsets.ISO_8859_1);
+        long length = responseHead.lines()
+                .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                .mapToLong(l -> Long.parseLong(l.substring(15).trim())).findFirst().orElse(0);
+        all.write(in.readNBytes((int) length));
+        return all.toString(StandardCharsets.UTF_8);
     }
 }
