@@ -240,7 +240,7 @@ class CliProxyApiConfigKeysTest {
         assertEquals(401, send("GET", "/v0/management/config", null, "wrong-not-secret").statusCode());
         String yaml = send("GET", "/v0/management/config.yaml", null, SECRET).body();
         assertFalse(yaml.contains(SECRET), "the plaintext is replaced by its hash: " + yaml);
-        assertTrue(yaml.contains("spacegate-hash:"), yaml);
+        assertTrue(yaml.contains("spacegate-pbkdf2:600000:"), yaml);
         String stored = persistence.config().load().orElseThrow().value();
         assertFalse(stored.contains(SECRET), "the store never holds the plaintext");
     }

@@ -119,6 +119,7 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
                 SecretKeyAdoption.prepare(seed.document().deepCopy(), keys), seed.file(), seed.reseed(), seed.unreadable())
                 : seed;
         this.config = LiveConfig.open(persistence.config(), new ConfigSeal(persistence.secretBox()), first, validator);
+        SecretKeyAdoption.follow(config, keys); // and before every later write, so no history version keeps it
         persistence.resealer().register(config.sealedValues());
         this.configApi = new ConfigApi(config, keys);
         this.firstClientKey = new FirstClientKey(persistence.settings(), config, Clock.systemUTC());

@@ -47,14 +47,12 @@ public final class CompatApi {
 
     /**
      * The API over a built-in manager and gateway: every part, the request log following the config's
-     * {@code request-log}, {@code remote-management.secret-key} kept hashed (and the management key unless
-     * {@code MANAGEMENT_PASSWORD} is set), and the config's ignored keys logged once at start.
+     * {@code request-log}, and the config's ignored keys logged once at start.
      */
     public static CompatApi bundled(LiveConfig config, ManagementKeys keys, GatewayService gateway,
                                     RequestCounters counters, RequestLogs requestLogs) {
         ObjectNode doc = config.current();
         ConfigKeys.logReport(doc, "start-up");
-        SecretKeyAdoption.follow(config, keys);
         requestLogs.enabled(doc.path("request-log").asBoolean(false));
         config.onChange(d -> requestLogs.enabled(d.path("request-log").asBoolean(false)));
         return new CompatApi(keys, List.of(new ChannelMapsApi(config), new SettingsApi(config),

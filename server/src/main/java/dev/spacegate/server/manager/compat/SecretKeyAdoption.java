@@ -49,22 +49,16 @@ public final class SecretKeyAdoption {
         return doc;
     }
 
-    /** Applies {@link #prepare} to the stored document now and after every change that reaches it another way. */
-    static void follow(LiveConfig config, ManagementKeys keys) {
-        apply(config, keys, config.current());
-        config.onChange(doc -> apply(config, keys, doc));
-    }
-
-    private static void apply(LiveConfig config, ManagementKeys keys, ObjectNode doc) {
-        JsonNode v = doc.path("remote-management").path("secret-key");
+    /**
+     * Applies {@link #prepare} to every document written from now on, before it is stored (so the config history never
+     * keeps a plaintext secret-key), and once to the stored document (an older version may have kept one).
+     */
+    public static void follow(LiveConfig config, ManagementKeys keys) {
+        config.beforeSave(doc -> prepare(doc, keys));
+        JsonNode v = config.current().path("remote-management").path("secret-key");
         String value = v.isTextual() ? v.asText().trim() : "";
-        if (value.isEmpty() || ManagementKeys.isHashed(value) || value.matches(BCRYPT)) {
-            return;
+        if (!value.isEmpty() && !ManagementKeys.isHashed(value) && !value.matches(BCRYPT)) {
+            config.update(d -> { }); // the write itself runs prepare
         }
-        config.update(d -> {
-            if (value.equals(d.path("remote-management").path("secret-key").asText("").trim())) {
-                prepare(d, keys);
-            }
-        });
     }
 }

@@ -21,7 +21,6 @@ import dev.spacegate.server.manager.ApiError;
 import dev.spacegate.server.manager.ManagementEndpoints;
 import dev.spacegate.server.manager.Requests;
 import dev.spacegate.server.manager.compat.ConfigKeys;
-import dev.spacegate.server.manager.compat.SecretKeyAdoption;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import dev.spacegate.server.routing.Endpoints;
 import dev.spacegate.server.web.Json;
@@ -188,7 +187,7 @@ public final class ConfigApi {
             ErrorFamily.MANAGEMENT.send(res, ConfigKeys.unknownKeysError(keysReport.unknown()));
             return;
         }
-        etag(res, config.replace(write(req), SecretKeyAdoption.prepare(doc, keys)));
+        etag(res, config.replace(write(req), doc)); // a plaintext secret-key is hashed on the way (SecretKeyAdoption)
         ConfigKeys.logReport(doc, "config.yaml replaced");
         ObjectNode ok = Json.MAPPER.createObjectNode().put("ok", true);
         ok.putArray("changed").add("config");

@@ -37,6 +37,7 @@ public final class LiveConfig {
     private final ConfigSeal seal;
     private final Function<ObjectNode, List<String>> validator;
     private final List<Consumer<ObjectNode>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ObjectNode>> beforeSave = new CopyOnWriteArrayList<>();
     private ObjectNode document;
     private long version;
     private ConfigNotice notice = ConfigNotice.NONE;
@@ -93,6 +94,14 @@ public final class LiveConfig {
         return notice.toJson(version);
     }
 
+    /**
+     * Registers a step applied to every written document after its edit and before it is validated and stored, so
+     * neither the store nor the history ever holds what the step removes (a plaintext secret-key).
+     */
+    public void beforeSave(Consumer<ObjectNode> step) {
+        beforeSave.add(step);
+    }
+
     /** Registers a listener called with a copy of the document after every saved change. */
     public void onChange(Consumer<ObjectNode> listener) {
         listeners.add(listener);
@@ -139,6 +148,7 @@ public final class LiveConfig {
             if (!atStart.isEmpty()) {
                 throw ConfigRefusal.restartRequired(atStart);
             }
+            beforeSave.forEach(step -> step.accept(next));
             List<String> problems = problems(next);
             if (!problems.isEmpty()) {
                 throw new ApiError.Failure(422, "invalid_config", "invalid config: " + String.join("; ", problems));

@@ -49,8 +49,10 @@ public final class ManagementKeys {
     static final int ITERATIONS = 600_000;
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Prefix of {@link #hashed()} values. */
+    /** Prefix of the config hashes an older version wrote (one salted HMAC-SHA256). */
     static final String HASH_PREFIX = "spacegate-hash:";
+    /** Prefix of {@link #hashForConfig} values: {@code spacegate-pbkdf2:<iterations>:<salt>:<hash>}. */
+    static final String PBKDF2_PREFIX = "spacegate-pbkdf2:";
 
     /** A stored key: version 1 = one salted HMAC-SHA256 (older stores), 2 = PBKDF2-HMAC-SHA256. */
     private record Credential(int version, byte[] salt, byte[] hash, int iterations) {
@@ -161,14 +163,15 @@ public final class ManagementKeys {
     }
 
     /**
-     * A salted hash of {@code key} as one opaque string: what a config document keeps in place of a plaintext
-     * {@code remote-management.secret-key}.
+     * A salted slow hash of {@code key} as one opaque string (PBKDF2-HMAC-SHA256, the work factor of the stored
+     * management key): what a config document keeps in place of a plaintext {@code remote-management.secret-key}.
      */
     public static String hashForConfig(String key) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-        return HASH_PREFIX + b64.encodeToString(salt) + ":" + b64.encodeToString(hmac(salt, key.trim()));
+        return PBKDF2_PREFIX + ITERATIONS + ":" + b64.encodeToString(salt) + ":"
+                + b64.encodeToString(pbkdf2(salt, key.trim(), ITERATIONS));
     }
 
     /** True when {@code MANAGEMENT_PASSWORD} sets the key (a config's secret-key then does not). */
@@ -176,9 +179,12 @@ public final class ManagementKeys {
         return password.isPresent();
     }
 
-    /** Whether a config value is a hash from {@link #hashForConfig} rather than a plaintext key. */
+    /**
+     * Whether a config value is a hash from {@link #hashForConfig} rather than a plaintext key; the one salted
+     * HMAC-SHA256 an older version wrote counts too (it is never taken for a key).
+     */
     public static boolean isHashed(String value) {
-        return value != null && value.startsWith(HASH_PREFIX);
+        return value != null && (value.startsWith(PBKDF2_PREFIX) || value.startsWith(HASH_PREFIX));
     }
 
     /** A fresh key: {@code sgm_} and 32 letters and digits. */

@@ -3,6 +3,7 @@ package dev.spacegate.server.manager.compat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,7 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.persistence.Persistence;
 import dev.spacegate.persistence.PersistenceSettings;
 import dev.spacegate.persistence.TestPg;
+import dev.spacegate.persistence.store.ConfigVersion;
+import dev.spacegate.persistence.store.DbConfigStore;
 import dev.spacegate.server.config.ServerConfig;
+import dev.spacegate.server.manager.config.LiveConfig;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +66,38 @@ class SecretKeyAdoptionTest {
         assertFalse(keys.verify(SECRET), "MANAGEMENT_PASSWORD wins");
         assertTrue(keys.verify("env-key-not-secret"));
         assertTrue(ManagementKeys.isHashed(d.path("remote-management").path("secret-key").asText()));
+    }
+
+    @Test
+    void theConfigKeepsASlowHashAndAnOlderFastOneIsLeftAlone() {
+        ManagementKeys keys = ManagementKeys.open(p.settings(), Optional.of("env-key-not-secret"), Clock.systemUTC());
+        String kept = SecretKeyAdoption.prepare(doc(SECRET), keys).path("remote-management").path("secret-key")
+                .asText();
+        assertTrue(kept.startsWith("spacegate-pbkdf2:600000:"), "PBKDF2 with the management key's work factor: "
+                + kept);
+        // what an older version wrote (one salted HMAC-SHA256) is a hash too: never taken for a key, kept as it is
+        String fast = "spacegate-hash:c2FsdC1ub3Qtc2VjcmV0:aGFzaC1ub3Qtc2VjcmV0";
+        assertTrue(SecretKeyAdoption.prepare(doc(fast), keys).path("remote-management").path("secret-key").asText()
+                .equals(fast));
+        assertFalse(keys.verify(fast));
+    }
+
+    @Test
+    void noConfigVersionKeptInTheHistoryHoldsThePlaintext() {
+        ManagementKeys keys = ManagementKeys.open(p.settings(), Optional.empty(), Clock.systemUTC());
+        DbConfigStore store = new DbConfigStore(p.database());
+        // no sealing here, so a plaintext would show in the stored text
+        LiveConfig config = LiveConfig.open(store, ServerConfig.parseYaml("request-retry: 1\n"), d -> List.of());
+        SecretKeyAdoption.follow(config, keys);
+        config.update(d -> d.putObject("remote-management").put("secret-key", SECRET));
+        config.update(d -> d.put("request-retry", 2));
+        assertTrue(keys.verify(SECRET), "adopted");
+        assertTrue(store.history().size() >= 3, store.history().toString());
+        for (ConfigVersion v : store.history()) {
+            String text = store.historyContent(v.version()).orElseThrow();
+            assertFalse(text.contains(SECRET), "version " + v.version() + " holds the plaintext: " + text);
+        }
+        assertTrue(ManagementKeys.isHashed(config.current().path("remote-management").path("secret-key").asText()));
     }
 
     @Test
