@@ -1,11 +1,14 @@
 package dev.spacegate.server.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -32,15 +35,7 @@ class ManagementPasswordTest {
             assertTrue(stored.path("iterations").asInt() >= 600_000);
             assertTrue(!stored.toString().contains(SecureServer.MANAGEMENT_KEY));
 
-            // an older version's record: one HMAC-SHA256 of the key under a random salt
-            byte[] salt = "sixteen-byte-slt".getBytes(StandardCharsets.US_ASCII);
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(salt, "HmacSHA256"));
-            byte[] hash = mac.doFinal(SecureServer.MANAGEMENT_KEY.getBytes(StandardCharsets.UTF_8));
-            ObjectNode old = SecureServer.JSON.createObjectNode().put("version", 1)
-                    .put("salt", Base64.getEncoder().withoutPadding().encodeToString(salt))
-                    .put("keyHash", Base64.getEncoder().withoutPadding().encodeToString(hash))
-                    .put("createdAtMs", 1L).put("source", "env");
+            ObjectNode old = oldRecord(SecureServer.MANAGEMENT_KEY);
             SettingsStore settings = s.persistence.settings();
             settings.put(ManagementKeys.SETTINGS_KEY, old,
                     settings.get(ManagementKeys.SETTINGS_KEY).orElseThrow().version());
@@ -51,5 +46,38 @@ class ManagementPasswordTest {
             assertEquals(200, s.manage("GET", "/v0/management/usage", null).statusCode());
             assertEquals(401, s.send("GET", "/v0/management/usage", null, "X-Management-Key", "wrong").statusCode());
         }
+    }
+
+    @Test
+    void withoutAnEnvironmentPasswordAnOldHashIsStoredAgainAtTheNextLogin() throws Exception {
+        try (SecureServer s = SecureServer.start("", Map.of())) {
+            SettingsStore settings = s.persistence.settings();
+            String key = "adopted-key-not-secret";
+            settings.put(ManagementKeys.SETTINGS_KEY, oldRecord(key),
+                    settings.get(ManagementKeys.SETTINGS_KEY).orElseThrow().version());
+            // a key adopted from a config's secret-key or generated: the plaintext arrives only with a login
+            ManagementKeys keys = ManagementKeys.open(settings, Optional.empty(), Clock.systemUTC());
+            assertEquals(1, settings.get(ManagementKeys.SETTINGS_KEY).orElseThrow().value().path("version").asInt());
+            assertFalse(keys.verify("wrong-not-secret"));
+            assertEquals(1, settings.get(ManagementKeys.SETTINGS_KEY).orElseThrow().value().path("version").asInt(),
+                    "a wrong key changes nothing");
+            assertTrue(keys.verify(key));
+            JsonNode upgraded = settings.get(ManagementKeys.SETTINGS_KEY).orElseThrow().value();
+            assertEquals(2, upgraded.path("version").asInt(), "stored again with the slow KDF");
+            assertEquals("env", upgraded.path("source").asText(), "its source is kept");
+            assertTrue(ManagementKeys.open(settings, Optional.empty(), Clock.systemUTC()).verify(key), "and opens");
+        }
+    }
+
+    /** What an older version stored: one HMAC-SHA256 of the key under a random salt. */
+    private static ObjectNode oldRecord(String key) throws Exception {
+        byte[] salt = "sixteen-byte-slt".getBytes(StandardCharsets.US_ASCII);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(salt, "HmacSHA256"));
+        byte[] hash = mac.doFinal(key.getBytes(StandardCharsets.UTF_8));
+        return SecureServer.JSON.createObjectNode().put("version", 1)
+                .put("salt", Base64.getEncoder().withoutPadding().encodeToString(salt))
+                .put("keyHash", Base64.getEncoder().withoutPadding().encodeToString(hash))
+                .put("createdAtMs", 1L).put("source", "env");
     }
 }

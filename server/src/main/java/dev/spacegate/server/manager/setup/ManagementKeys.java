@@ -35,9 +35,10 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * The management key: created once (from {@code MANAGEMENT_PASSWORD} or generated and printed once), stored only as
  * a PBKDF2-HMAC-SHA256 hash (600,000 iterations; a key stored by an older version as one salted HMAC-SHA256 still
- * opens, and is stored again with the slow KDF when MANAGEMENT_PASSWORD is next read), checked on every management
- * request, with a per-address ban after repeated failures (5 failures -> 403 for 30 minutes, as CLIProxyAPI) and a
- * server-wide cap on failures ({@link LoginThrottle}). The client address is the resolved one ({@link ClientAddress}).
+ * opens, and is stored again with the slow KDF when MANAGEMENT_PASSWORD is next read or the key next opens), checked on
+ * every management request, with a per-address ban after repeated failures (5 failures -> 403 for 30 minutes, as
+ * CLIProxyAPI) and a server-wide cap on failures ({@link LoginThrottle}). The client address is the resolved one
+ * ({@link ClientAddress}).
  */
 public final class ManagementKeys {
     private static final System.Logger LOG = System.getLogger(ManagementKeys.class.getName());
@@ -285,8 +286,31 @@ public final class ManagementKeys {
             return false;
         }
         boolean current = matches(checked, key.trim());
+        if (current && checked.credential().version() < 2) {
+            upgrade(key.trim());
+        }
         Optional<EnvKeys.Key> old = previous.find(key.trim());
         return current || old.isPresent() && old.get().validAt(clock.instant());
+    }
+
+    /**
+     * Stores a key an older version kept as one fast HMAC again with the slow KDF, now that it was presented (without
+     * {@code MANAGEMENT_PASSWORD} the plaintext is never at hand otherwise).
+     */
+    private synchronized void upgrade(String key) {
+        Optional<Versioned<JsonNode>> stored = settings.get(SETTINGS_KEY);
+        if (stored.isEmpty() || !sameCredential(checked.credential(), decode(stored.get().value()))) {
+            return; // replaced meanwhile (another replica, a new key)
+        }
+        try {
+            String source = stored.get().value().path("source").asText("upgraded");
+            checked = remember(new Checked(store(key, source, stored.get().version())), key);
+        } catch (PersistenceException e) {
+            if (e.code() != PersistenceException.Code.VERSION_CONFLICT) {
+                throw e;
+            }
+            reload(); // another replica stored it first
+        }
     }
 
     /**
