@@ -67,8 +67,8 @@ public final class Router implements Handler {
         RouteTable.Decision d = table.decide(normalized);
         req.context().register(OWNER_KEY, d.owner());
         if (WebSocketKey.invalidUpgrade(req.headers())) {
-            ErrorReply.send(res, 400, "invalid_request_error", "invalid_websocket_key",
-                    "Sec-WebSocket-Key must be the base64 of 16 bytes", d.owner());
+            ErrorFamily.OPENAI.send(res, ClientError.of(400, "invalid_websocket_key",
+                    "Sec-WebSocket-Key must be the base64 of 16 bytes"));
             return;
         }
         if (d.redirect().isPresent()) {
