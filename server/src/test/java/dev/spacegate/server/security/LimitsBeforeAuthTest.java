@@ -93,7 +93,7 @@ class LimitsBeforeAuthTest {
 
     @Test
     void theConnectionCapHoldsFurtherClientsUntilIdleConnectionsAreDropped() throws Exception {
-        try (SecureServer capped = SecureServer.start("", Map.of("MAX_CONNECTIONS", "4", "IDLE_TIMEOUT_SECONDS", "3"))) {
+        try (SecureServer capped = SecureServer.start("", Map.of("MAX_CONNECTIONS", "4", "IDLE_TIMEOUT_SECONDS", "5"))) {
             List<Socket> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
@@ -106,7 +106,7 @@ class LimitsBeforeAuthTest {
                 try (Socket extra = new Socket("127.0.0.1", capped.port())) {
                     extra.setSoTimeout(1_000);
                     InputStream in = health(extra);
-                    // the cap is full: the fifth connection waits unserved (well inside the 3 s idle timeout)
+                    // the cap is full: the fifth connection waits unserved (well inside the 5 s idle timeout)
                     assertThrows(SocketTimeoutException.class, in::read, "served beyond the cap");
                     for (Socket s : held) {
                         assertEquals(-1, s.getInputStream().read(), "the idle connection was dropped");
