@@ -1,5 +1,6 @@
 package dev.spacegate.server.gateway.execute;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -134,8 +135,13 @@ final class UpstreamErrors {
     }
 
     static byte[] readLimited(InputStream in, int limit) throws IOException {
-        // readNBytes holds at most twice what it read; a doubling buffer would hold three times (192 MiB for 64)
-        return in.readNBytes(limit);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        int n;
+        while ((n = in.read(buf)) > 0 && out.size() < limit) {
+            out.write(buf, 0, Math.min(n, limit - out.size()));
+        }
+        return out.toByteArray();
     }
 
     /** The upstream's machine-readable error code or type, if its body has one. */
