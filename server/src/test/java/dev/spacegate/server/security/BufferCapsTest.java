@@ -92,7 +92,7 @@ class BufferCapsTest {
         assertEquals(200, r.statusCode(), "the stream had started");
         // the stream must end by itself: the upstream would send 512 MiB without a newline
         String tail = tail(r.body());
-        assertTrue(tail.contains("\"code\":\"upstream_error\""), tail);
+        assertTrue(tail.contains("\"code\":\"upstream_error\"") && tail.contains("larger than 16 MiB"), tail);
         assertServerHealthy();
     }
 

@@ -60,7 +60,7 @@ final class StreamRelay {
             resp.close();
             errors.transientFailure(a);
             usage.finish(a, 502, true, "upstream stream broke");
-            String message = "upstream stream ended unexpectedly";
+            String message = e.getMessage();
             endWith(sink, SseFramer.format(Errors.streamEvent(a.clientFormat(), translator == null
                     ? ClientError.of(502, "upstream_error", message)
                     : ClientError.typed(502, "api_error", null, message))));
@@ -85,7 +85,7 @@ final class StreamRelay {
                 if (clientGone.get()) {
                     throw new ClientSink.ClientGoneException();
                 }
-                throw new UpstreamBrokeException();
+                throw new UpstreamBrokeException("upstream stream ended unexpectedly");
             }
             if (n < 0) {
                 break;
@@ -95,7 +95,8 @@ final class StreamRelay {
                 try {
                     framer.feed(buf, 0, n, handler);
                 } catch (SseFramer.EventTooLargeException e) {
-                    throw new UpstreamBrokeException(); // a capped buffer: the stream ends with a 502 event
+                    // a capped buffer: the stream ends with a 502 event that says why
+                    throw new UpstreamBrokeException(e.getMessage());
                 }
             } else {
                 sink.raw(buf, 0, n);
@@ -160,10 +161,10 @@ final class StreamRelay {
         }
     }
 
-    /** The upstream connection failed mid-stream. */
+    /** The upstream connection failed mid-stream; the message is what the client's error event says. */
     private static final class UpstreamBrokeException extends IOException {
-        UpstreamBrokeException() {
-            super("upstream stream broke", null);
+        UpstreamBrokeException(String message) {
+            super(message, null);
         }
     }
 }
