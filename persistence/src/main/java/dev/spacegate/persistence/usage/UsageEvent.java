@@ -94,7 +94,7 @@ public record UsageEvent(
         putText(o, "request_id", requestId);
         o.put("event_hash", eventHash);
         o.put("timestamp_ms", timestampMs);
-        o.put("timestamp", UsageNormalizer.rfc3339(Instant.ofEpochMilli(timestampMs)));
+        o.put("timestamp", Rfc3339.format(Instant.ofEpochMilli(timestampMs)));
         putText(o, "provider", provider);
         putText(o, "executor_type", executorType);
         o.put("model", model);
@@ -153,7 +153,7 @@ public record UsageEvent(
                                      long cached, boolean failed, Long latencyMs) {
         StringBuilder s = new StringBuilder(256)
                 .append(nz(requestId)).append('|')
-                .append(UsageNormalizer.rfc3339(timestamp)).append('|')
+                .append(Rfc3339.format(timestamp)).append('|')
                 .append(nz(endpoint)).append('|')
                 .append(nz(model)).append('|')
                 .append(nz(authIndex)).append('|')

@@ -27,8 +27,6 @@ final class UsageNormalizer {
     private static final Pattern ENDPOINT = Pattern.compile("^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\\s+(\\S+)");
     private static final DateTimeFormatter SPACE_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final DateTimeFormatter T_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
-            .withZone(ZoneOffset.UTC);
 
     // Redaction rules for failure bodies: order matters (whole bearer tokens before bare key shapes).
     private static final List<Pattern> REDACT = List.of(
@@ -392,19 +390,4 @@ final class UsageNormalizer {
             throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
     });
-
-    /** RFC 3339 UTC with trailing fraction zeros removed (Go's RFC3339Nano). */
-    static String rfc3339(Instant t) {
-        StringBuilder s = new StringBuilder(SECONDS.format(t));
-        int nanos = t.getNano();
-        if (nanos != 0) {
-            String frac = String.format("%09d", nanos);
-            int end = frac.length();
-            while (end > 0 && frac.charAt(end - 1) == '0') {
-                end--;
-            }
-            s.append('.').append(frac, 0, end);
-        }
-        return s.append('Z').toString();
-    }
 }

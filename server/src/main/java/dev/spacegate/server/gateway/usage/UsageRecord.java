@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.spacegate.persistence.usage.Rfc3339;
+
 /**
  * The facts of one upstream attempt, turned into CLIProxyAPI's usage record JSON (§5.2).
  *
@@ -50,7 +52,7 @@ public final class UsageRecord {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("timestamp", (timestamp == null ? Instant.now() : timestamp).toString());
+            g.writeStringField("timestamp", Rfc3339.format(timestamp == null ? Instant.now() : timestamp));
             g.writeNumberField("latency_ms", latencyMs);
             g.writeNumberField("ttft_ms", ttftMs);
             g.writeStringField("source", source);
