@@ -33,8 +33,9 @@ public record ImageSpec(String base, Path jar, Path libsDir, String mainClass, L
     /**
      * JVM flags for a one-container deployment (2 vCPU / 16 GB Space): explicit sizes, because a heap share of the
      * machine's RAM (the old {@code MaxRAMPercentage=60}) lets a 16 GB Space's JVM grow to about 800 MB of RSS under
-     * load; {@code -Xmx256m} plus capped metaspace, code cache and direct memory bounds it (128 MB ran out of heap
-     * at 8,000 req/s; 512 and 1,000 concurrent streams fit; docs/operations.md has the measurements). SerialGC:
+     * load; {@code -Xmx256m} plus capped metaspace, code cache and direct memory bounds it (128 MB keeps the RSS under
+     * 256 MB but stalls 1,000 concurrent streams for up to a second in full collections; docs/operations.md has the
+     * measurements). SerialGC:
      * one core's pauses on a heap this small are a few ms, without G1's or Parallel's helper threads and barriers
      * competing for the two vCPUs. Die fast on OOM so the Space restarts. Native access is granted to the class path
      * because sqlite-jdbc (the embedded store) loads a JNI library, which newer JDKs warn about and will block.
