@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.spacegate.server.web.ClientError;
+import dev.spacegate.server.web.ErrorFamily;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -31,7 +33,9 @@ import dev.spacegate.server.gateway.auth.ManagementGuard;
 import dev.spacegate.server.routing.Endpoints;
 
 /**
- * CLIProxyAPI's management API for auth files and OAuth logins, over {@link AuthFiles}.
+ * CLIProxyAPI's management API for auth files and OAuth logins, over {@link AuthFiles}. Over 400 lines because it is
+ * that API's whole endpoint table (list, upload, download, delete, status, models, logins, callback), each handler
+ * short and reading its own request shape.
  *
  * <pre>
  * curl -H "Authorization: Bearer $MK" localhost:7860/v0/management/auth-files
@@ -102,13 +106,13 @@ public final class AuthFilesApi {
 
     private void open(Endpoints.Call c, Handler h) throws IOException {
         if (files.get() == null) {
-            send(c.res(), 503, error("auth files are not available: no auth store is attached"));
+            fail(c.res(), 503, "auth files are not available: no auth store is attached");
             return;
         }
         try {
             h.handle(c);
         } catch (PersistenceException e) {
-            send(c.res(), 503, error("the auth store failed: " + e.code()));
+            fail(c.res(), 503, "the auth store failed: " + e.code());
         }
     }
 
@@ -180,7 +184,7 @@ public final class AuthFilesApi {
         String ct = c.req().headers().first(HeaderNames.CONTENT_TYPE).orElse("");
         byte[] body = readBody(c.req());
         if (body == null) {
-            send(c.res(), 413, error("upload is larger than 8 MiB"));
+            fail(c.res(), 413, "upload is larger than 8 MiB");
             return;
         }
         List<String[]> parts = new ArrayList<>();
@@ -188,17 +192,17 @@ public final class AuthFilesApi {
             try {
                 parts.addAll(Multipart.files(ct, body));
             } catch (IllegalArgumentException e) {
-                send(c.res(), 400, error(e.getMessage()));
+                fail(c.res(), 400, e.getMessage());
                 return;
             }
             if (parts.isEmpty()) {
-                send(c.res(), 400, error("no file in the upload (form field \"file\")"));
+                fail(c.res(), 400, "no file in the upload (form field \"file\")");
                 return;
             }
         } else {
             Optional<String> name = Endpoints.query(c.req(), "name");
             if (name.isEmpty()) {
-                send(c.res(), 400, error("name is required for a raw JSON upload (?name=)"));
+                fail(c.res(), 400, "name is required for a raw JSON upload (?name=)");
                 return;
             }
             parts.add(new String[]{name.get(), new String(body, StandardCharsets.ISO_8859_1)});
@@ -220,9 +224,8 @@ public final class AuthFilesApi {
             }
         }
         if (ok.isEmpty()) {
-            ObjectNode err = error(failed.get(0).path("error").asText());
-            err.set("failed", failed);
-            send(c.res(), 400, err);
+            ErrorFamily.MANAGEMENT.send(c.res(), ClientError.of(400, null, failed.get(0).path("error").asText())
+                    .with("failed", failed));
             return;
         }
         ObjectNode out = JSON.createObjectNode().put("status", failed.isEmpty() ? "ok" : "partial")
@@ -239,13 +242,13 @@ public final class AuthFilesApi {
         List<String> names = c.req().query().all("name", List::of);
         boolean all = Endpoints.query(c.req(), "all").map(v -> v.equals("true") || v.equals("1")).orElse(false);
         if (!all && names.isEmpty()) {
-            send(c.res(), 400, error("name (repeatable) or all=true is required"));
+            fail(c.res(), 400, "name (repeatable) or all=true is required");
             return;
         }
         for (String n : names) {
             Optional<String> bad = AuthName.problem(n);
             if (bad.isPresent()) {
-                send(c.res(), 400, error(bad.get()));
+                fail(c.res(), 400, bad.get());
                 return;
             }
         }
@@ -257,7 +260,7 @@ public final class AuthFilesApi {
             }
         }
         if (!all && deleted == 0) {
-            send(c.res(), 404, error("auth file not found"));
+            fail(c.res(), 404, "auth file not found");
             return;
         }
         send(c.res(), 200, JSON.createObjectNode().put("status", "ok").put("deleted", deleted));
@@ -270,7 +273,7 @@ public final class AuthFilesApi {
         }
         Optional<byte[]> bytes = files.get().store().bytes(name.get());
         if (bytes.isEmpty()) {
-            send(c.res(), 404, error("auth file not found"));
+            fail(c.res(), 404, "auth file not found");
             return;
         }
         c.res().status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, "application/json")
@@ -283,7 +286,7 @@ public final class AuthFilesApi {
             return;
         }
         if (!body.path("disabled").isBoolean()) {
-            send(c.res(), 400, error("disabled (true or false) is required"));
+            fail(c.res(), 400, "disabled (true or false) is required");
             return;
         }
         boolean disabled = body.path("disabled").asBoolean();
@@ -334,7 +337,7 @@ public final class AuthFilesApi {
             AuthFile next = held.get().with(edit);
             files.get().store().put(held.get().name(), next.bytes());
         } catch (AuthFile.InvalidAuthFileException e) {
-            send(c.res(), 400, error(e.getMessage()));
+            fail(c.res(), 400, e.getMessage());
             return;
         }
         send(c.res(), 200, JSON.createObjectNode().put("status", "ok"));
@@ -370,7 +373,7 @@ public final class AuthFilesApi {
         try {
             send(c.res(), 200, files.get().logins().start(p));
         } catch (LoginFlows.LoginException e) {
-            send(c.res(), 502, JSON.createObjectNode().put("status", "error").put("error", e.getMessage()));
+            loginFailed(c.res(), 502, e.getMessage());
         }
     }
 
@@ -378,20 +381,19 @@ public final class AuthFilesApi {
         JsonNode body = JSON.createObjectNode();
         // anyone may call this path: nothing is read until a login is known to wait (for this state, if given)
         if (!files.get().logins().awaitingCallback(Endpoints.query(c.req(), "state").orElse(null))) {
-            send(c.res(), 400, JSON.createObjectNode().put("status", "error")
-                    .put("error", "unknown or expired login state"));
+            loginFailed(c.res(), 400, "unknown or expired login state");
             return;
         }
         if (c.req().prologue().method().text().equals("POST")) {
             byte[] bytes = readBody(c.req(), MAX_CALLBACK);
             if (bytes == null) {
-                send(c.res(), 413, error("the callback body is larger than " + MAX_CALLBACK / 1024 + " KiB"));
+                fail(c.res(), 413, "the callback body is larger than " + MAX_CALLBACK / 1024 + " KiB");
                 return;
             }
             try {
                 body = bytes == null || bytes.length == 0 ? body : JSON.readTree(bytes);
             } catch (IOException e) {
-                send(c.res(), 400, error("the body must be JSON: {provider, redirect_url | code, state}"));
+                fail(c.res(), 400, "the body must be JSON: {provider, redirect_url | code, state}");
                 return;
             }
         }
@@ -403,7 +405,7 @@ public final class AuthFilesApi {
                 files.get().logins().complete(field(c, body, "state"), field(c, body, "code"), field(c, body, "error"));
             }
         } catch (LoginFlows.LoginException e) {
-            send(c.res(), 400, JSON.createObjectNode().put("status", "error").put("error", e.getMessage()));
+            loginFailed(c.res(), 400, e.getMessage());
             return;
         }
         send(c.res(), 200, JSON.createObjectNode().put("status", "ok"));
@@ -457,12 +459,12 @@ public final class AuthFilesApi {
 
     private Optional<String> named(Endpoints.Call c, String name) throws IOException {
         if (name == null || name.isBlank()) {
-            send(c.res(), 400, error("name is required"));
+            fail(c.res(), 400, "name is required");
             return Optional.empty();
         }
         Optional<String> bad = AuthName.problem(name);
         if (bad.isPresent()) {
-            send(c.res(), 400, error(bad.get()));
+            fail(c.res(), 400, bad.get());
             return Optional.empty();
         }
         return Optional.of(name);
@@ -476,7 +478,7 @@ public final class AuthFilesApi {
         }
         Optional<AuthFile> held = files.get().registry().byName(checked.get()).map(s -> s.file);
         if (held.isEmpty()) {
-            send(c.res(), 404, error("auth file not found"));
+            fail(c.res(), 404, "auth file not found");
         }
         return held;
     }
@@ -491,7 +493,7 @@ public final class AuthFilesApi {
         } catch (IOException e) {
             // answered below
         }
-        send(c.res(), 400, error("the body must be a JSON object"));
+        fail(c.res(), 400, "the body must be a JSON object");
         return null;
     }
 
@@ -519,8 +521,14 @@ public final class AuthFilesApi {
         }
     }
 
-    private static ObjectNode error(String message) {
-        return JSON.createObjectNode().put("error", message);
+    /** A login error as CLIProxyAPI's login endpoints answer it: {@code {"status":"error","error": message}}. */
+    private static void loginFailed(ServerResponse res, int status, String message) {
+        ErrorFamily.MANAGEMENT.send(res, ClientError.of(status, null, message).with("status", "error"));
+    }
+
+    /** A management error, {@code {"error": message}}, in the one client-error model. */
+    private static void fail(ServerResponse res, int status, String message) {
+        ErrorFamily.MANAGEMENT.send(res, ClientError.of(status, null, message));
     }
 
     private static void send(ServerResponse res, int status, JsonNode body) throws IOException {

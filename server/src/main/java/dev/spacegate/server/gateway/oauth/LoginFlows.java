@@ -29,6 +29,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * callback on the main port or by the user pasting the redirect URL, and device flows (kimi, xai) polled in the
  * background. A finished login becomes an auth file in the store.
  *
+ * <p>Over 400 lines on purpose: both kinds of flow share one table of pending sessions, their expiry and the
+ * naming of the new file; split by flow, each half would repeat that bookkeeping.
+ *
  * <p>Over 400 lines: the PKCE and device login flows of every provider share their state handling here.
  */
 public final class LoginFlows {
