@@ -33,8 +33,12 @@ function cycleTheme() {
   render();
 }
 
+// pages that moved: old bookmarks still land on them
+const MOVED = { accounts: 'auth-files' };
+
 function currentPage() {
-  const name = (location.hash.match(/^#\/([a-z-]+)/) || [])[1];
+  const asked = (location.hash.match(/^#\/([a-z-]+)/) || [])[1];
+  const name = MOVED[asked] || asked;
   return PAGES.find(([n]) => n === name) ? name : 'dashboard';
 }
 

@@ -75,6 +75,15 @@ class PanelAuthFilesBrowserTest {
     }
 
     @Test
+    @Order(0)
+    void theOldAccountsAddressOpensTheAuthFilesPage() {
+        browser.open("dashboard");
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("location.hash = '#/accounts'");
+        browser.wait.until(d -> "auth-files".equals(d.findElement(By.id("page")).getAttribute("data-page")));
+        browser.settle();
+    }
+
+    @Test
     @Order(1)
     void uploadsTwoAuthFilesAtOnceAndListsThem() throws Exception {
         Path a = dir.resolve("codex-panel-a@example.com.json");
