@@ -3,7 +3,6 @@ package dev.spacegate.server.manager.config;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import dev.spacegate.server.web.ErrorFamily;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.manager.ApiError;
@@ -20,7 +19,7 @@ public final class ConfigRefusal extends ApiError.Failure {
     private final transient ObjectNode body;
 
     private ConfigRefusal(int status, String code, String message, ObjectNode body) {
-        super(status, code, message);
+        super(status, code, message, body);
         this.body = body;
     }
 
@@ -59,11 +58,6 @@ public final class ConfigRefusal extends ApiError.Failure {
         ArrayNode listed = body.putArray("keys");
         keys.forEach(k -> listed.add(k.name()));
         return new ConfigRefusal(409, "restart_required", message, body);
-    }
-
-    @Override
-    public void send(io.helidon.webserver.http.ServerResponse res) {
-        ErrorFamily.send(res, status(), body);
     }
 
     /** The JSON body to answer with. */
