@@ -84,7 +84,7 @@ class CliProxyApiParityTest {
                 oauth-endpoints:
                   codex: {authorize-url: "%s/oauth/authorize", token-url: "%s/oauth/token", base-url: "%s/backend-api/codex"}
                 codex-api-key:
-                  - api-key: sk-upstream-not-secret
+                  - api-key: fake-upstream-not-secret
                     base-url: %s/v1
                     models: [{name: gpt-4o}]
                 openai-compatibility:

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One request id in the response, the access log, the upstream request and the usage record. */
 class RequestIdEndToEndTest {
-    private static final String CLIENT = "sk-request-id-client-not-secret";
+    private static final String CLIENT = "fake-request-id-client-not-secret";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<String> ACCESS = new CopyOnWriteArrayList<>();
     /** Held strongly: JUL keeps loggers weakly, and a collected logger would lose the capture handler. */
@@ -92,7 +92,7 @@ class RequestIdEndToEndTest {
                 openai-compatibility:
                   - name: fake
                     base-url: http://127.0.0.1:%d/v1
-                    api-key-entries: [{api-key: sk-upstream-not-secret}]
+                    api-key-entries: [{api-key: fake-upstream-not-secret}]
                     models: [{name: up, alias: chat}]
                 """.formatted(CLIENT, upstream.getAddress().getPort());
         server = Spacegate.start(Servers.config(yaml, env), persistence, env);

@@ -65,7 +65,7 @@ class RotationEndToEndTest {
     static final String OLD_DATA = randomKey();
     static final String ACCOUNT = "codex-rotation@example.com.json";
     /** A client key managed in the panel: stored in the config with its value sealed under the data key. */
-    static final String PANEL_CLIENT = "sk-rotation-panel-key-not-secret";
+    static final String PANEL_CLIENT = "fake-rotation-panel-key-not-secret";
     static final String WINDOW = "60s";
 
     @TempDir

@@ -24,7 +24,7 @@ class PassphraseKeysTest {
 
     @Test
     void aPassphraseIsStretchedSlowlyWithAStoredSaltAndOldValuesStillOpen() throws Exception {
-        String oldSealed = SecretBox.fromText(PASSPHRASE, List.of()).sealText("sk-upstream-not-secret", "ctx");
+        String oldSealed = SecretBox.fromText(PASSPHRASE, List.of()).sealText("fake-upstream-not-secret", "ctx");
         Path dir = Files.createTempDirectory("sg-passphrase-");
         Map<String, String> env = Map.of("DATA_DIR", dir.toString(), "DATA_KEY", PASSPHRASE);
         try {
@@ -37,7 +37,7 @@ class PassphraseKeysTest {
                 keyId = p.secretBox().currentKeyId();
                 assertNotEquals(SecretBox.fromText(PASSPHRASE, List.of()).currentKeyId(), keyId,
                         "the fast HKDF key no longer seals");
-                assertEquals("sk-upstream-not-secret", p.secretBox().openText(oldSealed, "ctx"), "old data opens");
+                assertEquals("fake-upstream-not-secret", p.secretBox().openText(oldSealed, "ctx"), "old data opens");
                 assertTrue(p.secretBox().needsReseal(oldSealed), "and is re-sealed under the slow key");
             }
             try (Persistence p = Persistence.open(PersistenceSettings.fromEnv(env))) {

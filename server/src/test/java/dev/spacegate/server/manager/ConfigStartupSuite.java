@@ -39,7 +39,7 @@ abstract class ConfigStartupSuite {
 
     static final String VALID = """
             api-keys:
-              - sk-client-key-0000000000000001
+              - fake-client-key-one
             claude-api-key:
               - api-key: fake-ant-upstream-secret-00000001
                 base-url: http://127.0.0.1:9
@@ -47,7 +47,7 @@ abstract class ConfigStartupSuite {
     /** Rejected by the gateway's validation: openai-compatibility serves only listed models. */
     static final String INVALID = """
             api-keys:
-              - sk-client-key-0000000000000001
+              - fake-client-key-one
             openai-compatibility:
               - name: broken
                 base-url: http://127.0.0.1:9/v1
@@ -224,7 +224,7 @@ abstract class ConfigStartupSuite {
         ok("PATCH", "/v0/management/claude-api-key",
                 "{\"index\":0,\"value\":{\"proxy-url\":\"http://user:proxy-pass-000001@127.0.0.1:3128\"}}");
         String row = persistence.config().load().orElseThrow().value();
-        for (String secret : new String[] {"fake-ant-upstream-secret-00000001", "sk-client-key-0000000000000001",
+        for (String secret : new String[] {"fake-ant-upstream-secret-00000001", "fake-client-key-one",
                 "proxy-pass-000001"}) {
             assertFalse(row.contains(secret), "stored in clear: " + secret);
             for (var v : persistence.config().history()) {
@@ -235,7 +235,7 @@ abstract class ConfigStartupSuite {
         assertTrue(row.contains("base-url: http://127.0.0.1:9"), "the rest stays readable");
         JsonNode cfg = ok("GET", "/v0/management/config", null);
         assertEquals("fake-ant-upstream-secret-00000001", cfg.path("claude-api-key").path(0).path("api-key").asText());
-        assertEquals("sk-client-key-0000000000000001", cfg.path("api-keys").path(0).asText());
+        assertEquals("fake-client-key-one", cfg.path("api-keys").path(0).asText());
 
         // a document an older release stored in clear is sealed at the next start
         long v = persistence.config().load().orElseThrow().version();
@@ -243,7 +243,7 @@ abstract class ConfigStartupSuite {
         persistence.config().save(VALID, v, "api", "older release");
         start(VALID, Map.of());
         assertFalse(persistence.config().load().orElseThrow().value().contains("fake-ant-upstream-secret-00000001"));
-        assertEquals("sk-client-key-0000000000000001",
+        assertEquals("fake-client-key-one",
                 ok("GET", "/v0/management/api-keys", null).path("api-keys").path(0).asText());
     }
 }

@@ -286,7 +286,7 @@ class ReplicasAgreeTest {
      * reaches B within 2 s (it polls until the listener is back), then B listens again and says so.
      */
     private static void listenerDroppedAndBack() throws Exception {
-        String key = "sk-replica-after-drop-not-secret";
+        String key = "fake-replica-after-drop-not-secret";
         try (Database db = Database.postgres(dev.spacegate.persistence.dsn.PostgresDsn.parse(url), schema, 1,
                 Duration.ofSeconds(5))) {
             long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * fragments. Each gets a clear error; the server neither runs out of memory nor stops answering.
  */
 class BufferCapsTest {
-    private static final String CLIENT_KEY = "sk-caps-client-not-secret";
+    private static final String CLIENT_KEY = "fake-caps-client-not-secret";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 

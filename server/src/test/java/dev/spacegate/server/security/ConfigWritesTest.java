@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * client key needs confirmation, and the previous version can be brought back.
  */
 class ConfigWritesTest {
-    private static final String CLIENT_KEY = "sk-config-writes-not-secret";
+    private static final String CLIENT_KEY = "fake-config-writes-not-secret";
 
     @Test
     void aGarbageBodyLeavesProvidersAndKeysInPlace() throws Exception {

@@ -100,10 +100,10 @@ class FailClosedTest {
     @Test
     @Order(6)
     void keysFromTheEnvironmentCountAsConfigured() throws Exception {
-        try (SecureServer env = SecureServer.start("", Map.of("CLIENT_API_KEYS", "sk-env-key-not-secret-123;label=ci"))) {
+        try (SecureServer env = SecureServer.start("", Map.of("CLIENT_API_KEYS", "fake-env-key-not-secret-123;label=ci"))) {
             assertEquals(0, env.ok("GET", "/v0/management/api-keys", null).path("api-keys").size());
             assertEquals(200, env.send("GET", "/v1/models", null, "Authorization",
-                    "Bearer sk-env-key-not-secret-123").statusCode());
+                    "Bearer fake-env-key-not-secret-123").statusCode());
             assertEquals(401, env.send("GET", "/v1/models", null).statusCode());
         }
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * change neither the live config nor the client keys.
  */
 class FuzzTest {
-    private static final String CLIENT_KEY = "sk-fuzz-client-not-secret";
+    private static final String CLIENT_KEY = "fake-fuzz-client-not-secret";
     private static final Pattern LEAK = Pattern.compile(
             "Exception|\\tat |\\bat [a-z]+\\.[a-z]+\\.|\\.java:\\d|dev\\.spacegate|io\\.helidon|java\\.lang|com\\.fasterxml");
     private static final List<String> GATEWAY_POSTS = List.of("/v1/chat/completions", "/v1/completions",

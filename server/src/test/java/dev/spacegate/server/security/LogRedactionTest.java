@@ -37,7 +37,7 @@ class LogRedactionTest {
         };
         Logger access = Logger.getLogger("spacegate.access");
         access.addHandler(capture);
-        String clientKey = "sk-logged-client-key-not-secret";
+        String clientKey = "fake-logged-client-key-not-secret";
         try (SecureServer s = SecureServer.start("api-keys: [\"" + clientKey + "\"]\n", Map.of())) {
             s.send("GET", "/v1beta/models?%6Bey=" + clientKey, null);
             s.send("GET", "/v1beta/models?Key=" + clientKey, null);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class SealedAtRestTest {
     private static final String UPSTREAM_KEY = "upstream-key-at-rest-not-secret";
-    private static final String CLIENT_KEY = "sk-client-at-rest-not-secret";
+    private static final String CLIENT_KEY = "fake-client-at-rest-not-secret";
     private static final String PROXY_PASSWORD = "proxy-password-at-rest-not-secret";
 
     @Test
@@ -29,9 +29,9 @@ class SealedAtRestTest {
                   - api-key: %s
                     base-url: http://127.0.0.1:9
                 """.formatted(CLIENT_KEY, PROXY_PASSWORD, UPSTREAM_KEY), Map.of())) {
-            s.ok("PUT", "/v0/management/api-keys", "[\"" + CLIENT_KEY + "\",\"sk-second-at-rest-not-secret\"]");
+            s.ok("PUT", "/v0/management/api-keys", "[\"" + CLIENT_KEY + "\",\"fake-second-at-rest-not-secret\"]");
             String stored = s.persistence.config().load().orElseThrow().value();
-            for (String secret : new String[]{UPSTREAM_KEY, CLIENT_KEY, PROXY_PASSWORD, "sk-second-at-rest"}) {
+            for (String secret : new String[]{UPSTREAM_KEY, CLIENT_KEY, PROXY_PASSWORD, "fake-second-at-rest"}) {
                 assertFalse(stored.contains(secret), "stored in clear: " + secret);
             }
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.dir)));

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * credential's own key never comes back to the client or into the usage store through an upstream error body.
  */
 class UpstreamHygieneTest {
-    private static final String CLIENT_KEY = "sk-hygiene-client-not-secret";
-    private static final String UPSTREAM_KEY = "sk-upstream-key-not-secret-0123456789";
+    private static final String CLIENT_KEY = "fake-hygiene-client-not-secret";
+    private static final String UPSTREAM_KEY = "fake-upstream-key-not-secret";
 
     @Test
     void onlyAllowedHeadersTravelAndTheKeyIsScrubbedFromErrors() throws Exception {

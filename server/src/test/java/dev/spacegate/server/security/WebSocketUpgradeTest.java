@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * (trusted proxies), not the socket peer nor a client's own claim.
  */
 class WebSocketUpgradeTest {
-    private static final String CLIENT_KEY = "sk-ws-upgrade-client-not-secret";
+    private static final String CLIENT_KEY = "fake-ws-upgrade-client-not-secret";
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
