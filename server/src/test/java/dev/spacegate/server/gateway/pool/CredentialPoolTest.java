@@ -2,15 +2,14 @@ package dev.spacegate.server.gateway.pool;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.spacegate.server.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,30 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CredentialPoolTest {
     private static final Duration TRANSIENT = Duration.ofSeconds(60);
-
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
 
     static Candidate cand(String id, int priority, int weight) {
         return new Candidate(new Credential(id, ProviderKind.OPENAI_COMPATIBILITY, "p", "http://127.0.0.1:9",
@@ -156,13 +131,13 @@ class CredentialPoolTest {
             // a second 429 inside the open window (a concurrent request) does not escalate
             pool.markFailure(c, 429, null, null, true, TRANSIENT);
             Instant until = pool.earliestRecovery(List.of(c)).orElseThrow();
-            windows.add(Duration.between(clock.now, until).toSeconds());
-            clock.now = until;
+            windows.add(Duration.between(clock.instant(), until).toSeconds());
+            clock.set(until);
         }
         assertEquals(List.of(1L, 2L, 4L, 8L), windows);
         pool.markSuccess(c);
         pool.markFailure(c, 429, null, null, true, TRANSIENT);
-        assertEquals(1, Duration.between(clock.now, pool.earliestRecovery(List.of(c)).orElseThrow()).toSeconds());
+        assertEquals(1, Duration.between(clock.instant(), pool.earliestRecovery(List.of(c)).orElseThrow()).toSeconds());
         assertEquals(Duration.ofMinutes(30), CooldownRules.quotaBackoff(40), "capped at 30 min");
     }
 
@@ -184,7 +159,7 @@ class CredentialPoolTest {
         pool.markFailure(a, 429, null, Duration.ofSeconds(20), true, TRANSIENT);
         pool.markFailure(b, 429, null, Duration.ofSeconds(7), true, TRANSIENT);
         assertTrue(pool.order("m", List.of(a, b), Strategy.ROUND_ROBIN).isEmpty());
-        assertEquals(clock.now.plusSeconds(7), pool.earliestRecovery(List.of(a, b)).orElseThrow());
+        assertEquals(clock.instant().plusSeconds(7), pool.earliestRecovery(List.of(a, b)).orElseThrow());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.spacegate.server.gateway.usage;
 
 import dev.spacegate.server.providers.ApiFormat;
+import dev.spacegate.server.testing.ManualClock;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,35 +174,19 @@ class UsageSinkTest {
 
     @Test
     void usageQueuePopsOldestFirstAndDropsExpired() {
-        java.time.Instant[] now = {java.time.Instant.parse("2026-01-01T00:00:00Z")};
-        java.time.Clock clock = new java.time.Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public java.time.Clock withZone(java.time.ZoneId z) {
-                return this;
-            }
-
-            @Override
-            public java.time.Instant instant() {
-                return now[0];
-            }
-        };
+        ManualClock clock = new ManualClock();
         UsageQueue q = new UsageQueue(clock, Duration.ofSeconds(60));
         q.add(record(0));
-        now[0] = now[0].plusSeconds(30);
+        clock.advance(Duration.ofSeconds(30));
         q.add(record(1));
         q.add(record(2));
         assertEquals(List.of("r0"), q.pop(1).stream().map(r -> r.path("request_id").asText()).toList());
-        now[0] = now[0].plusSeconds(45);
+        clock.advance(Duration.ofSeconds(45));
         q.add(record(3));
         assertEquals(List.of("r1", "r2", "r3"), q.pop(10).stream().map(r -> r.path("request_id").asText()).toList());
-        now[0] = now[0].plusSeconds(61);
+        clock.advance(Duration.ofSeconds(61));
         q.add(record(4));
-        now[0] = now[0].plusSeconds(61);
+        clock.advance(Duration.ofSeconds(61));
         assertTrue(q.pop(10).isEmpty(), "records older than the retention are dropped");
     }
 }
