@@ -16,11 +16,8 @@ import dev.spacegate.server.web.Json;
  * usual envelope.
  */
 public final class ConfigRefusal extends ApiError.Failure {
-    private final transient ObjectNode body;
-
     private ConfigRefusal(int status, String code, String message, ObjectNode body) {
         super(status, code, message, body);
-        this.body = body;
     }
 
     /** 409: the document changed since the writer read it. */
@@ -58,10 +55,5 @@ public final class ConfigRefusal extends ApiError.Failure {
         ArrayNode listed = body.putArray("keys");
         keys.forEach(k -> listed.add(k.name()));
         return new ConfigRefusal(409, "restart_required", message, body);
-    }
-
-    /** The JSON body to answer with. */
-    public ObjectNode body() {
-        return body.deepCopy();
     }
 }
