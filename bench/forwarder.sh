@@ -6,25 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
-JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK >= 21}/bin/java"
-JAR=server/target/spacegate-server.jar
-[ -f "$JAR" ] || { echo "build first: ./mvnw -q -DskipTests package" >&2; exit 1; }
-command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "apt-get install -y nginx wrk" >&2; exit 1; }
+. bench/common.sh
 
 WORK=$(mktemp -d)
 UP=18401; VIA_SG=18402; VIA_NGINX=18403
 cleanup() { [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; [ -n "${SG_PID:-}" ] && kill "$SG_PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/body; proxy_temp_path $WORK/proxy; fastcgi_temp_path $WORK/fcgi;
-  uwsgi_temp_path $WORK/uwsgi; scgi_temp_path $WORK/scgi;
+{ nginx_head "$WORK"; cat <<CONF
   upstream backend { server 127.0.0.1:$UP; keepalive 128; }
   server { listen 127.0.0.1:$UP; location / { default_type application/json;
            return 200 '{"id":"chatcmpl-bench","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"ok"}}]}'; } }
@@ -32,6 +21,7 @@ http {
            proxy_set_header Connection ""; proxy_set_header Host \$host; proxy_buffering off; } }
 }
 CONF
+} > "$WORK/nginx.conf"
 nginx -c "$WORK/nginx.conf"
 ROUTE_PROFILE=cpa-manager GATEWAY_UPSTREAM="http://127.0.0.1:$UP" HOST=127.0.0.1 PORT=$VIA_SG \
     "$JAVA" -Xms256m -Xmx512m -jar "$JAR" > "$WORK/sg.log" 2>&1 &
@@ -41,8 +31,6 @@ for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$VIA_SG/v1/x" >/dev/null && 
 wrk -t2 -c32 -d5s "http://127.0.0.1:$VIA_SG/v1/chat/completions" >/dev/null
 
 run() { wrk -t"$1" -c"$2" -d"$DURATION" --latency "$3"; }
-rps() { awk '/Requests\/sec/ {print $2}'; }
-pct() { awk -v p="$1" '$1==p {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}'; }
 
 declare -A RPS P50 P99
 for target in direct spacegate nginx; do

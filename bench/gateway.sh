@@ -13,10 +13,7 @@ ROUNDS="${ROUNDS:-3}"; DURATION="${DURATION:-10s}"; WARMUP="${WARMUP:-20s}"; RSS
 # Keep in step with space/.../image/ImageSpec.DEFAULT_JVM_FLAGS (ImageFlagsInBenchTest checks).
 IMAGE_FLAGS="-Xms32m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.security.egd=file:/dev/./urandom --enable-native-access=ALL-UNNAMED"
 JVM_FLAGS="${JVM_FLAGS:-$IMAGE_FLAGS}"
-JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK >= 21}/bin/java"
-JAR=server/target/spacegate-server.jar
-[ -f "$JAR" ] || { echo "build first: ./mvnw -q -B -DskipTests package" >&2; exit 1; }
-command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "apt-get install -y nginx wrk" >&2; exit 1; }
+. bench/common.sh
 
 WORK=$(mktemp -d)
 BASE=$((20000 + RANDOM % 20000))
@@ -30,15 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/body; proxy_temp_path $WORK/proxy; fastcgi_temp_path $WORK/fcgi;
-  uwsgi_temp_path $WORK/uwsgi; scgi_temp_path $WORK/scgi;
+{ nginx_head "$WORK"; cat <<CONF
   upstream up0 { server 127.0.0.1:$UP0; keepalive 128; }
   upstream up5 { server 127.0.0.1:$UP5; keepalive 128; }
   server { listen 127.0.0.1:$UP0; location / { default_type application/json;
@@ -49,6 +38,7 @@ http {
            proxy_set_header Connection ""; proxy_buffering off; } }
 }
 CONF
+} > "$WORK/nginx.conf"
 nginx -c "$WORK/nginx.conf"
 "$JAVA" bench/SleepUpstream.java "$UP5" 5 > "$WORK/up5.log" 2>&1 &
 UP5_PID=$!
@@ -78,8 +68,6 @@ COLD_MS=$(( $(now_ms) - start_ms ))
 for _ in $(seq 1 300); do curl -fs -o /dev/null -X POST "http://127.0.0.1:$UP5/" && break; sleep 0.05; done
 
 post() { KEY=$KEY MODEL=$1 wrk -t"$2" -c"$3" -d"$4" --latency -s bench/post.lua "$5"; }
-rps() { awk '/Requests\/sec/ {print $2}'; }
-pct() { awk -v p="$1" '$1==p {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}'; }
 url() { case $1 in direct) echo "http://127.0.0.1:$([ "$2" = 0 ] && echo $UP0 || echo $UP5)/v1/chat/completions";;
                    nginx) echo "http://127.0.0.1:$([ "$2" = 0 ] && echo $NG0 || echo $NG5)/v1/chat/completions";;
                    spacegate) echo "http://127.0.0.1:$SG/v1/chat/completions";; esac; }
