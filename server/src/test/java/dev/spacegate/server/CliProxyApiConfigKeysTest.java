@@ -12,10 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +21,7 @@ import dev.spacegate.persistence.PersistenceSettings;
 import dev.spacegate.persistence.TestPg;
 import dev.spacegate.server.manager.compat.ConfigKeys;
 import dev.spacegate.server.testing.Servers;
+import dev.spacegate.server.testing.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,25 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * works as the management key when {@code MANAGEMENT_PASSWORD} is unset and is kept only as a hash.
  */
 class CliProxyApiConfigKeysTest {
+    private static LogCapture capture;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String SECRET = "secret-key-parity-not-secret";
-    private static final List<String> LOG = new CopyOnWriteArrayList<>();
-    private static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            LOG.add(r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private static final Logger ROOT = Logger.getLogger("");
 
     /** Every top-level key of cliproxyapi.md section 2.1 (the provider sections of 2.2 included). */
     static final List<String> REFERENCE_KEYS = List.of("host", "port", "tls", "remote-management", "auth-dir",
@@ -145,7 +128,7 @@ class CliProxyApiConfigKeysTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ROOT.addHandler(CAPTURE);
+        capture = LogCapture.of("");
         dir = Files.createTempDirectory("sg-keys-");
         persistence = Persistence.open(PersistenceSettings.fromEnv(Map.of("DATA_DIR", dir.toString(),
                 "DATA_KEY", TestPg.TEST_DATA_KEY)));
@@ -157,7 +140,7 @@ class CliProxyApiConfigKeysTest {
 
     @AfterAll
     static void stop() {
-        ROOT.removeHandler(CAPTURE);
+        capture.close();
         if (server != null) {
             server.stop();
         }
@@ -195,11 +178,12 @@ class CliProxyApiConfigKeysTest {
     @Test
     void startUpWarnsOncePerIgnoredKeyWithoutValues() {
         for (String k : expectedIgnored()) {
-            long n = LOG.stream().filter(l -> l.startsWith("Config key '" + k + "' is not supported")).count();
+            long n = capture.messages().stream()
+                    .filter(l -> l.startsWith("Config key '" + k + "' is not supported")).count();
             assertTrue(n >= 1, "start-up warns about " + k);
         }
-        assertFalse(LOG.stream().anyMatch(l -> l.contains(SECRET)), "the secret key is never logged");
-        assertFalse(LOG.stream().anyMatch(l -> l.contains("x-every-not-secret")), "values are never logged");
+        assertFalse(capture.messages().stream().anyMatch(l -> l.contains(SECRET)), "the secret key is never logged");
+        assertFalse(capture.messages().stream().anyMatch(l -> l.contains("x-every-not-secret")), "values are never logged");
     }
 
     @Test

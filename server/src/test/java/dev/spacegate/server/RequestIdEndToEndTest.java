@@ -14,19 +14,17 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.List;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+
 import java.util.concurrent.Executors;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.spacegate.persistence.Persistence;
 import dev.spacegate.persistence.PersistenceSettings;
 import dev.spacegate.server.testing.Servers;
+import dev.spacegate.server.testing.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,25 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One request id in the response, the access log, the upstream request and the usage record. */
 class RequestIdEndToEndTest {
+    private static LogCapture capture;
     private static final String CLIENT = "fake-request-id-client-not-secret";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final List<String> ACCESS = new CopyOnWriteArrayList<>();
-    /** Held strongly: JUL keeps loggers weakly, and a collected logger would lose the capture handler. */
-    private static final Logger ACCESS_LOGGER = Logger.getLogger("spacegate.access");
-    private static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            ACCESS.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
     /** The X-Request-Id each upstream request carried, by the prompt that identifies the test request. */
     private static final Map<String, String> UPSTREAM_IDS = new ConcurrentHashMap<>();
 
@@ -66,7 +48,7 @@ class RequestIdEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ACCESS_LOGGER.addHandler(CAPTURE);
+        capture = LogCapture.accessLog();
         upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         upstream.createContext("/", ex -> {
@@ -109,7 +91,7 @@ class RequestIdEndToEndTest {
         if (upstream != null) {
             upstream.stop(0);
         }
-        ACCESS_LOGGER.removeHandler(CAPTURE);
+        capture.close();
     }
 
     @Test
@@ -142,10 +124,10 @@ class RequestIdEndToEndTest {
         String id = r.headers().firstValue("X-Request-Id").orElseThrow();
         assertEquals(id, UPSTREAM_IDS.get(tag), "the upstream request carries the id");
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (ACCESS.stream().noneMatch(l -> l.endsWith(" id=" + id)) && System.nanoTime() < deadline) {
+        while (capture.messages().stream().noneMatch(l -> l.endsWith(" id=" + id)) && System.nanoTime() < deadline) {
             Thread.sleep(10); // the line is written once the response has gone out
         }
-        assertTrue(ACCESS.stream().anyMatch(l -> l.endsWith(" id=" + id)), "the access log names the id");
+        assertTrue(capture.messages().stream().anyMatch(l -> l.endsWith(" id=" + id)), "the access log names the id");
         assertTrue(server.gateway().orElseThrow().usageSink().flush(Duration.ofSeconds(10)));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Persistence.SQLITE_FILE));
              PreparedStatement s = c.prepareStatement("SELECT count(*) FROM usage_events WHERE request_id = ?")) {

@@ -13,12 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import dev.spacegate.persistence.Persistence;
 import dev.spacegate.persistence.PersistenceSettings;
@@ -28,6 +25,7 @@ import dev.spacegate.server.routing.RouteRule;
 import dev.spacegate.server.routing.RouteTable;
 import dev.spacegate.server.testing.Servers;
 import io.helidon.http.Method;
+import dev.spacegate.server.testing.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,24 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * part, {@code routes explain} names it, and every rule of the table leads to a part that really serves its paths.
  */
 class RouteTruthTest {
+    private static LogCapture capture;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final List<String> ACCESS = new CopyOnWriteArrayList<>();
-    private static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            ACCESS.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    /** Held strongly: JUL keeps loggers weakly, and a collected logger would lose the capture handler. */
-    private static final Logger ACCESS_LOGGER = Logger.getLogger("spacegate.access");
     private static final List<Method> METHODS = List.of(Method.GET, Method.POST, Method.PUT, Method.PATCH,
             Method.DELETE);
 
@@ -67,7 +49,7 @@ class RouteTruthTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ACCESS_LOGGER.addHandler(CAPTURE);
+        capture = LogCapture.accessLog();
         dir = Files.createTempDirectory("sg-truth-");
         persistence = Persistence.open(PersistenceSettings.fromEnv(Map.of("DATA_DIR", dir.toString(),
                 "DATA_KEY", TestPg.TEST_DATA_KEY)));
@@ -84,7 +66,7 @@ class RouteTruthTest {
             persistence.close();
         }
         TestPg.deleteTree(dir);
-        ACCESS_LOGGER.removeHandler(CAPTURE);
+        capture.close();
     }
 
     @Test
@@ -161,7 +143,7 @@ class RouteTruthTest {
     private static String loggedOwner(String id) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
-            List<String> lines = new ArrayList<>(ACCESS);
+            List<String> lines = new ArrayList<>(capture.messages());
             for (String line : lines) {
                 if (line.endsWith(" id=" + id) && line.contains(" owner=")) {
                     String rest = line.substring(line.indexOf(" owner=") + 7);

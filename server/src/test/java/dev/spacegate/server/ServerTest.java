@@ -4,19 +4,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
+
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spacegate.server.testing.RawHttp;
 import dev.spacegate.server.testing.Servers;
 import dev.spacegate.server.testing.TestUpstream;
+import dev.spacegate.server.testing.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,38 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bundled server on a real socket: health, landing, request ids, access log, path normalisation. */
 class ServerTest {
+    private static LogCapture capture;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
-    private static final List<String> ACCESS = new CopyOnWriteArrayList<>();
-    private static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            ACCESS.add(record.getMessage());
-        }
 
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    /** Held strongly: JUL keeps loggers weakly, and a collected logger would lose the capture handler. */
-    private static final Logger ACCESS_LOGGER = Logger.getLogger("spacegate.access");
     private static Spacegate spacegate;
 
     @BeforeAll
     static void start() {
-        ACCESS_LOGGER.addHandler(CAPTURE);
+        capture = LogCapture.accessLog();
         spacegate = Spacegate.start(Servers.config(Map.of()));
     }
 
     @AfterAll
     static void stop() {
         spacegate.stop();
-        ACCESS_LOGGER.removeHandler(CAPTURE);
+        capture.close();
     }
 
     private static HttpResponse<String> get(String path, String... headers) throws Exception {
@@ -114,15 +95,15 @@ class ServerTest {
         get("/v1/models?key=sk-test-not-real&alt=sse&auth_token=tok-test-value", "X-Request-Id", "log-check-1");
         // the line is written after the response went out: wait for it rather than race it
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        while (ACCESS.stream().noneMatch(l -> l.contains("id=log-check-1")) && System.nanoTime() < deadline) {
+        while (capture.messages().stream().noneMatch(l -> l.contains("id=log-check-1")) && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
-        String line = ACCESS.stream().filter(l -> l.contains("id=log-check-1")).findFirst().orElseThrow();
+        String line = capture.messages().stream().filter(l -> l.contains("id=log-check-1")).findFirst().orElseThrow();
         assertTrue(line.matches("GET /v1/models\\?key=REDACTED&alt=sse&auth_token=REDACTED \\d{3} .*"), line);
         assertTrue(line.contains("owner=gateway"), line);
         assertTrue(line.matches(".* \\d+\\.\\d{3}ms .*"), line);
-        assertFalse(ACCESS.stream().anyMatch(l -> l.contains("sk-test-not-real") || l.contains("tok-test-value")));
-        assertEquals(1, ACCESS.stream().filter(l -> l.contains("id=log-check-1")).count());
+        assertFalse(capture.messages().stream().anyMatch(l -> l.contains("sk-test-not-real") || l.contains("tok-test-value")));
+        assertEquals(1, capture.messages().stream().filter(l -> l.contains("id=log-check-1")).count());
     }
 
     @Test

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
+import dev.spacegate.server.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,23 +17,8 @@ class LogRedactionTest {
 
     @Test
     void secretsInTheQueryNeverReachTheAccessLog() throws Exception {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                lines.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger access = Logger.getLogger("spacegate.access");
-        access.addHandler(capture);
+        LogCapture capture = LogCapture.accessLog();
+        List<String> lines = capture.messages();
         String clientKey = "fake-logged-client-key-not-secret";
         try (SecureServer s = SecureServer.start("api-keys: [\"" + clientKey + "\"]\n", Map.of())) {
             s.send("GET", "/v1beta/models?%6Bey=" + clientKey, null);
@@ -44,7 +26,7 @@ class LogRedactionTest {
             s.manage("DELETE", "/v0/management/api-keys?value=" + clientKey, null);
             s.manage("GET", "/v0/management/usage?anything=" + clientKey, null);
         } finally {
-            access.removeHandler(capture);
+            capture.close();
         }
         assertTrue(lines.size() >= 4, lines.toString());
         for (String line : lines) {
