@@ -85,4 +85,54 @@ class ManagementKeysTest {
                 .contains("second-password"));
         assertTrue(ManagementKeys.generate().matches("sgm_[A-Za-z0-9]{32}"));
     }
+
+    /**
+     * Two replicas started together on a fresh database both store MANAGEMENT_PASSWORD; the writes are held until both
+     * have read the empty setting, so one of them always loses the race. It used to fail its start with
+     * VERSION_CONFLICT; both must come up and take the key.
+     */
+    @Test
+    void replicasStoringThePasswordAtOnceBothStart() throws Exception {
+        java.util.concurrent.CountDownLatch bothRead = new java.util.concurrent.CountDownLatch(2);
+        dev.spacegate.persistence.store.SettingsStore shared = p.settings();
+        dev.spacegate.persistence.store.SettingsStore racing = new dev.spacegate.persistence.store.SettingsStore() {
+            @Override
+            public Optional<dev.spacegate.persistence.Versioned<com.fasterxml.jackson.databind.JsonNode>> get(
+                    String key) {
+                return shared.get(key);
+            }
+
+            @Override
+            public long put(String key, com.fasterxml.jackson.databind.JsonNode value, long expectedVersion) {
+                bothRead.countDown(); // the first write of each replica waits for the other's
+                try {
+                    bothRead.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return shared.put(key, value, expectedVersion);
+            }
+
+            @Override
+            public boolean delete(String key, long expectedVersion) {
+                return shared.delete(key, expectedVersion);
+            }
+
+            @Override
+            public java.util.List<String> keys() {
+                return shared.keys();
+            }
+        };
+        String key = "replica-password-not-secret";
+        try (java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            java.util.List<java.util.concurrent.Future<ManagementKeys>> started = two.invokeAll(java.util.List.of(
+                    () -> ManagementKeys.open(racing, Optional.of(key), Clock.systemUTC()),
+                    () -> ManagementKeys.open(racing, Optional.of(key), Clock.systemUTC())));
+            for (java.util.concurrent.Future<ManagementKeys> f : started) {
+                assertTrue(f.get().verify(key), "each replica started and takes the key");
+            }
+        }
+        assertTrue(ManagementKeys.open(p.settings(), Optional.empty(), Clock.systemUTC()).verify(key),
+                "the stored key is the password");
+    }
 }

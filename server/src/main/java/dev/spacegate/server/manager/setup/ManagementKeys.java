@@ -103,14 +103,7 @@ public final class ManagementKeys {
     private void load() {
         Optional<Versioned<JsonNode>> stored = settings.get(SETTINGS_KEY);
         if (password.isPresent()) {
-            // a stored key of the old fast kind is stored again with the slow KDF (the plaintext is at hand only now)
-            if (stored.isPresent() && decode(stored.get().value()).version() >= 2
-                    && matches(decode(stored.get().value()), password.get())) {
-                checked = remember(new Checked(decode(stored.get().value())), password.get());
-                return;
-            }
-            Credential c = store(password.get(), "env", stored.map(Versioned::version).orElse(SettingsStore.ABSENT));
-            checked = remember(new Checked(c), password.get());
+            loadFromEnvironment(stored, password.get());
             return;
         }
         if (stored.isPresent()) {
@@ -126,6 +119,32 @@ public final class ManagementKeys {
                 throw e;
             }
             checked = new Checked(decode(settings.get(SETTINGS_KEY).orElseThrow().value())); // another replica won
+        }
+    }
+
+    /**
+     * {@code MANAGEMENT_PASSWORD} becomes the stored key unless it already is. Replicas started together on a fresh
+     * database store it at the same moment: the one that loses the race reads the winner's and checks again,
+     * instead of failing its start.
+     */
+    private void loadFromEnvironment(Optional<Versioned<JsonNode>> stored, String key) {
+        for (int attempt = 1; ; attempt++) {
+            // a stored key of the old fast kind is stored again with the slow KDF (the plaintext is at hand only now)
+            if (stored.isPresent() && decode(stored.get().value()).version() >= 2
+                    && matches(decode(stored.get().value()), key)) {
+                checked = remember(new Checked(decode(stored.get().value())), key);
+                return;
+            }
+            try {
+                Credential c = store(key, "env", stored.map(Versioned::version).orElse(SettingsStore.ABSENT));
+                checked = remember(new Checked(c), key);
+                return;
+            } catch (PersistenceException e) {
+                if (e.code() != PersistenceException.Code.VERSION_CONFLICT || attempt == 3) {
+                    throw e;
+                }
+                stored = settings.get(SETTINGS_KEY); // another replica wrote it meanwhile
+            }
         }
     }
 
