@@ -5,30 +5,32 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The store suite on embedded SQLite (database auth store, so the raw-row scan covers SQLite too). */
 class SqliteStoreTest extends StoreSuite {
-    private Path dir;
+    private final List<Path> dirs = new ArrayList<>();
 
     @Override
     Persistence openFresh() {
+        Path dir;
         try {
             dir = Files.createTempDirectory("sg-sqlite-");
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+        dirs.add(dir);
         return Persistence.open(PersistenceSettings.embedded(dir)
                 .withAuthStore(PersistenceSettings.AuthStoreKind.DATABASE));
     }
 
     @Override
     void cleanUp() {
-        TestPg.deleteTree(dir);
+        dirs.forEach(TestPg::deleteTree);
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.spacegate.persistence.PersistenceException.Code;
 import dev.spacegate.persistence.auth.AuthFileInfo;
 import dev.spacegate.persistence.auth.AuthStore;
 import dev.spacegate.persistence.db.Database;
+import dev.spacegate.persistence.db.Engine;
+import dev.spacegate.persistence.migrate.Migration;
 import dev.spacegate.persistence.migrate.Migrations;
 import dev.spacegate.persistence.store.SettingsStore;
 import dev.spacegate.persistence.usage.GroupBy;
@@ -46,10 +48,10 @@ abstract class StoreSuite {
 
     Persistence persistence;
 
-    /** Opens a Persistence on a fresh, empty database of the engine under test. */
+    /** Opens a Persistence on a fresh, empty database of the engine under test (may be called more than once). */
     abstract Persistence openFresh();
 
-    /** Releases whatever {@link #openFresh()} created. */
+    /** Releases whatever {@link #openFresh()} calls created. */
     abstract void cleanUp();
 
     @BeforeAll
@@ -407,6 +409,51 @@ abstract class StoreSuite {
         Migrations.apply(db);
         Migrations.apply(db);
         assertEquals(Migrations.latestVersion(), Migrations.currentVersion(db));
+    }
+
+    @Test
+    void usageEventsStoredBeforeVersion4KeepTheirIdsAndStayDeduplicated() {
+        try (Persistence own = openFresh()) {
+            Database db = own.database();
+            boolean pg = db.engine() == Engine.POSTGRESQL;
+            // back to the shape version 3 left: the events table as version 1 made it (the hash unique on its own)
+            db.write(tx -> {
+                tx.dml(db.sql("DROP TABLE ${p}usage_events"));
+                tx.dml(db.sql("DELETE FROM ${p}schema_version WHERE version >= 4"));
+                Migration v1 = Migrations.ALL.getFirst();
+                for (String statement : pg ? v1.postgres() : v1.sqlite()) {
+                    tx.dml(db.sql(statement));
+                }
+                return null;
+            });
+            UsageEvent first = event(9_000);
+            UsageEvent second = event(9_001);
+            db.write(tx -> {
+                for (UsageEvent e : List.of(first, second)) {
+                    tx.dml(db.sql("INSERT INTO ${p}usage_events (event_hash, timestamp_ms, model, input_tokens,"
+                            + " created_at_ms) VALUES (?, ?, ?, ?, ?)"), e.eventHash(), e.timestampMs(), e.model(),
+                            e.inputTokens(), e.createdAtMs());
+                }
+                return null;
+            });
+            List<Long> idsBefore = eventIds(db);
+
+            Migrations.apply(db);
+
+            assertEquals(Migrations.latestVersion(), Migrations.currentVersion(db));
+            assertEquals(idsBefore, eventIds(db), "rows and ids survive the migration");
+            UsageStore usage = own.usage();
+            assertEquals(0, usage.appendBatch(List.of(first, second)), "events stored before are still recognised");
+            assertEquals(1, usage.appendBatch(List.of(event(9_002))));
+            List<Long> ids = eventIds(db);
+            assertEquals(3, ids.size());
+            assertTrue(ids.get(2) > idsBefore.getLast(), "new ids continue after the old ones: " + ids);
+        }
+    }
+
+    private static List<Long> eventIds(Database db) {
+        return db.read(exec -> Database.list(exec, db.sql("SELECT id FROM ${p}usage_events ORDER BY id"),
+                r -> Database.longValue(r, "id")));
     }
 
     @Test

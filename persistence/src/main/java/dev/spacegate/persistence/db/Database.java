@@ -271,6 +271,51 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Work on a plain JDBC connection inside a transaction that {@link #writeJdbc} commits. */
+    @FunctionalInterface
+    public interface JdbcWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Like {@link #write} but on a plain pooled JDBC connection: for prepared statements reused over many rows
+     * ({@code addBatch}), which Helidon's client cannot express. A statement per row costs SQLite far less than one
+     * multi-row statement parsed anew per batch, and PostgreSQL's driver sends a batch in one round trip.
+     */
+    public <T> T writeJdbc(JdbcWork<T> work) {
+        boolean locked = engine == Engine.SQLITE;
+        if (locked) {
+            writeLock.lock();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the original failure is the one worth reporting
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (PersistenceException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw storageFailure(e);
+        } catch (RuntimeException e) {
+            throw storageFailure(e);
+        } finally {
+            if (locked) {
+                writeLock.unlock();
+            }
+        }
+    }
+
     /** Runs a query and maps every row while the connection is held. */
     public static <T> List<T> list(DbExecute exec, String sql, Function<DbRow, T> mapper, Object... params) {
         try (Stream<DbRow> rows = exec.query(sql, params)) {
@@ -342,7 +387,7 @@ public final class Database implements AutoCloseable {
         return v == null ? null : v.toString();
     }
 
-    private static PersistenceException storageFailure(RuntimeException e) {
+    private static PersistenceException storageFailure(Exception e) {
         String state = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {

@@ -5,14 +5,16 @@ import dev.spacegate.persistence.PersistenceException.Code;
 import dev.spacegate.persistence.db.Database;
 import dev.spacegate.persistence.migrate.Migrations;
 import io.helidon.dbclient.DbRow;
-import io.helidon.dbclient.DbTransaction;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +24,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@link UsageStore} on {@code usage_events} and {@code usage_hourly_rollups}. A batch is inserted with multi-row
- * {@code INSERT ... ON CONFLICT (event_hash) DO NOTHING RETURNING event_hash}; only the rows that really went in
- * are added to the rollups, in the same transaction, so rollups never double count.
+ * {@link UsageStore} on {@code usage_events} and {@code usage_hourly_rollups}. A batch is one transaction: each
+ * event is inserted with {@code ON CONFLICT (timestamp_ms, event_hash) DO NOTHING} through one prepared statement
+ * reused for the whole batch, and only the rows that really went in are added to the rollups, so rollups never
+ * double count.
  */
 public final class DbUsageStore implements UsageStore {
     private static final long HOUR_MS = 3_600_000L;
     private static final long DAY_MS = 86_400_000L;
-    private static final int ROWS_PER_INSERT = 100;
     private static final String HORIZON_KEY = "usage.retention_horizon_ms";
 
     private static final List<String> EVENT_COLUMNS = List.of("event_hash", "request_id", "timestamp_ms", "provider",
@@ -51,12 +53,18 @@ public final class DbUsageStore implements UsageStore {
     }
 
     private final Database db;
-    private final String insertRow;
+    private final String insertEvent;
+    private final String upsertDetailed;
+    private final String upsertByModel;
     private volatile Long horizonMs;
 
     public DbUsageStore(Database db) {
         this.db = db;
-        this.insertRow = "(" + EVENT_COLUMNS.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+        this.insertEvent = db.sql("INSERT INTO ${p}usage_events (" + String.join(", ", EVENT_COLUMNS) + ") VALUES ("
+                + EVENT_COLUMNS.stream().map(c -> "?").collect(Collectors.joining(", "))
+                + ") ON CONFLICT (timestamp_ms, event_hash) DO NOTHING");
+        this.upsertDetailed = DETAILED.upsert(db);
+        this.upsertByModel = BY_MODEL.upsert(db);
     }
 
     // --- writing ------------------------------------------------------------------------------------------
@@ -79,38 +87,69 @@ public final class DbUsageStore implements UsageStore {
         // a fixed order (by hash, by rollup key) so concurrent writers on PostgreSQL never deadlock on each other
         List<UsageEvent> candidates = unique.values().stream()
                 .sorted(Comparator.comparing(UsageEvent::eventHash)).toList();
-        return db.write(tx -> {
-            List<UsageEvent> inserted = new ArrayList<>();
-            for (int from = 0; from < candidates.size(); from += ROWS_PER_INSERT) {
-                List<UsageEvent> chunk = candidates.subList(from, Math.min(candidates.size(), from + ROWS_PER_INSERT));
-                Set<String> added = insertChunk(tx, chunk);
-                for (UsageEvent e : chunk) {
-                    if (added.contains(e.eventHash())) {
-                        inserted.add(e);
-                    }
-                }
+        return db.writeJdbc(c -> {
+            List<UsageEvent> inserted = insertEvents(c, candidates);
+            if (!inserted.isEmpty()) {
+                addToRollup(c, DETAILED, inserted);
+                addToRollup(c, BY_MODEL, inserted);
             }
-            addToRollups(tx, inserted);
             return inserted.size();
         });
     }
 
-    private Set<String> insertChunk(DbTransaction tx, List<UsageEvent> chunk) {
-        String sql = db.sql("INSERT INTO ${p}usage_events (" + String.join(", ", EVENT_COLUMNS) + ") VALUES "
-                + String.join(", ", Collections.nCopies(chunk.size(), insertRow))
-                + " ON CONFLICT (event_hash) DO NOTHING RETURNING event_hash");
-        List<Object> params = new ArrayList<>(chunk.size() * EVENT_COLUMNS.size());
-        for (UsageEvent e : chunk) {
-            Collections.addAll(params, e.eventHash(), e.requestId(), e.timestampMs(), e.provider(), e.executorType(),
-                    e.model(), e.requestedModel(), e.resolvedModel(), e.endpoint(), e.authType(), e.authIndex(),
-                    e.authId(), e.authLabel(), e.source(), e.sourceHash(), e.apiKeyHash(), e.apiKeyMasked(),
-                    e.inputTokens(), e.outputTokens(), e.reasoningTokens(), e.cachedTokens(), e.cacheReadTokens(),
-                    e.cacheCreationTokens(), e.totalTokens(), e.latencyMs(), e.ttftMs(), e.failed() ? 1 : 0,
-                    e.failStatusCode(), e.failSummary(), e.reasoningEffort(), e.serviceTier(), e.createdAtMs());
+    /** Inserts each event unless its hash is stored already; returns those that went in. */
+    private List<UsageEvent> insertEvents(Connection c, List<UsageEvent> candidates) throws SQLException {
+        int[] counts;
+        try (PreparedStatement ps = c.prepareStatement(insertEvent)) {
+            for (UsageEvent e : candidates) {
+                int i = 0;
+                ps.setString(++i, e.eventHash());
+                text(ps, ++i, e.requestId());
+                ps.setLong(++i, e.timestampMs());
+                for (String v : new String[] {e.provider(), e.executorType(), e.model(), e.requestedModel(),
+                        e.resolvedModel(), e.endpoint(), e.authType(), e.authIndex(), e.authId(), e.authLabel(),
+                        e.source(), e.sourceHash(), e.apiKeyHash(), e.apiKeyMasked()}) {
+                    text(ps, ++i, v);
+                }
+                for (long v : new long[] {e.inputTokens(), e.outputTokens(), e.reasoningTokens(), e.cachedTokens(),
+                        e.cacheReadTokens(), e.cacheCreationTokens(), e.totalTokens()}) {
+                    ps.setLong(++i, v);
+                }
+                number(ps, ++i, e.latencyMs());
+                number(ps, ++i, e.ttftMs());
+                ps.setInt(++i, e.failed() ? 1 : 0);
+                number(ps, ++i, e.failStatusCode() == null ? null : e.failStatusCode().longValue());
+                text(ps, ++i, e.failSummary());
+                text(ps, ++i, e.reasoningEffort());
+                text(ps, ++i, e.serviceTier());
+                ps.setLong(++i, e.createdAtMs());
+                ps.addBatch();
+            }
+            counts = ps.executeBatch();
         }
-        // named: an unnamed statement makes Helidon derive a name from the whole (long) statement text each time
-        try (Stream<DbRow> rows = tx.createNamedQuery("usage-insert", sql).params(params).execute()) {
-            return rows.map(r -> Database.text(r, "event_hash")).collect(Collectors.toCollection(HashSet::new));
+        List<UsageEvent> inserted = new ArrayList<>(candidates.size());
+        for (int i = 0; i < counts.length; i++) {
+            // both drivers report 0 for a row that ON CONFLICT DO NOTHING skipped
+            if (counts[i] > 0) {
+                inserted.add(candidates.get(i));
+            }
+        }
+        return inserted;
+    }
+
+    private static void text(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
+    }
+
+    private static void number(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
         }
     }
 
@@ -130,6 +169,17 @@ public final class DbUsageStore implements UsageStore {
             }
             return k;
         }
+
+        /** The upsert adding one group's sums to its row. */
+        String upsert(Database db) {
+            List<String> columns = new ArrayList<>(keys);
+            columns.addAll(ROLLUP_SUMS);
+            String update = ROLLUP_SUMS.stream().map(c -> c + " = r." + c + " + excluded." + c)
+                    .collect(Collectors.joining(", "));
+            return db.sql("INSERT INTO ${p}" + name + " AS r (" + String.join(", ", columns) + ") VALUES ("
+                    + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ") ON CONFLICT ("
+                    + String.join(", ", keys) + ") DO UPDATE SET " + update);
+        }
     }
 
     /** Per credential and client key: answers any filter. */
@@ -138,16 +188,7 @@ public final class DbUsageStore implements UsageStore {
     private static final RollupTable BY_MODEL = new RollupTable("usage_hourly_model_rollups",
             List.of("bucket_ms", "provider", "model"));
 
-    private void addToRollups(DbTransaction tx, List<UsageEvent> inserted) {
-        if (inserted.isEmpty()) {
-            return;
-        }
-        for (RollupTable table : List.of(DETAILED, BY_MODEL)) {
-            addToRollup(tx, table, inserted);
-        }
-    }
-
-    private void addToRollup(DbTransaction tx, RollupTable table, List<UsageEvent> inserted) {
+    private void addToRollup(Connection c, RollupTable table, List<UsageEvent> inserted) throws SQLException {
         Map<List<Object>, long[]> groups = new LinkedHashMap<>();
         for (UsageEvent e : inserted) {
             long[] s = groups.computeIfAbsent(table.keyOf(e), k -> new long[ROLLUP_SUMS.size()]);
@@ -166,27 +207,20 @@ public final class DbUsageStore implements UsageStore {
                 s[11 + UsageTotals.bucketOf(e.latencyMs())]++;
             }
         }
-        List<String> columns = new ArrayList<>(table.keys());
-        columns.addAll(ROLLUP_SUMS);
-        String row = "(" + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
-        String update = ROLLUP_SUMS.stream().map(c -> c + " = r." + c + " + excluded." + c)
-                .collect(Collectors.joining(", "));
         List<Map.Entry<List<Object>, long[]>> entries = groups.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(Comparator.comparing(Object::toString))).toList();
-        for (int from = 0; from < entries.size(); from += ROWS_PER_INSERT) {
-            List<Map.Entry<List<Object>, long[]>> chunk = entries.subList(from,
-                    Math.min(entries.size(), from + ROWS_PER_INSERT));
-            List<Object> params = new ArrayList<>(chunk.size() * columns.size());
-            for (Map.Entry<List<Object>, long[]> g : chunk) {
-                params.addAll(g.getKey());
-                for (long v : g.getValue()) {
-                    params.add(v);
+        try (PreparedStatement ps = c.prepareStatement(table == DETAILED ? upsertDetailed : upsertByModel)) {
+            for (Map.Entry<List<Object>, long[]> g : entries) {
+                int i = 0;
+                for (Object key : g.getKey()) {
+                    ps.setObject(++i, key);
                 }
+                for (long v : g.getValue()) {
+                    ps.setLong(++i, v);
+                }
+                ps.addBatch();
             }
-            tx.createNamedDmlStatement(table.name(), db.sql("INSERT INTO ${p}" + table.name() + " AS r (" + String.join(", ", columns)
-                    + ") VALUES " + String.join(", ", Collections.nCopies(chunk.size(), row))
-                    + " ON CONFLICT (" + String.join(", ", table.keys()) + ") DO UPDATE SET " + update))
-                    .params(params).execute();
+            ps.executeBatch();
         }
     }
 
