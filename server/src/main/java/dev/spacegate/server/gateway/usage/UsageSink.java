@@ -17,6 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spacegate.persistence.usage.Rfc3339;
 
 /**
  * Carries usage records from the request path to the {@link UsageWriter} without ever losing one or making a
@@ -233,11 +234,8 @@ public final class UsageSink implements AutoCloseable {
     }
 
     private static long startOf(ObjectNode record) {
-        try {
-            return Instant.parse(record.path("timestamp").asText()).toEpochMilli();
-        } catch (RuntimeException e) {
-            return System.currentTimeMillis();
-        }
+        Instant t = Rfc3339.parse(record.path("timestamp").asText());
+        return t == null ? System.currentTimeMillis() : t.toEpochMilli();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.spacegate.persistence.usage.Rfc3339;
 import dev.spacegate.server.gateway.usage.RequestTally;
 import dev.spacegate.server.web.Json;
 
@@ -26,12 +27,8 @@ public final class RequestCounters {
             if (index.isEmpty()) {
                 continue;
             }
-            long at;
-            try {
-                at = Instant.parse(r.path("timestamp").asText()).toEpochMilli();
-            } catch (RuntimeException e) {
-                at = System.currentTimeMillis();
-            }
+            Instant t = Rfc3339.parse(r.path("timestamp").asText());
+            long at = t == null ? System.currentTimeMillis() : t.toEpochMilli();
             counters.computeIfAbsent(index, k -> new RequestTally()).count(at, r.path("failed").asBoolean(false));
         }
     }
