@@ -83,6 +83,10 @@ public final class Spacegate {
                     // Streams are flushed event by event; with Nagle's algorithm on, a flush waits for the
                     // client's delayed ACK (up to 40 ms) whenever the previous event is still unacknowledged.
                     .connectionOptions(o -> o.tcpNoDelay(true))
+                    // The buffer of a response's output stream, held by every open stream for as long as it lasts
+                    // (Helidon's default 4 KiB: 4 MB at 1,000 streams). Streams flush each event, so a larger event
+                    // goes past it in one write either way; the usage export buffers its many lines itself.
+                    .writeBufferSize(512)
                     // limits that hold before any key is checked (docs/security.md)
                     .maxTcpConnections(limits.maxConnections())
                     .idleConnectionTimeout(limits.idleTimeout())

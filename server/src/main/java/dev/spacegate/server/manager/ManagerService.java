@@ -2,6 +2,7 @@ package dev.spacegate.server.manager;
 
 import dev.spacegate.server.web.ClientError;
 import dev.spacegate.server.web.ErrorFamily;
+import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -528,7 +529,8 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
         c.res().status(Status.OK_200);
         c.res().header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
         c.res().header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"usage-events.jsonl\"");
-        try (OutputStream out = c.res().outputStream()) {
+        // many short lines: batch them into large writes (the server's own output buffer is small, for streams)
+        try (OutputStream out = new BufferedOutputStream(c.res().outputStream(), 16 * 1024)) {
             transfer.export(settings.queryLimit(), out);
         }
     }

@@ -15,7 +15,12 @@ final class Connection {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final byte[] buf = new byte[16 * 1024];
+    /**
+     * Response heads, chunk headers and the body bytes read with them pass through here; larger reads of a
+     * declared length bypass it. 4 KiB: a streamed answer holds this buffer for as long as it lasts (1,000 open
+     * streams, 4 MB).
+     */
+    private final byte[] buf = new byte[4 * 1024];
     private int pos;
     private int lim;
     /** Bytes of the current response seen so far: a reused connection that fails before any may be retried. */

@@ -74,13 +74,15 @@ final class StreamRelay {
         boolean sse = ct.contains("event-stream") || translator != null;
         sink.open(a.call().overheadMs(), UpstreamHeaders.forClient(a.config(), resp));
         InputStream in = resp.decodedBody();
-        SseFramer framer = new SseFramer();
+        // An SSE stream is read straight into the framer's buffer, which starts small: a server holds these
+        // buffers for every open stream as long as it lasts. Only a raw (non-SSE) body needs a buffer of its own.
+        SseFramer framer = sse ? new SseFramer() : null;
         SseFramer.EventHandler handler = handler(a, sink, translator);
-        byte[] buf = new byte[8192];
+        byte[] buf = sse ? null : new byte[8192];
         while (true) {
             int n;
             try {
-                n = in.read(buf);
+                n = sse ? framer.readFrom(in) : in.read(buf);
             } catch (RuntimeException | IOException e) {
                 if (clientGone.get()) {
                     throw new ClientSink.ClientGoneException();
@@ -93,7 +95,7 @@ final class StreamRelay {
             UsageRecorder.firstByte(a);
             if (sse) {
                 try {
-                    framer.feed(buf, 0, n, handler);
+                    framer.frame(handler);
                 } catch (SseFramer.EventTooLargeException e) {
                     // a capped buffer: the stream ends with a 502 event that says why
                     throw new UpstreamBrokeException(e.getMessage());

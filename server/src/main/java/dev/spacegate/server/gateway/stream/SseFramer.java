@@ -29,7 +29,18 @@ public final class SseFramer {
         }
     }
 
-    private byte[] buf = new byte[16 * 1024];
+    /**
+     * The buffer a framer starts with. A model's stream events are a few hundred bytes, and a server holds one framer
+     * per open stream for as long as the stream lasts (1,000 open streams: 4 MB, not the 16 MB of a 16 KiB start);
+     * larger events grow it.
+     */
+    static final int INITIAL_BYTES = 4 * 1024;
+    /** The least free space {@link #readFrom} offers a read; less than that and the buffer doubles. */
+    private static final int MIN_READ = 1024;
+    /** A buffer grown past this for a large event goes back to the initial size once that event has been handed on. */
+    private static final int SHRINK_ABOVE = 64 * 1024;
+
+    private byte[] buf = new byte[INITIAL_BYTES];
     private int len;
     private int scan;
 
@@ -43,6 +54,26 @@ public final class SseFramer {
         }
         System.arraycopy(data, off, buf, len, n);
         len += n;
+        frame(handler);
+    }
+
+    /**
+     * Reads what {@code in} has next straight into the framer's buffer (no copy through a buffer of the caller's);
+     * -1 at the end of the stream. {@link #frame} then hands on the events that are complete.
+     */
+    public int readFrom(java.io.InputStream in) throws java.io.IOException {
+        if (buf.length - len < MIN_READ) {
+            buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+        int n = in.read(buf, len, buf.length - len);
+        if (n > 0) {
+            len += n;
+        }
+        return n;
+    }
+
+    /** Hands every complete event in the buffer to the handler and keeps the unfinished rest. */
+    public void frame(EventHandler handler) throws java.io.IOException {
         int start = 0;
         int i = Math.max(scan, 1);
         while (i < len) {
@@ -59,6 +90,17 @@ public final class SseFramer {
             len -= start;
         }
         scan = Math.max(len, 1);
+        if (len > MAX_EVENT_BYTES) {
+            throw new EventTooLargeException();
+        }
+        if (buf.length > SHRINK_ABOVE && len <= INITIAL_BYTES - MIN_READ) {
+            buf = Arrays.copyOf(buf, INITIAL_BYTES);
+        }
+    }
+
+    /** The size of the buffer now (tests: it starts small and shrinks back after a large event). */
+    int capacity() {
+        return buf.length;
     }
 
     /** Bytes of an unfinished event at the end of the stream (usually none). */

@@ -63,6 +63,7 @@ public final class GatewayBench {
         int latencyMs = intArg(args, "latency-ms", 5);
         int seconds = intArg(args, "seconds", 5);
         int streams = intArg(args, "streams", 512);
+        int streamEvents = intArg(args, "stream-events", 20);
         byte[] answer = ("{\"id\":\"chatcmpl-b\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"up\","
                 + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + "word ".repeat(40)
                 + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":40,"
@@ -79,7 +80,7 @@ public final class GatewayBench {
                     }
                     res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
                     try (OutputStream out = res.outputStream()) {
-                        for (int i = 0; i < 20; i++) {
+                        for (int i = 0; i < streamEvents; i++) {
                             Thread.sleep(100);
                             out.write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t" + i
                                     + "\"}}]}\n\n").getBytes(StandardCharsets.UTF_8));
@@ -96,9 +97,32 @@ public final class GatewayBench {
         Child spacegate = Server.start(dir.resolve("a"), upstream.port(), flags,
                 stringArg(args, "cp", System.getProperty("java.class.path")), stringArg(args, "env", ""));
         // another build of the server (compare-cp=its classpath) as a fourth target: before/after in one run
-        String compareCp = stringArg(args, "compare-cp", "");
-        Child compare = compareCp.isEmpty() ? null : Server.start(dir.resolve("b"), upstream.port(), flags, compareCp,
-                stringArg(args, "compare-env", ""));
+        // or the same build with other JVM flags (compare-jvm-flags=...): heap sizes A/B in one run
+        String compareFlags = stringArg(args, "compare-jvm-flags", "");
+        String compareCp = stringArg(args, "compare-cp",
+                compareFlags.isEmpty() ? "" : stringArg(args, "cp", System.getProperty("java.class.path")));
+        Child compare = compareCp.isEmpty() ? null : Server.start(dir.resolve("b"), upstream.port(),
+                compareFlags.isEmpty() ? flags : compareFlags, compareCp, stringArg(args, "compare-env", ""));
+        if (stringArg(args, "only", "").equals("streams")) {
+            // the stream phase alone (after a warm-up), each Spacegate in turn, stream-rounds times
+            throughput(spacegate.port(), 16, intArg(args, "warmup-seconds", 20));
+            if (compare != null) {
+                throughput(compare.port(), 16, intArg(args, "warmup-seconds", 20));
+            }
+            boolean histogram = !stringArg(args, "histogram", "").isEmpty();
+            for (int r = 0; r < intArg(args, "stream-rounds", 1); r++) {
+                streams("spacegate", spacegate, streams, streamEvents, histogram);
+                if (compare != null) {
+                    streams("compare", compare, streams, streamEvents, histogram);
+                }
+            }
+            if (compare != null) {
+                compare.close();
+            }
+            spacegate.close();
+            upstream.stop();
+            return;
+        }
         Child nginx = Nginx.start(upstream.port(), dir);
 
         System.out.printf(Locale.ROOT, "fake upstream latency %d ms, %d requests at concurrency 1, %d s at 64%n",
@@ -164,7 +188,7 @@ public final class GatewayBench {
                     targets.get(i)[0], pct(lat[i], 90), pct(lat[i], 95), pct(lat[i], 99), pct(lat[i], 99.9));
         }
         if (streams > 0) {
-            streams(spacegate.port(), streams);
+            streams("spacegate", spacegate, streams, streamEvents, false);
         }
 
         if (nginx != null) {
@@ -244,10 +268,18 @@ public final class GatewayBench {
         return done.get() / (double) seconds;
     }
 
-    /** Opens {@code n} SSE streams at once and checks every event arrives without stalls. */
-    private static void streams(int port, int n) throws Exception {
+    /**
+     * Opens {@code n} SSE streams at once and checks every event arrives without stalls; prints the server's RSS
+     * after them. With {@code histogram}, the server's live heap (a class histogram, which collects first) is taken
+     * once before the streams and once while all of them are open, and the difference per open stream printed.
+     */
+    private static void streams(String name, Child server, int n, int eventsPerStream, boolean histogram)
+            throws Exception {
+        int port = server.port();
         long[] maxGap = new long[n];
         int[] events = new int[n];
+        long idle = histogram ? liveHeap(server, null) : 0;
+        java.util.concurrent.CountDownLatch flowing = new java.util.concurrent.CountDownLatch(n);
         long t0 = System.nanoTime();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> fs = new ArrayList<>();
@@ -264,6 +296,9 @@ public final class GatewayBench {
                                 if (last[0] != 0) {
                                     maxGap[k] = Math.max(maxGap[k], now - last[0]);
                                 }
+                                if (events[k] < 2 && events[k] + count >= 2) {
+                                    flowing.countDown();
+                                }
                                 last[0] = now;
                                 events[k] += count;
                             }
@@ -272,16 +307,68 @@ public final class GatewayBench {
                     return null;
                 }));
             }
+            if (histogram) {
+                if (flowing.await(60, TimeUnit.SECONDS)) {
+                    long open = liveHeap(server, name);
+                    System.out.printf(Locale.ROOT, "%s: live heap idle %.1f MB, with %d streams open %.1f MB: %.0f"
+                            + " bytes per open stream%n", name, idle / 1e6, n, open / 1e6, (open - idle) / (double) n);
+                } else {
+                    System.out.println(name + ": not every stream was flowing within 60 s; no histogram");
+                }
+            }
             for (Future<?> f : fs) {
-                f.get(60, TimeUnit.SECONDS);
+                f.get(60L + eventsPerStream / 5, TimeUnit.SECONDS);
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        long complete = Arrays.stream(events).filter(e -> e == 21).count();
+        long complete = Arrays.stream(events).filter(e -> e == eventsPerStream + 1).count();
         long[] gaps = Arrays.stream(maxGap).sorted().toArray();
-        System.out.printf(Locale.ROOT, "%d concurrent SSE streams (20 events, 100 ms apart): %d complete, wall %.2f s,"
-                        + " worst inter-event gap p50 %.0f ms, max %.0f ms (upstream gap 100 ms)%n", n, complete, wall,
-                gaps[gaps.length / 2] / 1e6, gaps[gaps.length - 1] / 1e6);
+        System.out.printf(Locale.ROOT, "%s: %d concurrent SSE streams (%d events, 100 ms apart): %d complete, wall"
+                        + " %.2f s, worst inter-event gap p50 %.0f ms, p90 %.0f ms, max %.0f ms (upstream gap 100 ms);"
+                        + " RSS %s; load average %s%n", name, n, eventsPerStream, complete, wall,
+                gaps[gaps.length / 2] / 1e6, gaps[gaps.length * 9 / 10] / 1e6, gaps[gaps.length - 1] / 1e6,
+                server.process().isAlive() ? rssMb(server.process().pid()) + " MB" : "- (the server exited)",
+                Files.readString(Path.of("/proc/loadavg")).substring(0, 14));
+    }
+
+    /** The server's RSS in MB (VmRSS from /proc), or -1. */
+    private static long rssMb(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return -1;
+    }
+
+    /**
+     * Bytes of live objects in the server (jcmd GC.class_histogram, a full collection first); with a label, its
+     * top 25 classes are printed and the whole histogram saved beside the server's log.
+     */
+    private static long liveHeap(Child server, String label) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(server.process().pid()), "GC.class_histogram")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        long total = 0;
+        for (String l : out.split("\n")) {
+            String t = l.trim();
+            if (t.startsWith("Total")) {
+                total = Long.parseLong(t.split("\\s+")[2]);
+            }
+        }
+        if (label != null) {
+            Path file = Files.createTempFile("histogram-" + label + "-", ".txt");
+            Files.writeString(file, out);
+            System.out.println(label + ": class histogram with the streams open in " + file + "; top classes:");
+            out.lines().skip(1).limit(27).forEach(System.out::println);
+        }
+        return total;
     }
 
     private static double pct(long[] v, double p) {
