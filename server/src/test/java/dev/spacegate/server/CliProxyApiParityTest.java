@@ -384,6 +384,15 @@ class CliProxyApiParityTest {
         JsonNode next = JSON.readTree(mgmt("GET", "/v0/management/logs?cursor=" + cursor, null).body());
         assertTrue(next.path("lines").toString().contains("parity marker line"), next.toString());
         assertFalse(next.has("cursor-reset"));
+        // the access log's lines reach the tail too (from its background writer)
+        String id = client("/v1/models", "{}").headers().firstValue("X-Request-Id").orElseThrow();
+        await(() -> {
+            try {
+                return mgmt("GET", "/v0/management/logs?cursor=" + cursor, null).body().contains("id=" + id);
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the access-log line of " + id + " in the logs tail");
         JsonNode stale = JSON.readTree(mgmt("GET", "/v0/management/logs?cursor=999999999", null).body());
         assertTrue(stale.path("cursor-reset").asBoolean(), stale.toString());
     }

@@ -42,4 +42,35 @@ class AsyncLogHandlerTest {
         handler.close();
         assertEquals("", out.toString());
     }
+
+    @Test
+    void handlersGivenToAlsoGetEveryWrittenRecordInOrder() {
+        StringWriter out = new StringWriter();
+        AsyncLogHandler handler = new AsyncLogHandler(out);
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        handler.also(new java.util.logging.Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                seen.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        for (int i = 0; i < 300; i++) {
+            LogRecord r = new LogRecord(Level.INFO, "line-" + i);
+            r.setLoggerName("spacegate.access");
+            handler.publish(r);
+        }
+        handler.close();
+        assertEquals(300, seen.size());
+        for (int i = 0; i < seen.size(); i++) {
+            assertEquals("line-" + i, seen.get(i));
+        }
+    }
 }

@@ -9,14 +9,16 @@ import java.util.logging.LogRecord;
 import java.util.logging.Formatter;
 import java.util.logging.Logger;
 
+import dev.spacegate.server.web.AsyncLogHandler;
+
 /**
  * The last log lines in memory, for {@code GET /v0/management/logs} (Spacegate logs to standard output, which the
  * platform keeps; this is the tail a panel shows). Bounded: {@value #CAPACITY} lines of at most
- * {@value #MAX_LINE} characters. One per process, attached to the root and access loggers.
+ * {@value #MAX_LINE} characters. One per process, attached to the root logger and fed the access log's lines by its
+ * {@link AsyncLogHandler} from that handler's writer thread, so no request thread waits on this tail's lock.
  *
- * <p>Every access-log line passes through here on the request's thread, so publishing only keeps the record; the
- * text is made when a tail is read (a {@code SimpleFormatter} per line looked up the caller's stack frame on every
- * request).
+ * <p>Publishing only keeps the record; the text is made when a tail is read (a {@code SimpleFormatter} per line
+ * looked up the caller's stack frame on every request).
  */
 public final class LogTail extends Handler {
     static final int CAPACITY = 2000;
@@ -50,7 +52,18 @@ public final class LogTail extends Handler {
             synchronized (LogTail.class) {
                 if (!installed) {
                     Logger.getLogger("").addHandler(INSTANCE);
-                    Logger.getLogger("spacegate.access").addHandler(INSTANCE);
+                    Logger access = Logger.getLogger("spacegate.access");
+                    AsyncLogHandler writer = null;
+                    for (Handler h : access.getHandlers()) {
+                        if (h instanceof AsyncLogHandler a) {
+                            writer = a;
+                        }
+                    }
+                    if (writer != null) {
+                        writer.also(INSTANCE);
+                    } else {
+                        access.addHandler(INSTANCE); // a logging.properties without the background writer
+                    }
                     installed = true;
                 }
             }
