@@ -135,4 +135,46 @@ class ManagementKeysTest {
         assertTrue(ManagementKeys.open(p.settings(), Optional.empty(), Clock.systemUTC()).verify(key),
                 "the stored key is the password");
     }
+
+    @Test
+    void theEnvironmentPasswordIsCheckedAfterOpenReturnsAndManagementWaitsForIt() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        dev.spacegate.persistence.store.SettingsStore shared = p.settings();
+        dev.spacegate.persistence.store.SettingsStore held = new dev.spacegate.persistence.store.SettingsStore() {
+            @Override
+            public Optional<dev.spacegate.persistence.Versioned<com.fasterxml.jackson.databind.JsonNode>> get(
+                    String key) {
+                try {
+                    release.await(); // the database answers only when the test says so
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return shared.get(key);
+            }
+
+            @Override
+            public long put(String key, com.fasterxml.jackson.databind.JsonNode value, long expectedVersion) {
+                return shared.put(key, value, expectedVersion);
+            }
+
+            @Override
+            public boolean delete(String key, long expectedVersion) {
+                return shared.delete(key, expectedVersion);
+            }
+
+            @Override
+            public java.util.List<String> keys() {
+                return shared.keys();
+            }
+        };
+        String key = "checked-later-password-not-secret";
+        // the server's start does not wait for the slow check (it would block here until release)
+        ManagementKeys keys = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(20), () -> ManagementKeys.open(held, Optional.of(key), Clock.systemUTC()));
+        java.util.concurrent.CompletableFuture<Boolean> login =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> keys.verify(key));
+        release.countDown();
+        assertTrue(login.get(30, java.util.concurrent.TimeUnit.SECONDS), "a login that came first waited and got in");
+        assertTrue(ManagementKeys.open(p.settings(), Optional.empty(), Clock.systemUTC()).verify(key), "and it is stored");
+    }
 }

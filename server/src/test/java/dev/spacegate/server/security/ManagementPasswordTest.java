@@ -29,6 +29,8 @@ class ManagementPasswordTest {
     @Test
     void theManagementKeyIsStoredWithASlowKdfAndOldHashesAreUpgraded() throws Exception {
         try (SecureServer s = SecureServer.start("", Map.of())) {
+            // MANAGEMENT_PASSWORD is checked and stored after the server listens; a management call waits for it
+            assertEquals(200, s.manage("GET", "/v0/management/usage", null).statusCode());
             JsonNode stored = s.persistence.settings().get(ManagementKeys.SETTINGS_KEY).orElseThrow().value();
             assertEquals(2, stored.path("version").asInt());
             assertEquals("pbkdf2-hmac-sha256", stored.path("kdf").asText());
@@ -51,6 +53,7 @@ class ManagementPasswordTest {
     @Test
     void withoutAnEnvironmentPasswordAnOldHashIsStoredAgainAtTheNextLogin() throws Exception {
         try (SecureServer s = SecureServer.start("", Map.of())) {
+            assertEquals(200, s.manage("GET", "/v0/management/usage", null).statusCode()); // its key is stored
             SettingsStore settings = s.persistence.settings();
             String key = "adopted-key-not-secret";
             settings.put(ManagementKeys.SETTINGS_KEY, oldRecord(key),

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
@@ -80,6 +82,8 @@ public final class ManagementKeys {
     private final Clock clock;
     private final LoginThrottle throttle;
     private volatile Checked checked;
+    /** Done when {@link #checked} is set; every reader of it waits for this first. */
+    private volatile CompletableFuture<Void> loaded = CompletableFuture.completedFuture(null);
     private volatile EnvKeys previous = EnvKeys.none("MANAGEMENT_PASSWORD");
 
     private ManagementKeys(SettingsStore settings, Optional<String> password, Clock clock) {
@@ -93,10 +97,26 @@ public final class ManagementKeys {
      * Loads the stored credential or creates it. {@code MANAGEMENT_PASSWORD}, when set, is always the key (the Space
      * secret is the operator's source of truth, so changing the secret rotates the key); without it a key is
      * generated on first start and printed once on standard output.
+     *
+     * <p>With {@code MANAGEMENT_PASSWORD} the check against the stored key (or storing it) is one run of the slow KDF,
+     * about half a second: it runs on a thread of its own, so the server listens and answers health checks and the
+     * gateway meanwhile; a management request that comes first waits for it. A generated key is made before this
+     * returns, so it is printed before the server says where it listens.
      */
     public static ManagementKeys open(SettingsStore settings, Optional<String> password, Clock clock) {
         ManagementKeys keys = new ManagementKeys(settings, password, clock);
-        keys.load();
+        if (password.isPresent()) {
+            keys.loaded = CompletableFuture.runAsync(keys::load,
+                    r -> Thread.ofPlatform().daemon().name("management-key-check").start(r));
+            keys.loaded.exceptionally(e -> {
+                LOG.log(System.Logger.Level.ERROR, "MANAGEMENT_PASSWORD could not be checked against the stored key ("
+                        + (e.getCause() == null ? e : e.getCause()).getClass().getSimpleName()
+                        + "); management requests fail until a restart");
+                return null;
+            });
+        } else {
+            keys.load();
+        }
         return keys;
     }
 
@@ -157,11 +177,22 @@ public final class ManagementKeys {
         return this;
     }
 
+    /** The credential, once {@link #open}'s check of {@code MANAGEMENT_PASSWORD} is done (its failure rethrown). */
+    private Checked checked() {
+        try {
+            loaded.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        return checked;
+    }
+
     /** Re-reads the stored key: another replica may have changed it (a restart with a new MANAGEMENT_PASSWORD). */
     public void reload() {
+        Checked current = checked();
         settings.get(SETTINGS_KEY).ifPresent(v -> {
             Credential c = decode(v.value());
-            if (!sameCredential(checked.credential(), c)) {
+            if (!sameCredential(current.credential(), c)) {
                 checked = new Checked(c);
             }
         });
@@ -174,7 +205,7 @@ public final class ManagementKeys {
      * @return true when the key changed
      */
     public synchronized boolean adopt(String key, String source) {
-        if (key == null || key.isBlank() || matches(checked, key.trim())) {
+        if (key == null || key.isBlank() || matches(checked(), key.trim())) {
             return false;
         }
         long version = settings.get(SETTINGS_KEY).map(Versioned::version).orElse(SettingsStore.ABSENT);
@@ -304,8 +335,9 @@ public final class ManagementKeys {
         if (key == null) {
             return false;
         }
-        boolean current = matches(checked, key.trim());
-        if (current && checked.credential().version() < 2) {
+        Checked now = checked();
+        boolean current = matches(now, key.trim());
+        if (current && now.credential().version() < 2) {
             upgrade(key.trim());
         }
         Optional<EnvKeys.Key> old = previous.find(key.trim());
@@ -318,7 +350,7 @@ public final class ManagementKeys {
      */
     private synchronized void upgrade(String key) {
         Optional<Versioned<JsonNode>> stored = settings.get(SETTINGS_KEY);
-        if (stored.isEmpty() || !sameCredential(checked.credential(), decode(stored.get().value()))) {
+        if (stored.isEmpty() || !sameCredential(checked().credential(), decode(stored.get().value()))) {
             return; // replaced meanwhile (another replica, a new key)
         }
         try {
