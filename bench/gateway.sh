@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-3}"; DURATION="${DURATION:-10s}"; WARMUP="${WARMUP:-20s}"; RSS_SECONDS="${RSS_SECONDS:-60}"
 # Keep in step with space/.../image/ImageSpec.DEFAULT_JVM_FLAGS (ImageFlagsInBenchTest checks).
-IMAGE_FLAGS="-Xms32m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.security.egd=file:/dev/./urandom --enable-native-access=ALL-UNNAMED"
+IMAGE_FLAGS="-Xms32m -Xmx144m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError -Djava.security.egd=file:/dev/./urandom --enable-native-access=ALL-UNNAMED"
 JVM_FLAGS="${JVM_FLAGS:-$IMAGE_FLAGS}"
 . bench/common.sh
 
@@ -96,7 +96,13 @@ if ! kill -0 "$SG_PID" 2>/dev/null; then
     echo "Spacegate exited during the load; its log ends:" >&2; tail -30 "$WORK/sg.log" >&2; exit 1
 fi
 RSS_MB=$(awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$SG_PID/status")
-[ -n "${NMT:-}" ] && "$JAVA_HOME/bin/jcmd" "$SG_PID" VM.native_memory summary | grep -E "^-|committed=" | grep -E "^- .*committed|Total" | head -25
+if [ -n "${NMT:-}" ]; then
+    # what the JVM accounts for (heap, metaspace, code, threads, its own mallocs), then the RSS split into anonymous
+    # memory (those plus native allocations NMT does not see: SQLite, glibc's free lists) and mapped files
+    "$JAVA_HOME/bin/jcmd" "$SG_PID" VM.native_memory summary | grep -E "^-|committed=|^ +(malloc|mmap):" \
+        | grep -E "^- .*committed|Total|^ +(malloc|mmap):" | head -27
+    grep -E "RssAnon|RssFile" "/proc/$SG_PID/status"
+fi
 OOM=$(grep -c OutOfMemoryError "$WORK/sg.log" || true)
 
 echo
