@@ -42,7 +42,11 @@ public final class Options {
             new Flag("registry-password-env", true, false, "env var holding the registry password (default REGISTRY_PASSWORD)"),
             new Flag("insecure-registry", false, false, "allow a plain-HTTP registry (loopback test registries)"),
             new Flag("tar", true, false, "write the image to this tar instead of pushing it"),
-            new Flag("cache-dir", true, false, "Jib layer cache (default ~/.cache/spacegate-publisher)"),
+            new Flag("cache-dir", true, false, "Jib layer cache and trained class archives (default"
+                    + " ~/.cache/spacegate-publisher)"),
+            new Flag("no-aot", false, false, "image: no class archive (no training run in a container)"),
+            new Flag("container-runtime", true, false, "image: podman or docker (name or path) for the class archive's"
+                    + " training run (default: podman, else docker, on PATH)"),
             new Flag("image-ref", true, false, "image to deploy as REPO@sha256:DIGEST (default: the one `image` recorded)"),
             new Flag("title", true, false, "Space title (default Spacegate)"),
             new Flag("emoji", true, false, "Space emoji"),

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spacegate.space.git.SpaceRepository;
+import dev.spacegate.space.image.ArchiveKind;
 import dev.spacegate.space.support.Cli;
 import dev.spacegate.space.support.FakeHub;
 import dev.spacegate.space.support.GitHttpServer;
@@ -123,6 +124,7 @@ class DeployEndToEndTest {
         Map<String, String> env = new HashMap<>(secrets);
         env.put("HF_TOKEN", HF_TOKEN);
         env.put("PGSTORE_SCHEMA", db.schema());
+        env.putAll(space.podmanEnv());
         return env;
     }
 
@@ -155,6 +157,14 @@ class DeployEndToEndTest {
         return JSON.readTree(r.output());
     }
 
+    /** The first dependency jar by name: the class path lists them sorted. */
+    static String firstLib() throws Exception {
+        try (var s = Files.list(server.libsDir())) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().findFirst()
+                    .orElseThrow();
+        }
+    }
+
     static String recordedRef() throws Exception {
         return Files.readString(tmp.resolve("state/image.ref")).strip();
     }
@@ -185,6 +195,11 @@ class DeployEndToEndTest {
         assertTrue(config.path("Env").toString().contains("\"PORT=7860\""), config.toString());
         assertTrue(config.path("Env").toString().contains("\"DATA_DIR=/tmp/spacegate\""), config.toString());
         assertEquals("/app", config.path("WorkingDir").asText());
+        // The class archive is in the image (trained now or kept from an earlier run on the same inputs) and the
+        // entrypoint reads it; the class path names each jar, as in the training run.
+        assertTrue(config.path("Entrypoint").toString().contains("\"" + ArchiveKind.AOT_CACHE.useFlag() + "\""),
+                config.toString());
+        assertTrue(config.path("Entrypoint").toString().contains(":/app/libs/" + firstLib() + ":"), config.toString());
 
         // The Space repo holds exactly the rendered tree, committed with the source commit and digest.
         assertEquals("Dockerfile\nREADME.md\n", gitCmd("ls-tree", "--name-only", "main"));
@@ -252,8 +267,12 @@ class DeployEndToEndTest {
         String first = recordedRef();
         flags = common(SPACE);
         flags.addAll(List.of("--tag", "second"));
-        assertEquals(0, cli("image", flags, env()).exit());
+        Processes.Result second = cli("image", flags, env());
+        assertEquals(0, second.exit());
         assertEquals(first, recordedRef());
+        // Two training runs would write different archives; the second build reuses the first one's.
+        assertTrue(second.output().contains("aot: reusing the spacegate.aot trained on the same stage-1 image"),
+                second.output());
         assertEquals(skopeoInspect(imageRepo() + ":first", false).path("Digest").asText(),
                 skopeoInspect(imageRepo() + ":second", false).path("Digest").asText());
     }
@@ -265,12 +284,15 @@ class DeployEndToEndTest {
         hub.builder = FakeHub.failing(image -> image.equals(good) ? null : "Build failed: exit code 1 (test)");
         try {
             List<String> flags = common(SPACE);
-            flags.addAll(List.of("--jvm-flags", "-XX:+UseSerialGC -Xss1m")); // a different image
+            // A different image; without the class archive's training run, which this test does not need.
+            flags.addAll(List.of("--jvm-flags", "-XX:+UseSerialGC -Xss1m", "--no-aot"));
             Processes.Result r = cli("deploy", flags, env());
 
             assertEquals(1, r.exit(), r.output());
             String bad = recordedRef();
             assertNotEquals(good, bad);
+            assertTrue(r.output().contains("aot: skipped (--no-aot)"), r.output());
+            assertFalse(skopeoInspect(bad, true).path("config").path("Entrypoint").toString().contains("-XX:AOTCache"));
             assertTrue(r.output().contains("BUILD_ERROR"), r.output());
             assertTrue(r.output().contains("rolled back to " + good), r.output());
             assertTrue(gitCmd("show", "main:Dockerfile").contains("FROM " + good + "\n"));
@@ -288,7 +310,7 @@ class DeployEndToEndTest {
         git.rejectPushes(SPACE, true);
         try {
             List<String> flags = common(SPACE);
-            flags.addAll(List.of("--jvm-flags", "-XX:+UseSerialGC -Xss2m"));
+            flags.addAll(List.of("--jvm-flags", "-XX:+UseSerialGC -Xss2m", "--no-aot"));
             Processes.Result r = cli("deploy", flags, env());
 
             assertEquals(1, r.exit(), r.output());

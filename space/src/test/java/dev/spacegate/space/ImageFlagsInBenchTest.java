@@ -2,6 +2,7 @@ package dev.spacegate.space;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spacegate.space.image.ArchiveKind;
 import dev.spacegate.space.image.ImageSpec;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,9 @@ class ImageFlagsInBenchTest {
         String bench = Files.readString(WorkflowLintTest.ROOT.resolve("bench/gateway.sh"));
         assertTrue(bench.contains("IMAGE_FLAGS=\"" + flags + "\""), "bench/gateway.sh IMAGE_FLAGS differ from " + flags);
         String deploy = Files.readString(WorkflowLintTest.ROOT.resolve("docs/deploy.md"));
-        assertTrue(deploy.contains("`java " + flags + " -cp"), "docs/deploy.md's entrypoint differs from " + flags);
+        // the default base (Temurin 21) gets a dynamic CDS archive, whose flag follows the image's flags
+        String entrypoint = "`java " + flags + " " + ArchiveKind.DYNAMIC_CDS.useFlag() + " -cp";
+        assertTrue(deploy.contains(entrypoint), "docs/deploy.md's entrypoint differs from " + entrypoint);
         String operations = Files.readString(WorkflowLintTest.ROOT.resolve("docs/operations.md"));
         assertTrue(operations.contains(flags), "docs/operations.md does not show " + flags);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spacegate.space.image.ArchiveKind;
 import dev.spacegate.space.support.Cli;
 import dev.spacegate.space.support.FakeHub;
 import dev.spacegate.space.support.GitHttpServer;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The real server image runs the way a Space runs it: the fake Hugging Face runtime "builds" a pushed commit by
  * pulling the image from the local registry and starting it with podman (runc) as uid 1000, with the Space's
  * secrets and variables as environment, and reports RUNNING once {@code /health} answers. Data written through the
- * real management API lands in PostgreSQL, so a second, fresh container with the same PGSTORE_DSN finds it.
+ * real management API lands in PostgreSQL, so a second, fresh container with the same PGSTORE_DSN finds it. The
+ * publisher trains the image's class archive in this run (a fresh cache), and the server in the container uses it.
  */
 class PodmanRunTest {
     static final String SPACE = "spacegate-owner/podman-space";
@@ -79,12 +81,14 @@ class PodmanRunTest {
             env.put("PGSTORE_SCHEMA", db.schema());
             env.put("MANAGEMENT_PASSWORD", MANAGEMENT_PASSWORD);
             env.put("DATA_KEY", DATA_KEY);
+            env.putAll(space.podmanEnv());
             List<String> args = new ArrayList<>(List.of("deploy", "--space", SPACE, "--hf-endpoint", hub.apiUrl(),
                     "--git-url", git.baseUrl() + "/spaces/" + SPACE, "--space-url", space.url(),
                     "--image", registry.host() + "/spacegate", "--insecure-registry", "--base", "tar://" + baseTar,
                     "--jar", server.jar().toString(), "--libs", server.libsDir().toString(),
                     "--state-dir", tmp.resolve("state").toString(),
-                    "--cache-dir", Tools.cacheDir().resolve("jib").toString(), "--poll", "200ms",
+                    // its own cache: no archive kept from an earlier run, so this deploy trains one
+                    "--cache-dir", tmp.resolve("cache").toString(), "--poll", "200ms",
                     "--timeout", "180s", "--smoke-timeout", "30s", "--secret", "PGSTORE_DSN",
                     "--secret", "MANAGEMENT_PASSWORD", "--secret", "DATA_KEY", "--variable", "PGSTORE_SCHEMA"));
 
@@ -117,6 +121,25 @@ class PodmanRunTest {
                     status.output());
             Processes.Result cmdline = space.exec("cat", "/proc/1/cmdline");
             assertTrue(cmdline.output().contains(ServerBuild.MAIN_CLASS), cmdline.output());
+
+            // The class archive: trained in this deploy (the test base's JDK 25 writes an AOT cache), baked into the
+            // image, mapped by the server, and valid: a JVM started with the server's exact command line loads the
+            // server's classes from it (were the archive ignored or rejected, they would come from the jar).
+            String useFlag = ArchiveKind.AOT_CACHE.useFlag();
+            assertTrue(r.output().contains("aot: training on the base image's JDK"), r.output());
+            assertTrue(r.output().contains("with " + ArchiveKind.AOT_CACHE.imagePath() + " (" + useFlag + ")"),
+                    r.output());
+            List<String> argv = List.of(cmdline.output().split("\0"));
+            assertTrue(argv.contains(useFlag), argv.toString());
+            Processes.Result maps = space.exec("cat", "/proc/1/maps");
+            assertTrue(maps.output().contains(ArchiveKind.AOT_CACHE.imagePath()), "the server did not map the archive");
+            List<String> probe = new ArrayList<>(List.of(argv.getFirst(), "-Xlog:class+load=info"));
+            probe.addAll(argv.subList(1, argv.size()));
+            probe.add("routes");
+            Processes.Result loaded = space.exec(probe.toArray(String[]::new));
+            assertEquals(0, loaded.exit(), loaded.output());
+            assertTrue(loaded.output().contains(ServerBuild.MAIN_CLASS + " source: shared objects file"),
+                    loaded.output().lines().filter(l -> l.contains("dev.spacegate")).limit(5).toList().toString());
 
             // Written through the real API: a client key for the gateway.
             HttpResponse<String> put = space.send(HttpRequest.newBuilder(URI.create(space.url()

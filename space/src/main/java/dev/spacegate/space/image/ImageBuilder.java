@@ -32,10 +32,11 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Builds the server image with jib-core: base image + a layer of dependency jars + a layer with the server jar,
- * entrypoint {@code java <flags> -cp /app/<jar>:/app/libs/* <main>}, user 1000, port 7860, environment
- * {@link ImageSpec#ENVIRONMENT} ({@code PORT=7860}, a {@code DATA_DIR} that uid 1000 may write).
- * Creation time and file times are fixed, so the same jars on the same base give the same digest.
+ * Builds the server image with jib-core: base image + a layer of dependency jars + a layer with the server jar
+ * (+ a layer with the class archive, {@link AotArchive}), entrypoint {@code java <flags> [archive flag] -cp
+ * /app/<jar>:/app/libs/<each jar, sorted> <main>}, user 1000, port 7860, environment {@link ImageSpec#ENVIRONMENT}
+ * ({@code PORT=7860}, a {@code DATA_DIR} that uid 1000 may write). Creation time and file times are fixed, so the
+ * same jars and archive on the same base give the same digest.
  */
 public final class ImageBuilder {
     /** Files get this modification time (Jib's own default): fixed, so layers are reproducible. */
@@ -45,44 +46,14 @@ public final class ImageBuilder {
     private ImageBuilder() {
     }
 
-    /** Builds and pushes (or writes) the image; {@code log} receives Jib's progress lines. */
-    public static ImageResult build(ImageSpec spec, Consumer<String> log) {
-        List<Path> libs = libs(spec);
-        if (!Files.isRegularFile(spec.jar())) {
-            throw new PublishException("missing_jar", "server jar " + spec.jar()
-                    + " not found: build it first (./mvnw -pl server -am package) or pass --jar");
-        }
+    /**
+     * Builds and pushes (or writes) the final image; {@code archive}, when not null, becomes one more layer and its
+     * flag goes into the entrypoint. {@code log} receives Jib's progress lines.
+     */
+    public static ImageResult build(ImageSpec spec, AotArchive archive, Consumer<String> log) {
         String primaryTag = spec.tags().isEmpty() ? "latest" : spec.tags().getFirst();
         ImageReference target = reference(spec.target() + ":" + primaryTag, "target image");
-        if (spec.insecureRegistry() && isLoopback(target.getRegistry())) {
-            // Jib refuses to send credentials over plain HTTP unless told to; only ever for loopback test registries.
-            System.setProperty("sendCredentialsOverHttp", "true");
-        }
         try {
-            JibContainerBuilder builder = base(spec, target);
-            String appJar = ImageSpec.APP_ROOT + "/" + spec.jar().getFileName();
-            FileEntriesLayer.Builder libsLayer = FileEntriesLayer.builder().setName("dependencies");
-            for (Path lib : libs) {
-                libsLayer.addEntry(lib, AbsoluteUnixPath.get(ImageSpec.APP_ROOT + "/libs/" + lib.getFileName()),
-                        FILE_PERMISSIONS, FILE_TIME);
-            }
-            FileEntriesLayer appLayer = FileEntriesLayer.builder().setName("application")
-                    .addEntry(spec.jar(), AbsoluteUnixPath.get(appJar), FILE_PERMISSIONS, FILE_TIME).build();
-            List<String> entrypoint = new ArrayList<>();
-            entrypoint.add("java");
-            entrypoint.addAll(spec.jvmFlags());
-            entrypoint.addAll(List.of("-cp", appJar + ":" + ImageSpec.APP_ROOT + "/libs/*", spec.mainClass()));
-            builder.setFileEntriesLayers(libsLayer.build(), appLayer)
-                    .setEntrypoint(entrypoint)
-                    .setProgramArguments(List.of())
-                    .setEnvironment(ImageSpec.ENVIRONMENT)
-                    .setExposedPorts(Port.tcp(ImageSpec.PORT))
-                    .setUser(ImageSpec.USER)
-                    .setWorkingDirectory(AbsoluteUnixPath.get(ImageSpec.APP_ROOT))
-                    .setLabels(Map.of("org.opencontainers.image.title", "spacegate"))
-                    .setFormat(ImageFormat.Docker)
-                    .setCreationTime(Instant.EPOCH);
-
             Containerizer containerizer;
             if (spec.tarOutput() != null) {
                 containerizer = Containerizer.to(TarImage.at(spec.tarOutput()).named(target));
@@ -96,17 +67,7 @@ public final class ImageBuilder {
                     containerizer.withAdditionalTag(tag);
                 }
             }
-            containerizer.setAllowInsecureRegistries(spec.insecureRegistry())
-                    .setToolName("spacegate-publisher")
-                    .setBaseImageLayersCache(spec.cacheDir().resolve("base"))
-                    .setApplicationLayersCache(spec.cacheDir().resolve("application"))
-                    .addEventHandler(LogEvent.class, e -> {
-                        if ((e.getLevel() == LogEvent.Level.WARN || e.getLevel() == LogEvent.Level.LIFECYCLE)
-                                && !e.getMessage().isBlank()) {
-                            log.accept(e.getMessage().strip());
-                        }
-                    });
-            JibContainer container = builder.containerize(containerizer);
+            JibContainer container = containerize(spec, archive, target, containerizer, log);
             return new ImageResult(repository(target), container.getDigest().toString(), spec.tarOutput() == null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -114,6 +75,98 @@ public final class ImageBuilder {
         } catch (Exception e) {
             throw translate(e, target);
         }
+    }
+
+    /**
+     * Writes the stage-1 image (everything but the archive) to {@code tar} under the local name {@code name}, for a
+     * training run; returns its digest, which names exactly the inputs the archive depends on.
+     */
+    static String buildStageOne(ImageSpec spec, Path tar, String name, Consumer<String> log) {
+        ImageReference local = reference(name, "training image");
+        ImageReference target = reference(spec.target() + ":latest", "target image");
+        try {
+            Containerizer containerizer = Containerizer.to(TarImage.at(tar).named(local));
+            return containerize(spec, null, target, containerizer, log).getDigest().toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted", "interrupted while building the image");
+        } catch (Exception e) {
+            throw translate(e, target);
+        }
+    }
+
+    /**
+     * The image's entrypoint: {@code java <flags> <extraFlags> -cp <class path> <main>}. The class path names every
+     * jar, sorted, instead of {@code /app/libs/*}: the launcher expands a wildcard in directory order, which the
+     * training container and a Space's runtime need not share, and an archive is only valid for the class path it
+     * was trained with.
+     */
+    static List<String> entrypoint(ImageSpec spec, List<String> extraFlags) {
+        List<String> classPath = new ArrayList<>();
+        classPath.add(ImageSpec.APP_ROOT + "/" + spec.jar().getFileName());
+        for (Path lib : libs(spec)) {
+            classPath.add(libPath(lib));
+        }
+        List<String> entrypoint = new ArrayList<>();
+        entrypoint.add("java");
+        entrypoint.addAll(spec.jvmFlags());
+        entrypoint.addAll(extraFlags);
+        entrypoint.addAll(List.of("-cp", String.join(":", classPath), spec.mainClass()));
+        return entrypoint;
+    }
+
+    private static JibContainer containerize(ImageSpec spec, AotArchive archive, ImageReference target,
+            Containerizer containerizer, Consumer<String> log) throws Exception {
+        List<Path> libs = libs(spec);
+        if (!Files.isRegularFile(spec.jar())) {
+            throw new PublishException("missing_jar", "server jar " + spec.jar()
+                    + " not found: build it first (./mvnw -pl server -am package) or pass --jar");
+        }
+        if (spec.insecureRegistry() && isLoopback(target.getRegistry())) {
+            // Jib refuses to send credentials over plain HTTP unless told to; only ever for loopback test registries.
+            System.setProperty("sendCredentialsOverHttp", "true");
+        }
+        JibContainerBuilder builder = base(spec, target);
+        FileEntriesLayer.Builder libsLayer = FileEntriesLayer.builder().setName("dependencies");
+        for (Path lib : libs) {
+            libsLayer.addEntry(lib, AbsoluteUnixPath.get(libPath(lib)), FILE_PERMISSIONS, FILE_TIME);
+        }
+        FileEntriesLayer appLayer = FileEntriesLayer.builder().setName("application").addEntry(spec.jar(),
+                AbsoluteUnixPath.get(ImageSpec.APP_ROOT + "/" + spec.jar().getFileName()), FILE_PERMISSIONS,
+                FILE_TIME).build();
+        List<FileEntriesLayer> layers = new ArrayList<>(List.of(libsLayer.build(), appLayer));
+        List<String> archiveFlags = List.of();
+        if (archive != null) {
+            // Its own layer, last: the layers below are byte for byte the ones the archive was trained on.
+            layers.add(FileEntriesLayer.builder().setName("aot-cache").addEntry(archive.file(),
+                    AbsoluteUnixPath.get(archive.kind().imagePath()), FILE_PERMISSIONS, FILE_TIME).build());
+            archiveFlags = List.of(archive.kind().useFlag());
+        }
+        builder.setFileEntriesLayers(layers)
+                .setEntrypoint(entrypoint(spec, archiveFlags))
+                .setProgramArguments(List.of())
+                .setEnvironment(ImageSpec.ENVIRONMENT)
+                .setExposedPorts(Port.tcp(ImageSpec.PORT))
+                .setUser(ImageSpec.USER)
+                .setWorkingDirectory(AbsoluteUnixPath.get(ImageSpec.APP_ROOT))
+                .setLabels(Map.of("org.opencontainers.image.title", "spacegate"))
+                .setFormat(ImageFormat.Docker)
+                .setCreationTime(Instant.EPOCH);
+        containerizer.setAllowInsecureRegistries(spec.insecureRegistry())
+                .setToolName("spacegate-publisher")
+                .setBaseImageLayersCache(spec.cacheDir().resolve("base"))
+                .setApplicationLayersCache(spec.cacheDir().resolve("application"))
+                .addEventHandler(LogEvent.class, e -> {
+                    if ((e.getLevel() == LogEvent.Level.WARN || e.getLevel() == LogEvent.Level.LIFECYCLE)
+                            && !e.getMessage().isBlank()) {
+                        log.accept(e.getMessage().strip());
+                    }
+                });
+        return builder.containerize(containerizer);
+    }
+
+    private static String libPath(Path lib) {
+        return ImageSpec.APP_ROOT + "/libs/" + lib.getFileName();
     }
 
     /** {@code registry/repository} without tag or digest. */

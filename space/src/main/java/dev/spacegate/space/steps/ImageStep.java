@@ -2,6 +2,8 @@ package dev.spacegate.space.steps;
 
 import dev.spacegate.space.Options;
 import dev.spacegate.space.PublishException;
+import dev.spacegate.space.image.AotArchive;
+import dev.spacegate.space.image.AotStage;
 import dev.spacegate.space.image.ImageBuilder;
 import dev.spacegate.space.image.ImageResult;
 import dev.spacegate.space.image.ImageSpec;
@@ -12,8 +14,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
-/** Builds the server image with Jib, pushes it (or writes a tar), and records its digest in the state dir. */
+/**
+ * Builds the server image with Jib, pushes it (or writes a tar), and records its digest in the state dir. Before the
+ * final build it gets the image's class archive ({@link AotStage}: reused, trained in a container, or none).
+ */
 public final class ImageStep implements Step {
     @Override
     public String name() {
@@ -25,11 +31,20 @@ public final class ImageStep implements Step {
         ImageSpec spec = spec(ctx);
         ctx.reporter().info(name(), "building " + spec.target() + " from " + spec.base() + " ("
                 + spec.jar().getFileName() + " + " + spec.libsDir() + ")");
-        ImageResult result = ImageBuilder.build(spec, line -> ctx.reporter().info(name(), line));
+        Consumer<String> log = line -> ctx.reporter().info(name(), line);
+        AotArchive archive = null;
+        if (ctx.options().has("no-aot")) {
+            log.accept("aot: skipped (--no-aot); the image gets no class archive");
+        } else {
+            archive = AotStage.prepare(spec, ctx.options().get("container-runtime"),
+                    ctx.env("PATH").orElse("/usr/bin:/bin"), log).orElse(null);
+        }
+        ImageResult result = ImageBuilder.build(spec, archive, log);
         ctx.imageRef = result.reference();
         record(ctx, result);
         ctx.reporter().info(name(), (result.pushed() ? "pushed " : "wrote " + spec.tarOutput() + ": ")
-                + result.reference());
+                + result.reference() + (archive == null ? " (no class archive)"
+                : " with " + archive.kind().imagePath() + " (" + archive.kind().useFlag() + ")"));
     }
 
     static ImageSpec spec(PublishContext ctx) {

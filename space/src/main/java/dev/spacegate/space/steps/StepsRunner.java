@@ -81,6 +81,9 @@ public final class StepsRunner {
                 .append(spec.tarOutput() != null ? "write " + spec.tarOutput() : "push " + spec.target() + ":"
                         + String.join(",", spec.tags()))
                 .append(spec.registryUser() != null ? " (registry credentials from the environment)" : "")
+                .append("\n              class archive: ").append(ctx.options().has("no-aot") ? "none (--no-aot)"
+                        : "kept from an earlier build of the same inputs, else trained in a container ("
+                        + ctx.options().get("container-runtime").orElse("podman, else docker") + "; none without one)")
                 .append('\n');
         b.append("  2. render   README.md + Dockerfile into ").append(ctx.renderDir()).append('\n');
         b.append("  3. push     ").append(ctx.gitUrl()).append(" main (Space ").append(ctx.space())

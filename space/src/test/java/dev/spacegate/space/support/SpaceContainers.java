@@ -43,15 +43,21 @@ public final class SpaceContainers implements AutoCloseable {
         Tools.require("runc", "runc");
         this.port = port;
         // As root on the project's machines crun trips over the hybrid cgroups and RLIMIT_NOFILE; runc with
-        // cgroupfs works (RECIPES.md). Rootless podman (GitHub runners) keeps its own defaults.
+        // cgroupfs works (RECIPES.md). Rootless podman (GitHub runners) keeps its own defaults. The runtime is in the
+        // file too, for the podman the publisher starts itself (its class archive's training run).
         if (isRoot()) {
             Files.createDirectories(tmp);
             containersConf = tmp.resolve("containers.conf");
-            Files.writeString(containersConf,
-                    "[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = \"cgroupfs\"\n");
+            Files.writeString(containersConf, "[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "
+                    + "\"cgroupfs\"\nruntime = \"runc\"\n");
         } else {
             containersConf = null;
         }
+    }
+
+    /** Environment under which another podman (the publisher's, in its own process) runs containers the same way. */
+    public Map<String, String> podmanEnv() {
+        return containersConf == null ? Map.of() : Map.of("CONTAINERS_CONF", containersConf.toString());
     }
 
     /** Base URL of the running container. */
