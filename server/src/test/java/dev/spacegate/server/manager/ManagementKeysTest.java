@@ -77,10 +77,14 @@ class ManagementKeysTest {
         ManagementKeys a = ManagementKeys.open(p.settings(), Optional.of("first-password-not-secret"),
                 Clock.systemUTC());
         assertTrue(a.verify("first-password-not-secret"));
+        a.startCheck().join();
         ManagementKeys b = ManagementKeys.open(p.settings(), Optional.of("second-password-not-secret"),
                 Clock.systemUTC());
         assertTrue(b.verify("second-password-not-secret"));
         assertFalse(b.verify("first-password-not-secret"));
+        b.startCheck().join();
+        assertTrue(b.verify("second-password-not-secret"));
+        assertFalse(b.verify("first-password-not-secret"), "the stored key is the new one");
         assertFalse(p.settings().get(ManagementKeys.SETTINGS_KEY).orElseThrow().value().toString()
                 .contains("second-password"));
         assertTrue(ManagementKeys.generate().matches("sgm_[A-Za-z0-9]{32}"));
@@ -137,7 +141,7 @@ class ManagementKeysTest {
     }
 
     @Test
-    void theEnvironmentPasswordIsCheckedAfterOpenReturnsAndManagementWaitsForIt() throws Exception {
+    void theEnvironmentPasswordIsCheckedAfterOpenReturnsAndOpensMeanwhile() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         dev.spacegate.persistence.store.SettingsStore shared = p.settings();
         dev.spacegate.persistence.store.SettingsStore held = new dev.spacegate.persistence.store.SettingsStore() {
@@ -171,10 +175,54 @@ class ManagementKeysTest {
         // the server's start does not wait for the slow check (it would block here until release)
         ManagementKeys keys = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
                 java.time.Duration.ofSeconds(20), () -> ManagementKeys.open(held, Optional.of(key), Clock.systemUTC()));
-        java.util.concurrent.CompletableFuture<Boolean> login =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> keys.verify(key));
+        assertTrue(keys.verify(key), "meanwhile MANAGEMENT_PASSWORD opens");
+        assertFalse(keys.verify("wrong-not-secret"), "and nothing else does");
         release.countDown();
-        assertTrue(login.get(30, java.util.concurrent.TimeUnit.SECONDS), "a login that came first waited and got in");
-        assertTrue(ManagementKeys.open(p.settings(), Optional.empty(), Clock.systemUTC()).verify(key), "and it is stored");
+        awaitStored(keys, key);
+        assertTrue(keys.verify(key));
+    }
+
+    /** Waits for the start's check (it runs on a thread of its own), then checks {@code key} is the stored key. */
+    private void awaitStored(ManagementKeys keys, String key) throws Exception {
+        keys.startCheck().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(ManagementKeys.open(p.settings(), Optional.empty(), Clock.systemUTC()).verify(key), "stored");
+    }
+
+    @Test
+    void aDatabaseAwayDuringTheStartCheckDoesNotKeepManagementShut() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger(1);
+        dev.spacegate.persistence.store.SettingsStore shared = p.settings();
+        dev.spacegate.persistence.store.SettingsStore flaky = new dev.spacegate.persistence.store.SettingsStore() {
+            @Override
+            public Optional<dev.spacegate.persistence.Versioned<com.fasterxml.jackson.databind.JsonNode>> get(
+                    String key) {
+                if (failuresLeft.getAndDecrement() > 0) {
+                    throw new dev.spacegate.persistence.PersistenceException(
+                            dev.spacegate.persistence.PersistenceException.Code.UNREACHABLE, "database away (test)");
+                }
+                return shared.get(key);
+            }
+
+            @Override
+            public long put(String key, com.fasterxml.jackson.databind.JsonNode value, long expectedVersion) {
+                return shared.put(key, value, expectedVersion);
+            }
+
+            @Override
+            public boolean delete(String key, long expectedVersion) {
+                return shared.delete(key, expectedVersion);
+            }
+
+            @Override
+            public java.util.List<String> keys() {
+                return shared.keys();
+            }
+        };
+        String key = "back-after-outage-password-not-secret";
+        ManagementKeys keys = ManagementKeys.open(flaky, Optional.of(key), Clock.systemUTC());
+        assertTrue(keys.verify(key), "MANAGEMENT_PASSWORD opens while the check waits for the database");
+        assertFalse(keys.verify("wrong-not-secret"));
+        awaitStored(keys, key); // tried again once the database answers
+        assertTrue(keys.verify(key));
     }
 }

@@ -34,7 +34,7 @@ final class UsageLog implements AutoCloseable {
      * against 50 ms, with the same throughput at 64 (docs/benchmarks.md).
      */
     static final long SYNC_WINDOW_NANOS = 50_000_000L;
-    private static final long SEGMENT_BYTES = 16L * 1024 * 1024;
+    static final long SEGMENT_BYTES = 16L * 1024 * 1024;
 
     private final Path dir;
     private final ReentrantLock lock = new ReentrantLock();

@@ -14,7 +14,6 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
@@ -100,24 +99,41 @@ public final class ManagementKeys {
      *
      * <p>With {@code MANAGEMENT_PASSWORD} the check against the stored key (or storing it) is one run of the slow KDF,
      * about half a second: it runs on a thread of its own, so the server listens and answers health checks and the
-     * gateway meanwhile; a management request that comes first waits for it. A generated key is made before this
-     * returns, so it is printed before the server says where it listens.
+     * gateway meanwhile. Until it is done (or while the database is away, when it is tried again with a growing
+     * pause) {@code MANAGEMENT_PASSWORD} itself is the key that opens: the start stores it as the key anyway. A
+     * generated key is made before this returns, so it is printed before the server says where it listens.
      */
     public static ManagementKeys open(SettingsStore settings, Optional<String> password, Clock clock) {
         ManagementKeys keys = new ManagementKeys(settings, password, clock);
         if (password.isPresent()) {
-            keys.loaded = CompletableFuture.runAsync(keys::load,
+            keys.loaded = CompletableFuture.runAsync(keys::loadUntilDone,
                     r -> Thread.ofPlatform().daemon().name("management-key-check").start(r));
-            keys.loaded.exceptionally(e -> {
-                LOG.log(System.Logger.Level.ERROR, "MANAGEMENT_PASSWORD could not be checked against the stored key ("
-                        + (e.getCause() == null ? e : e.getCause()).getClass().getSimpleName()
-                        + "); management requests fail until a restart");
-                return null;
-            });
         } else {
             keys.load();
         }
         return keys;
+    }
+
+    private void loadUntilDone() {
+        long pauseMs = 500;
+        for (boolean reported = false; ; reported = true) {
+            try {
+                load();
+                return;
+            } catch (PersistenceException e) {
+                if (!reported) {
+                    LOG.log(System.Logger.Level.WARNING, "MANAGEMENT_PASSWORD could not be checked against the stored"
+                            + " key (" + e.code() + "); it opens meanwhile, and the check is tried again");
+                }
+            }
+            try {
+                Thread.sleep(pauseMs); // a database that is away: nothing to wait on but time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            pauseMs = Math.min(pauseMs * 2, 30_000);
+        }
     }
 
     private void load() {
@@ -177,13 +193,14 @@ public final class ManagementKeys {
         return this;
     }
 
-    /** The credential, once {@link #open}'s check of {@code MANAGEMENT_PASSWORD} is done (its failure rethrown). */
+    /** Done once the start's check of {@code MANAGEMENT_PASSWORD} has stored or confirmed it (at once without one). */
+    public CompletableFuture<Void> startCheck() {
+        return loaded;
+    }
+
+    /** The credential, once {@link #open}'s check of {@code MANAGEMENT_PASSWORD} is done. */
     private Checked checked() {
-        try {
-            loaded.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        loaded.join();
         return checked;
     }
 
@@ -335,10 +352,16 @@ public final class ManagementKeys {
         if (key == null) {
             return false;
         }
-        Checked now = checked();
-        boolean current = matches(now, key.trim());
-        if (current && now.credential().version() < 2) {
-            upgrade(key.trim());
+        boolean current;
+        if (!loaded.isDone()) {
+            // the start's check is still running (or the database is away): MANAGEMENT_PASSWORD is the key
+            current = MessageDigest.isEqual(hmac(PROCESS_SECRET, key.trim()), hmac(PROCESS_SECRET, password.orElseThrow()));
+        } else {
+            Checked now = checked();
+            current = matches(now, key.trim());
+            if (current && now.credential().version() < 2) {
+                upgrade(key.trim());
+            }
         }
         Optional<EnvKeys.Key> old = previous.find(key.trim());
         return current || old.isPresent() && old.get().validAt(clock.instant());

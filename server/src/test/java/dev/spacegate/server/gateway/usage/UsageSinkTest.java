@@ -113,6 +113,20 @@ class UsageSinkTest {
     }
 
     @Test
+    void aRecordLongerThanTheReadBufferIsReadWhole(@TempDir Path dir) throws Exception {
+        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+        String long600k = "x".repeat(600 * 1024);
+        try (UsageSink sink = new UsageSink(stored::addAll, dir, 10, Duration.ofMillis(20))) {
+            sink.submit(record(0));
+            sink.submit(record(1).put("fail_summary", long600k));
+            sink.submit(record(2));
+            assertTrue(sink.flush(Duration.ofSeconds(10)), "the writer does not stall on a long record");
+        }
+        assertEquals(Set.of("r0", "r1", "r2"), ids(stored));
+        assertTrue(stored.stream().anyMatch(r -> r.path("fail_summary").asText().equals(long600k)));
+    }
+
+    @Test
     void aHungStoreDoesNotHoldUpClose(@TempDir Path dir) throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         UsageSink sink = new UsageSink(r -> never.await(), dir, 10, Duration.ofMillis(20));
