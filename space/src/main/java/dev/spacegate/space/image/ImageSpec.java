@@ -36,8 +36,8 @@ public record ImageSpec(String base, Path jar, Path libsDir, String mainClass, L
      * load. Under steady load SerialGC fills the whole {@code -Xmx} with garbage between full collections, so the RSS
      * is about {@code Xmx} + 96 MB (metaspace, code cache, CDS, libraries, malloc): {@code -Xmx144m} keeps it under
      * 256 MB after 60 s at 64 connections (234 MB measured; 256 MB of heap: 352-380 MB). The live set is 20 MB idle
-     * plus about 53 KB per open stream, so 1,000 open streams fit (no OutOfMemoryError, and their event gaps measured
-     * no worse than with 256 MB; docs/operations.md has the measurements).
+     * plus about 53 KB per open stream, so 1,000 open streams fit (no OutOfMemoryError; their event gaps were shorter
+     * than with 256 MB in five of ten rounds; docs/operations.md has the measurements).
      * SerialGC: one core's pauses on a heap this small, without G1's or ZGC's helper threads competing for the two
      * vCPUs. {@code TrimNativeHeapInterval}: glibc keeps what the JIT compilers freed after warm-up (a 42 MB malloc
      * peak) as RSS; trimming every 5 s gives back about 28 MB (a product flag from JDK 21.0.4 and in 25, experimental
