@@ -265,7 +265,8 @@ class ReplicasAgreeTest {
         try (Persistence p = Persistence.open(PersistenceSettings.fromEnv(
                 TestPg.env(url, schema, root.resolve("writer").toString())))) {
             measure("management key changed", r -> r.send("GET", "/status", MK, null).statusCode() == 200,
-                    () -> ManagementKeys.open(p.settings(), Optional.of(newKey), Clock.systemUTC()),
+                    // the write happens in the start's check, on a thread of its own: wait for its commit
+                    () -> ManagementKeys.open(p.settings(), Optional.of(newKey), Clock.systemUTC()).startCheck().join(),
                     r -> r.send("GET", "/status", MK, null).statusCode() == 401,
                     2 * passwordHashMillis()); // B and C hash the old key at the same moment on two cores
             // the revocation above is the timed promise; the new key then works everywhere (each check is a slow hash)
