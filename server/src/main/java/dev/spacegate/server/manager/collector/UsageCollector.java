@@ -19,6 +19,8 @@ import dev.spacegate.persistence.usage.UsageEvent;
 import dev.spacegate.persistence.usage.UsageStore;
 import dev.spacegate.server.web.Json;
 
+import io.helidon.common.LazyValue;
+
 /**
  * External mode: pulls an external CLIProxyAPI's HTTP usage queue ({@code GET /v0/management/usage-queue?count=N}
  * with its management key) into the UsageStore. Empty pulls wait the poll interval; failures back off (doubling up to
@@ -35,7 +37,8 @@ public final class UsageCollector implements AutoCloseable {
 
     private final Settings settings;
     private final UsageStore usage;
-    private final HttpClient http;
+    /** Built at the first collection (the JDK client loads the TLS context and trust store). */
+    private final LazyValue<HttpClient> http;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
     private final AtomicLong totalInserted = new AtomicLong();
@@ -50,7 +53,7 @@ public final class UsageCollector implements AutoCloseable {
     private UsageCollector(Settings settings, UsageStore usage) {
         this.settings = settings;
         this.usage = usage;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = LazyValue.create(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
         this.thread = Thread.ofVirtual().name("usage-collector").unstarted(this::run);
     }
 
@@ -107,7 +110,7 @@ public final class UsageCollector implements AutoCloseable {
                 .header("Authorization", "Bearer " + settings.managementKey()).GET().build();
         HttpResponse<byte[]> res;
         try {
-            res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            res = http.get().send(req, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new IOException("http: upstream unreachable");
         }

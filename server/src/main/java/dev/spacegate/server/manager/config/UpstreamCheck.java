@@ -14,6 +14,8 @@ import dev.spacegate.server.manager.ApiError;
 import dev.spacegate.server.providers.ProviderKind;
 import dev.spacegate.server.web.Json;
 
+import io.helidon.common.LazyValue;
+
 /**
  * {@code POST /v0/management/monitoring/upstream-check {"section":"gemini-api-key","index":0}}: asks one configured
  * API-key upstream for its model list with that entry's key and reports whether it answered, how fast and how many
@@ -24,8 +26,9 @@ public final class UpstreamCheck {
     private static final int MESSAGE_CHARS = 200;
 
     private final LiveConfig config;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** Built at the first check: the JDK client loads the TLS context and trust store, a fifth of a second of start. */
+    private final LazyValue<HttpClient> http = LazyValue.create(() -> HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build());
 
     public UpstreamCheck(LiveConfig config) {
         this.config = config;
@@ -71,7 +74,7 @@ public final class UpstreamCheck {
         ObjectNode out = Json.MAPPER.createObjectNode();
         long t0 = System.nanoTime();
         try {
-            HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.get().send(req.build(), HttpResponse.BodyHandlers.ofString());
             out.put("latency_ms", (System.nanoTime() - t0) / 1_000_000);
             out.put("status", r.statusCode());
             out.put("ok", r.statusCode() >= 200 && r.statusCode() < 300);

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.server.manager.ApiError;
 import dev.spacegate.server.web.Json;
 
+import io.helidon.common.LazyValue;
+
 /**
  * Refreshes model prices from public catalogues, in order: models.dev, LiteLLM's price file, OpenRouter. A model is
  * taken from the first source with one unambiguous match (exact id, case-insensitive, or the part after '/');
@@ -39,7 +41,8 @@ public final class PriceSync {
     }
 
     private final List<Source> sources;
-    private final HttpClient http;
+    /** Built at the first sync: the JDK client loads the TLS context and trust store, a fifth of a second of start. */
+    private final LazyValue<HttpClient> http;
     private final Duration timeout;
     private final PriceTable table;
 
@@ -49,7 +52,8 @@ public final class PriceSync {
         this.sources = List.of(new Source("models.dev", modelsDev, PriceSync::parseModelsDev),
                 new Source("litellm", litellm, PriceSync::parseLitellm),
                 new Source("openrouter", openRouter, PriceSync::parseOpenRouter));
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.http = LazyValue.create(() -> HttpClient.newBuilder().connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL).build());
     }
 
     /** Syncs the given models and returns the CPA-Manager-Plus style result. */
@@ -142,7 +146,7 @@ public final class PriceSync {
     private JsonNode fetch(URI url) throws IOException {
         HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json").GET().build();
         try {
-            HttpResponse<byte[]> res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> res = http.get().send(req, HttpResponse.BodyHandlers.ofByteArray());
             if (res.statusCode() / 100 != 2) {
                 throw new IOException("HTTP " + res.statusCode());
             }
