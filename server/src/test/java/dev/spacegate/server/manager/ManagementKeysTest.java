@@ -133,6 +133,8 @@ class ManagementKeysTest {
                     () -> ManagementKeys.open(racing, Optional.of(key), Clock.systemUTC()),
                     () -> ManagementKeys.open(racing, Optional.of(key), Clock.systemUTC())));
             for (java.util.concurrent.Future<ManagementKeys> f : started) {
+                // each replica's check (a thread of its own) stores or confirms the key without failing
+                f.get().startCheck().get(30, java.util.concurrent.TimeUnit.SECONDS);
                 assertTrue(f.get().verify(key), "each replica started and takes the key");
             }
         }

@@ -62,6 +62,7 @@ class SecretKeyAdoptionTest {
     @Test
     void withAnEnvironmentPasswordItIsOnlyHashed() {
         ManagementKeys keys = ManagementKeys.open(p.settings(), Optional.of("env-key-not-secret"), Clock.systemUTC());
+        keys.startCheck().join(); // the start's check stores MANAGEMENT_PASSWORD on a thread of its own
         ObjectNode d = SecretKeyAdoption.prepare(doc(SECRET), keys);
         assertFalse(keys.verify(SECRET), "MANAGEMENT_PASSWORD wins");
         assertTrue(keys.verify("env-key-not-secret"));
@@ -71,6 +72,7 @@ class SecretKeyAdoptionTest {
     @Test
     void theConfigKeepsASlowHashAndAnOlderFastOneIsLeftAlone() {
         ManagementKeys keys = ManagementKeys.open(p.settings(), Optional.of("env-key-not-secret"), Clock.systemUTC());
+        keys.startCheck().join(); // the start's check stores MANAGEMENT_PASSWORD on a thread of its own
         String kept = SecretKeyAdoption.prepare(doc(SECRET), keys).path("remote-management").path("secret-key")
                 .asText();
         assertTrue(kept.startsWith("spacegate-pbkdf2:600000:"), "PBKDF2 with the management key's work factor: "
@@ -103,6 +105,7 @@ class SecretKeyAdoptionTest {
     @Test
     void aBcryptHashFromCliProxyApiIsKeptAndNotUsed() {
         ManagementKeys keys = ManagementKeys.open(p.settings(), Optional.of("env-key-not-secret"), Clock.systemUTC());
+        keys.startCheck().join(); // the start's check stores MANAGEMENT_PASSWORD on a thread of its own
         String bcrypt = "$2a$10$" + "a".repeat(53);
         ObjectNode d = SecretKeyAdoption.prepare(doc(bcrypt), keys);
         assertTrue(d.path("remote-management").path("secret-key").asText().equals(bcrypt));
