@@ -38,7 +38,9 @@ public record ImageSpec(String base, Path jar, Path libsDir, String mainClass, L
      * 256 MB after 60 s at 64 connections (234 MB measured; 256 MB of heap: 352-380 MB). {@code -Xmn48m}: with
      * {@code -Xms32m} the young generation otherwise stays at a third of the small committed heap, collected every
      * 40-100 ms with requests' garbage promoted; fixed at 48 MB requests took 9-11 % less CPU and the
-     * 1,000-stream gaps were shorter (docs/operations.md). The live set is 20 MB idle
+     * 1,000-stream gaps were shorter (docs/operations.md); {@code -Xms64m} keeps the initial heap above it, since a
+     * JVM whose old generation starts at 64 KB cannot load the AOT cache's archived heap objects and refuses to start.
+     * The live set is 20 MB idle
      * plus about 53 KB per open stream, so 1,000 open streams fit (no OutOfMemoryError; their event gaps were shorter
      * than with 256 MB in five of ten rounds; docs/operations.md has the measurements).
      * SerialGC: one core's pauses on a heap this small, without G1's or ZGC's helper threads competing for the two
@@ -48,7 +50,7 @@ public record ImageSpec(String base, Path jar, Path libsDir, String mainClass, L
      * class path because sqlite-jdbc (the embedded store) loads a JNI library, which newer JDKs warn about and will
      * block.
      */
-    public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms32m", "-Xmx144m", "-Xmn48m", "-XX:+UseSerialGC",
+    public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms64m", "-Xmx144m", "-Xmn48m", "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=48m", "-XX:MaxDirectMemorySize=32m", "-Xss512k",
             "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000",
             "-XX:+ExitOnOutOfMemoryError", "-Djava.security.egd=file:/dev/./urandom",
