@@ -177,6 +177,8 @@ class ManagementKeysTest {
         // the server's start does not wait for the slow check (it would block here until release)
         ManagementKeys keys = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
                 java.time.Duration.ofSeconds(20), () -> ManagementKeys.open(held, Optional.of(key), Clock.systemUTC()));
+        // a replica's change listener calling reload must not wait for the slow check either
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), keys::reload);
         assertTrue(keys.verify(key), "meanwhile MANAGEMENT_PASSWORD opens");
         assertFalse(keys.verify("wrong-not-secret"), "and nothing else does");
         release.countDown();

@@ -206,6 +206,12 @@ public final class ManagementKeys {
 
     /** Re-reads the stored key: another replica may have changed it (a restart with a new MANAGEMENT_PASSWORD). */
     public void reload() {
+        if (!loaded.isDone()) {
+            // the start's check is still running: re-read after it, without holding up the caller (the replica
+            // listener, whose other changes would otherwise wait seconds for this process's own slow hash)
+            loaded.thenRun(this::reload);
+            return;
+        }
         Checked current = checked();
         settings.get(SETTINGS_KEY).ifPresent(v -> {
             Credential c = decode(v.value());
