@@ -1,6 +1,7 @@
 package dev.spacegate.server.manager;
 
 import dev.spacegate.persistence.TestPg;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,8 @@ import java.util.regex.Pattern;
 
 import dev.spacegate.persistence.Persistence;
 import dev.spacegate.persistence.PersistenceSettings;
+import dev.spacegate.persistence.Versioned;
+import dev.spacegate.persistence.store.SettingsStore;
 import dev.spacegate.server.manager.setup.ManagementKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,33 +101,17 @@ class ManagementKeysTest {
     @Test
     void replicasStoringThePasswordAtOnceBothStart() throws Exception {
         java.util.concurrent.CountDownLatch bothRead = new java.util.concurrent.CountDownLatch(2);
-        dev.spacegate.persistence.store.SettingsStore shared = p.settings();
-        dev.spacegate.persistence.store.SettingsStore racing = new dev.spacegate.persistence.store.SettingsStore() {
+        SettingsStore shared = p.settings();
+        SettingsStore racing = new Wrapped(shared) {
             @Override
-            public Optional<dev.spacegate.persistence.Versioned<com.fasterxml.jackson.databind.JsonNode>> get(
-                    String key) {
-                return shared.get(key);
-            }
-
-            @Override
-            public long put(String key, com.fasterxml.jackson.databind.JsonNode value, long expectedVersion) {
+            public long put(String key, JsonNode value, long expectedVersion) {
                 bothRead.countDown(); // the first write of each replica waits for the other's
                 try {
                     bothRead.await(30, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return shared.put(key, value, expectedVersion);
-            }
-
-            @Override
-            public boolean delete(String key, long expectedVersion) {
-                return shared.delete(key, expectedVersion);
-            }
-
-            @Override
-            public java.util.List<String> keys() {
-                return shared.keys();
+                return super.put(key, value, expectedVersion);
             }
         };
         String key = "replica-password-not-secret";
@@ -145,32 +132,16 @@ class ManagementKeysTest {
     @Test
     void theEnvironmentPasswordIsCheckedAfterOpenReturnsAndOpensMeanwhile() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        dev.spacegate.persistence.store.SettingsStore shared = p.settings();
-        dev.spacegate.persistence.store.SettingsStore held = new dev.spacegate.persistence.store.SettingsStore() {
+        SettingsStore shared = p.settings();
+        SettingsStore held = new Wrapped(shared) {
             @Override
-            public Optional<dev.spacegate.persistence.Versioned<com.fasterxml.jackson.databind.JsonNode>> get(
-                    String key) {
+            public Optional<Versioned<JsonNode>> get(String key) {
                 try {
                     release.await(); // the database answers only when the test says so
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return shared.get(key);
-            }
-
-            @Override
-            public long put(String key, com.fasterxml.jackson.databind.JsonNode value, long expectedVersion) {
-                return shared.put(key, value, expectedVersion);
-            }
-
-            @Override
-            public boolean delete(String key, long expectedVersion) {
-                return shared.delete(key, expectedVersion);
-            }
-
-            @Override
-            public java.util.List<String> keys() {
-                return shared.keys();
+                return super.get(key);
             }
         };
         String key = "checked-later-password-not-secret";
@@ -195,31 +166,15 @@ class ManagementKeysTest {
     @Test
     void aDatabaseAwayDuringTheStartCheckDoesNotKeepManagementShut() throws Exception {
         java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger(1);
-        dev.spacegate.persistence.store.SettingsStore shared = p.settings();
-        dev.spacegate.persistence.store.SettingsStore flaky = new dev.spacegate.persistence.store.SettingsStore() {
+        SettingsStore shared = p.settings();
+        SettingsStore flaky = new Wrapped(shared) {
             @Override
-            public Optional<dev.spacegate.persistence.Versioned<com.fasterxml.jackson.databind.JsonNode>> get(
-                    String key) {
+            public Optional<Versioned<JsonNode>> get(String key) {
                 if (failuresLeft.getAndDecrement() > 0) {
                     throw new dev.spacegate.persistence.PersistenceException(
                             dev.spacegate.persistence.PersistenceException.Code.UNREACHABLE, "database away (test)");
                 }
-                return shared.get(key);
-            }
-
-            @Override
-            public long put(String key, com.fasterxml.jackson.databind.JsonNode value, long expectedVersion) {
-                return shared.put(key, value, expectedVersion);
-            }
-
-            @Override
-            public boolean delete(String key, long expectedVersion) {
-                return shared.delete(key, expectedVersion);
-            }
-
-            @Override
-            public java.util.List<String> keys() {
-                return shared.keys();
+                return super.get(key);
             }
         };
         String key = "back-after-outage-password-not-secret";
@@ -228,5 +183,34 @@ class ManagementKeysTest {
         assertFalse(keys.verify("wrong-not-secret"));
         awaitStored(keys, key); // tried again once the database answers
         assertTrue(keys.verify(key));
+    }
+
+    /** The real settings store, with the method a test overrides to hold, fail or race a call. */
+    private static class Wrapped implements SettingsStore {
+        private final SettingsStore shared;
+
+        Wrapped(SettingsStore shared) {
+            this.shared = shared;
+        }
+
+        @Override
+        public Optional<Versioned<JsonNode>> get(String key) {
+            return shared.get(key);
+        }
+
+        @Override
+        public long put(String key, JsonNode value, long expectedVersion) {
+            return shared.put(key, value, expectedVersion);
+        }
+
+        @Override
+        public boolean delete(String key, long expectedVersion) {
+            return shared.delete(key, expectedVersion);
+        }
+
+        @Override
+        public java.util.List<String> keys() {
+            return shared.keys();
+        }
     }
 }

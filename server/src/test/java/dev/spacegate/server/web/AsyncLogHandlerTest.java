@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import dev.spacegate.server.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,27 +48,17 @@ class AsyncLogHandlerTest {
     void handlersGivenToAlsoGetEveryWrittenRecordInOrder() {
         StringWriter out = new StringWriter();
         AsyncLogHandler handler = new AsyncLogHandler(out);
-        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        handler.also(new java.util.logging.Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                seen.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        // a capture on a logger nothing writes to: what it sees comes only through also()
+        LogCapture capture = LogCapture.of("spacegate.test.also");
+        handler.also(capture);
+        java.util.List<String> seen = capture.messages();
         for (int i = 0; i < 300; i++) {
             LogRecord r = new LogRecord(Level.INFO, "line-" + i);
             r.setLoggerName("spacegate.access");
             handler.publish(r);
         }
         handler.close();
+        capture.close();
         assertEquals(300, seen.size());
         for (int i = 0; i < seen.size(); i++) {
             assertEquals("line-" + i, seen.get(i));
