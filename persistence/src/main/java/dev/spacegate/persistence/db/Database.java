@@ -242,11 +242,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction (serialised with other writes on SQLite), committing on success. */
     public <T> T write(Function<DbTransaction, T> work) {
-        boolean locked = engine == Engine.SQLITE;
-        if (locked) {
-            writeLock.lock();
-        }
-        try {
+        return asWriter(() -> {
             DbTransaction tx = client.transaction();
             try {
                 T result = work.apply(tx);
@@ -260,15 +256,7 @@ public final class Database implements AutoCloseable {
                 }
                 throw e;
             }
-        } catch (PersistenceException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw storageFailure(e);
-        } finally {
-            if (locked) {
-                writeLock.unlock();
-            }
-        }
+        });
     }
 
     /** Work on a plain JDBC connection inside a transaction that {@link #writeJdbc} commits. */
@@ -283,31 +271,38 @@ public final class Database implements AutoCloseable {
      * multi-row statement parsed anew per batch, and PostgreSQL's driver sends a batch in one round trip.
      */
     public <T> T writeJdbc(JdbcWork<T> work) {
+        return asWriter(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.apply(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException ignored) {
+                        // the original failure is the one worth reporting
+                    }
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+        });
+    }
+
+    /** Runs a write, one at a time on SQLite (it allows one writer), any failure not ours as STORAGE_FAILED. */
+    private <T> T asWriter(java.util.concurrent.Callable<T> work) {
         boolean locked = engine == Engine.SQLITE;
         if (locked) {
             writeLock.lock();
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.apply(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // the original failure is the one worth reporting
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+        try {
+            return work.call();
         } catch (PersistenceException e) {
             throw e;
-        } catch (SQLException e) {
-            throw storageFailure(e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             throw storageFailure(e);
         } finally {
             if (locked) {

@@ -90,8 +90,8 @@ public final class DbUsageStore implements UsageStore {
         return db.writeJdbc(c -> {
             List<UsageEvent> inserted = insertEvents(c, candidates);
             if (!inserted.isEmpty()) {
-                addToRollup(c, DETAILED, inserted);
-                addToRollup(c, BY_MODEL, inserted);
+                addToRollup(c, DETAILED, upsertDetailed, inserted);
+                addToRollup(c, BY_MODEL, upsertByModel, inserted);
             }
             return inserted.size();
         });
@@ -188,7 +188,9 @@ public final class DbUsageStore implements UsageStore {
     private static final RollupTable BY_MODEL = new RollupTable("usage_hourly_model_rollups",
             List.of("bucket_ms", "provider", "model"));
 
-    private void addToRollup(Connection c, RollupTable table, List<UsageEvent> inserted) throws SQLException {
+    /** Adds the inserted events' sums to {@code table} with its {@code upsert} statement, one row per group. */
+    private static void addToRollup(Connection c, RollupTable table, String upsert, List<UsageEvent> inserted)
+            throws SQLException {
         Map<List<Object>, long[]> groups = new LinkedHashMap<>();
         for (UsageEvent e : inserted) {
             long[] s = groups.computeIfAbsent(table.keyOf(e), k -> new long[ROLLUP_SUMS.size()]);
@@ -209,7 +211,7 @@ public final class DbUsageStore implements UsageStore {
         }
         List<Map.Entry<List<Object>, long[]>> entries = groups.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(Comparator.comparing(Object::toString))).toList();
-        try (PreparedStatement ps = c.prepareStatement(table == DETAILED ? upsertDetailed : upsertByModel)) {
+        try (PreparedStatement ps = c.prepareStatement(upsert)) {
             for (Map.Entry<List<Object>, long[]> g : entries) {
                 int i = 0;
                 for (Object key : g.getKey()) {

@@ -5,8 +5,9 @@ package dev.spacegate.space.image;
  * ahead-of-time cache (JEP 483/514/515, JDK 25+; classes loaded and linked, method profiles) or, on older JVMs, a
  * dynamic AppCDS archive (JDK 13+; classes parsed and verified). Each is written by a training run of the image
  * and read by the flag the final image's entrypoint carries. With either flag a missing, damaged or mismatched
- * archive makes the JVM print one line and start without it; it never refuses to start (the flags' default
- * {@code auto} mode).
+ * archive makes the JVM print one line and start without it (the flags' default {@code auto} mode), except that a
+ * JDK 25 JVM whose initial old generation is too small for the cache's archived heap objects refuses to start
+ * ({@code -Xms} not above {@code -Xmn}; ImageSpec keeps it above).
  */
 public enum ArchiveKind {
     /** JDK 25+: {@code -XX:AOTCacheOutput} in one training run, {@code -XX:AOTCache} to use it. */
