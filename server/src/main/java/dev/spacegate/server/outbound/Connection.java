@@ -5,14 +5,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
-/** One open socket to an upstream (possibly through a proxy) with its own read buffer for response heads. */
+/**
+ * One open socket to an upstream (possibly through a proxy) with its own read buffer for response heads. A read
+ * that waits longer than the read timeout is ended by the {@link ReadWatchdog} and fails with a
+ * {@link SocketTimeoutException}, as {@code SO_TIMEOUT} would.
+ */
 final class Connection {
     private static final int MAX_LINE = 64 * 1024;
 
     final OutboundClient.Route route;
     private final Socket socket;
+    /** The TCP socket under a TLS one (the same socket without TLS): closing it ends a read in progress. */
+    private final Socket tcp;
+    private final long readTimeoutNanos;
+    private volatile long readingSince;
+    private volatile boolean timedOut;
     private final InputStream in;
     private final OutputStream out;
     /**
@@ -28,9 +38,11 @@ final class Connection {
     long idleSince;
     boolean reused;
 
-    Connection(OutboundClient.Route route, Socket socket) throws IOException {
+    Connection(OutboundClient.Route route, Socket socket, Socket tcp, long readTimeoutNanos) throws IOException {
         this.route = route;
         this.socket = socket;
+        this.tcp = tcp;
+        this.readTimeoutNanos = readTimeoutNanos;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
     }
@@ -91,7 +103,7 @@ final class Connection {
             return n;
         }
         if (len >= buf.length) {
-            int n = in.read(b, off, len);
+            int n = socketRead(b, off, len);
             if (n > 0) {
                 received += n;
             }
@@ -106,12 +118,46 @@ final class Connection {
     private int fill() throws IOException {
         pos = 0;
         lim = 0;
-        int n = in.read(buf, 0, buf.length);
+        int n = socketRead(buf, 0, buf.length);
         if (n > 0) {
             lim = n;
             received += n;
         }
         return n;
+    }
+
+    private int socketRead(byte[] b, int off, int len) throws IOException {
+        if (readTimeoutNanos <= 0) {
+            return in.read(b, off, len);
+        }
+        if (timedOut) {
+            throw new SocketTimeoutException("Read timed out");
+        }
+        ReadWatchdog watchdog = ReadWatchdog.get();
+        readingSince = System.nanoTime();
+        watchdog.begin(this);
+        try {
+            return in.read(b, off, len);
+        } catch (IOException e) {
+            if (timedOut) {
+                throw new SocketTimeoutException("Read timed out");
+            }
+            throw e;
+        } finally {
+            watchdog.end(this);
+        }
+    }
+
+    /** Called by the watchdog for a read in progress. */
+    void expireIfOverdue(long now) {
+        if (!timedOut && now - readingSince > readTimeoutNanos) {
+            timedOut = true;
+            try {
+                tcp.close();
+            } catch (IOException e) {
+                // the read ends either way
+            }
+        }
     }
 
     /** True when nothing of a previous response is left unread (a precondition for reuse). */
@@ -120,7 +166,7 @@ final class Connection {
     }
 
     boolean isOpen() {
-        return !socket.isClosed();
+        return !timedOut && !socket.isClosed();
     }
 
     void close() {

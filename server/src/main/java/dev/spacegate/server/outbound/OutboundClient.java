@@ -42,7 +42,7 @@ public final class OutboundClient {
     private static final int MAX_HEADERS = 256;
 
     private final int connectTimeoutMs;
-    private final int readTimeoutMs;
+    private final long readTimeoutNanos;
     private final SSLSocketFactory tls;
     private final Map<Route, IdleConnections> idle = new ConcurrentHashMap<>();
 
@@ -66,7 +66,8 @@ public final class OutboundClient {
 
     public OutboundClient(Duration connectTimeout, Duration readTimeout, SSLSocketFactory tls) {
         this.connectTimeoutMs = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
-        this.readTimeoutMs = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
+        this.readTimeoutNanos = readTimeout.toNanos();
+        ReadWatchdog.get().timeout(readTimeoutNanos);
         this.tls = tls;
     }
 
@@ -253,6 +254,7 @@ public final class OutboundClient {
     private Connection open(Route route) throws IOException {
         ProxySpec proxy = route.proxy();
         Socket socket = new Socket();
+        Socket tcp = socket;
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
@@ -273,9 +275,9 @@ public final class OutboundClient {
             if (route.https()) {
                 socket = handshake(socket, route.host(), route.port());
             }
-            // the connect timeout covered the handshakes; from here on the socket waits for answers
-            socket.setSoTimeout(readTimeoutMs);
-            return new Connection(route, socket);
+            // the connect timeout covered the handshakes; from here on the watchdog times reads (ReadWatchdog)
+            socket.setSoTimeout(0);
+            return new Connection(route, socket, tcp, readTimeoutNanos);
         } catch (IOException | RuntimeException e) {
             socket.close();
             if (proxy.type() != ProxySpec.Type.DIRECT && !(e instanceof javax.net.ssl.SSLException)) {

@@ -29,6 +29,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,6 +113,15 @@ class OutboundClientTest {
                 Thread.sleep(1500);
                 ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
                 return true;
+            }
+            case "/trickle" -> {
+                // eight events 100 ms apart: longer in all than a 300 ms read timeout, never silent that long
+                ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n");
+                for (int i = 0; i < 8; i++) {
+                    Thread.sleep(100);
+                    ScriptedServer.write(out, "data: " + i + "\n\n");
+                }
+                return false;
             }
             case "/endless" -> {
                 ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: first\n\n");
@@ -242,12 +252,45 @@ class OutboundClientTest {
     }
 
     @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a read never ended blocks forever
     void aSlowUpstreamHitsTheReadTimeoutWithoutASecondAttempt() throws Exception {
         OutboundClient c = new OutboundClient(Duration.ofSeconds(5), Duration.ofMillis(300));
         int before = requestsFor(plain, "/slow").size();
         assertThrows(SocketTimeoutException.class,
                 () -> c.send("POST", plainUri("/slow"), Map.of(), new byte[0], ProxySpec.DIRECT));
         assertEquals(before + 1, requestsFor(plain, "/slow").size());
+    }
+
+    @Test
+    void theReadTimeoutIsPerReadSoAStreamThatKeepsSendingOutlastsIt() throws Exception {
+        OutboundClient c = new OutboundClient(Duration.ofSeconds(5), Duration.ofMillis(300));
+        String body = text(c.send("POST", plainUri("/trickle"), Map.of(), new byte[0], ProxySpec.DIRECT));
+        assertEquals(8, body.split("\n\n").length, body);
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a read never ended blocks forever
+    void aStreamThatFallsSilentHitsTheReadTimeoutAndItsConnectionIsNotReused() throws Exception {
+        OutboundClient c = new OutboundClient(Duration.ofSeconds(5), Duration.ofMillis(300));
+        Response r = c.send("POST", plainUri("/endless"), Map.of(), new byte[0], ProxySpec.DIRECT);
+        InputStream in = r.body();
+        assertTrue(in.read(new byte[64]) > 0);
+        assertThrows(SocketTimeoutException.class, () -> in.read(new byte[64]));
+        r.close();
+        int connections = plain.connections.get();
+        assertEquals("{\"ok\":true,\"got\":2}", text(c.send("POST", plainUri("/json"), Map.of(), "{}".getBytes(),
+                ProxySpec.DIRECT)));
+        assertEquals(connections + 1, plain.connections.get(), "a timed-out connection is never handed out again");
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a read never ended blocks forever
+    void aSlowTlsUpstreamHitsTheReadTimeout() throws Exception {
+        OutboundClient c = new OutboundClient(Duration.ofSeconds(5), Duration.ofMillis(300), trust.getSocketFactory());
+        assertThrows(SocketTimeoutException.class,
+                () -> c.send("POST", tlsUri("/slow"), Map.of(), new byte[0], ProxySpec.DIRECT));
+        assertEquals("{\"ok\":true,\"got\":2}", text(c.send("POST", tlsUri("/json"), Map.of(), "{}".getBytes(),
+                ProxySpec.DIRECT)));
     }
 
     @Test
