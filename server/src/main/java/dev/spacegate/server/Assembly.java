@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,6 +60,8 @@ final class Assembly implements AutoCloseable {
     private ManagerService manager;
     private GatewayService gateway;
     private Replicas replicas;
+    /** Completed by {@link Spacegate#start} once the server listens: work the first requests need not wait for. */
+    private final CompletableFuture<Void> listening = new CompletableFuture<>();
 
     private Assembly() {
     }
@@ -97,7 +100,7 @@ final class Assembly implements AutoCloseable {
         }
         if (builtinManager) {
             manager = new ManagerService(storage, ManagerSettings.fromEnv(env), ConfigSeed.of(config, env),
-                    Assembly::gatewayProblems, !builtinGateway);
+                    Assembly::gatewayProblems, !builtinGateway, listening);
             manager.keys().limitFailures(env);
             owners.put(RouteTable.MANAGER, manager);
             filters.add(new VersionHeader()); // an external manager or CLIProxyAPI sends its own
@@ -131,7 +134,7 @@ final class Assembly implements AutoCloseable {
     private ManagementKeys wireGateway(ServerConfig config, Persistence storage, Map<String, String> env) {
         ManagementKeys keys = manager != null ? manager.keys()
                 : ManagementKeys.open(storage.settings(), ManagerSettings.fromEnv(env).managementPassword(),
-                Clock.systemUTC()).previous(ManagerSettings.fromEnv(env).previousPassword()).limitFailures(env);
+                Clock.systemUTC(), listening).previous(ManagerSettings.fromEnv(env).previousPassword()).limitFailures(env);
         EnvKeys clientEnv = EnvKeys.fromEnv(env, "CLIENT_API_KEYS", true);
         if (manager != null) {
             manager.firstClientKey().ensure(clientEnv, System.out);
@@ -183,6 +186,11 @@ final class Assembly implements AutoCloseable {
             storage.usage().appendBatch(records.stream().map(UsageEvent::fromJson).toList());
             stored.accept(records);
         };
+    }
+
+    /** The server listens: starts what was deferred until then. */
+    void listening() {
+        listening.complete(null);
     }
 
     /** Request filters the parts add (management version header, request log), in order. */

@@ -110,6 +110,7 @@ public final class Spacegate {
                 LOG.log(System.Logger.Level.INFO, "Client addresses: X-Forwarded-For is believed from trusted proxies "
                         + proxies.describe());
             }
+            parts.listening();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("Spacegate API gateway listening on " + config.listenUrl(server.port())
                     + " (profile " + table.name() + ", started in " + ms + " ms)");

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 
@@ -105,14 +106,16 @@ public final class ManagerService implements RouteOwner, AutoCloseable {
      * @param seed            the local config file's document (seeds an empty config store; CONFIG_RESEED)
      * @param validator       the gateway's config validation (problems, empty when fine)
      * @param externalGateway true when the gateway owner is an external CLIProxyAPI (its usage queue is collected)
+     * @param listening       completes once the server listens: the management key's slow check begins then
      */
     public ManagerService(Persistence persistence, ManagerSettings settings, ConfigSeed seed,
-                          Function<ObjectNode, List<String>> validator, boolean externalGateway) {
+                          Function<ObjectNode, List<String>> validator, boolean externalGateway,
+                          CompletionStage<?> listening) {
         this.persistence = persistence;
         this.settings = settings;
         this.externalGateway = externalGateway;
-        this.keys = ManagementKeys.open(persistence.settings(), settings.managementPassword(), Clock.systemUTC())
-                .previous(settings.previousPassword());
+        this.keys = ManagementKeys.open(persistence.settings(), settings.managementPassword(), Clock.systemUTC(),
+                listening).previous(settings.previousPassword());
         persistence.resealer().register(new SealedSettingField(persistence.settings(), persistence.secretBox(),
                 SETUP_KEY, "managementKey", SEAL_CONTEXT));
         // a plaintext secret-key is hashed before the seed is stored (an empty store, or CONFIG_RESEED, takes it)

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -91,6 +93,27 @@ class ManagementKeysTest {
         assertFalse(p.settings().get(ManagementKeys.SETTINGS_KEY).orElseThrow().value().toString()
                 .contains("second-password"));
         assertTrue(ManagementKeys.generate().matches("sgm_[A-Za-z0-9]{32}"));
+    }
+
+    /** The start's slow check waits for the server to listen; whatever needs the stored key before that begins it. */
+    @Test
+    void theStartsCheckBeginsOnceTheServerListensOrWhenTheStoredKeyIsNeeded() throws Exception {
+        CompletableFuture<Void> listening = new CompletableFuture<>();
+        ManagementKeys keys = ManagementKeys.open(p.settings(), Optional.of("first-password-not-secret"),
+                Clock.systemUTC(), listening);
+        assertTrue(keys.verify("first-password-not-secret"), "MANAGEMENT_PASSWORD opens meanwhile");
+        assertFalse(keys.startCheck().isDone());
+        assertTrue(p.settings().get(ManagementKeys.SETTINGS_KEY).isEmpty(), "nothing stored before the server listens");
+        listening.complete(null);
+        keys.startCheck().get(30, TimeUnit.SECONDS);
+        assertTrue(p.settings().get(ManagementKeys.SETTINGS_KEY).isPresent());
+
+        ManagementKeys other = ManagementKeys.open(p.settings(), Optional.of("second-password-not-secret"),
+                Clock.systemUTC(), new CompletableFuture<>());
+        // adopting a key needs the stored one: the check runs now instead of waiting for a start that never comes
+        assertFalse(other.adopt("second-password-not-secret", "config"), "it already is the key");
+        assertTrue(other.startCheck().isDone());
+        assertFalse(other.verify("first-password-not-secret"), "the stored key is the new one");
     }
 
     /**

@@ -14,7 +14,9 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
@@ -83,6 +85,7 @@ public final class ManagementKeys {
     private volatile Checked checked;
     /** Done when {@link #checked} is set; every reader of it waits for this first. */
     private volatile CompletableFuture<Void> loaded = CompletableFuture.completedFuture(null);
+    private final AtomicBoolean checkBegun = new AtomicBoolean();
     private volatile EnvKeys previous = EnvKeys.none("MANAGEMENT_PASSWORD");
 
     private ManagementKeys(SettingsStore settings, Optional<String> password, Clock clock) {
@@ -98,20 +101,40 @@ public final class ManagementKeys {
      * generated on first start and printed once on standard output.
      *
      * <p>With {@code MANAGEMENT_PASSWORD} the check against the stored key (or storing it) is one run of the slow KDF,
-     * about half a second: it runs on a thread of its own, so the server listens and answers health checks and the
-     * gateway meanwhile. Until it is done (or while the database is away, when it is tried again with a growing
+     * about half a second: it runs on a thread of its own, begun once the server listens (the overload with
+     * {@code after}), so the server starts and answers health checks and the gateway meanwhile. Until it is done (or while the database is away, when it is tried again with a growing
      * pause) {@code MANAGEMENT_PASSWORD} itself is the key that opens: the start stores it as the key anyway. A
      * generated key is made before this returns, so it is printed before the server says where it listens.
      */
     public static ManagementKeys open(SettingsStore settings, Optional<String> password, Clock clock) {
+        return open(settings, password, clock, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * As {@link #open(SettingsStore, Optional, Clock)}, with the check of {@code MANAGEMENT_PASSWORD} begun once
+     * {@code after} completes (the server listening): on two cores the slow KDF, and the JIT compiling it, took
+     * CPU from the start itself. Anything that needs the stored key before then begins the check at once.
+     */
+    public static ManagementKeys open(SettingsStore settings, Optional<String> password, Clock clock,
+                                      CompletionStage<?> after) {
         ManagementKeys keys = new ManagementKeys(settings, password, clock);
         if (password.isPresent()) {
-            keys.loaded = CompletableFuture.runAsync(keys::loadUntilDone,
-                    r -> Thread.ofPlatform().daemon().name("management-key-check").start(r));
+            keys.loaded = new CompletableFuture<>();
+            after.whenComplete((ignored, error) -> keys.beginCheck());
         } else {
             keys.load();
         }
         return keys;
+    }
+
+    private void beginCheck() {
+        if (checkBegun.compareAndSet(false, true)) {
+            CompletableFuture<Void> done = loaded;
+            Thread.ofPlatform().daemon().name("management-key-check").start(() -> {
+                loadUntilDone();
+                done.complete(null);
+            });
+        }
     }
 
     private void loadUntilDone() {
@@ -200,6 +223,9 @@ public final class ManagementKeys {
 
     /** The credential, once {@link #open}'s check of {@code MANAGEMENT_PASSWORD} is done. */
     private Checked checked() {
+        if (!loaded.isDone()) {
+            beginCheck();
+        }
         loaded.join();
         return checked;
     }
