@@ -181,9 +181,9 @@ final class Assembly implements AutoCloseable {
     }
 
     /** The usage store's writer; {@code stored} sees each batch once it is stored (counts for the management API). */
-    private static UsageWriter usageWriter(Persistence storage, Consumer<List<ObjectNode>> stored) {
+    private static UsageWriter usageWriter(Persistence storage, Consumer<List<UsageEvent>> stored) {
         return records -> {
-            storage.usage().appendBatch(records.stream().map(UsageEvent::fromJson).toList());
+            storage.usage().appendBatch(records);
             stored.accept(records);
         };
     }

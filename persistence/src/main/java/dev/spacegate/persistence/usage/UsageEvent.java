@@ -1,9 +1,15 @@
 package dev.spacegate.persistence.usage;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spacegate.persistence.PersistenceException;
+import dev.spacegate.persistence.PersistenceException.Code;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
@@ -77,15 +83,36 @@ public record UsageEvent(
         String reasoningEffort,
         String serviceTier,
         long createdAtMs) {
+    private static final JsonFactory JSON = new JsonFactory();
 
     /**
      * Normalises a CLIProxyAPI usage record, a CPA-Manager-Plus export line or one of this class's
      * {@link #toJson()} documents. A record that carries {@code event_hash} is an export and is taken verbatim.
      *
-     * @throws dev.spacegate.persistence.PersistenceException with code INVALID_CONTENT for unusable input
+     * @throws PersistenceException with code INVALID_CONTENT for unusable input
      */
     public static UsageEvent fromJson(JsonNode json) {
-        return UsageNormalizer.normalize(json, System.currentTimeMillis());
+        if (json == null || !json.isObject()) {
+            throw new PersistenceException(Code.INVALID_CONTENT, "usage record must be a JSON object");
+        }
+        try (JsonParser p = json.traverse()) {
+            return UsageNormalizer.normalize(p, System.currentTimeMillis());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // walking a tree does no I/O
+        }
+    }
+
+    /**
+     * {@link #fromJson(JsonNode)} of one record given as UTF-8 JSON text, read as it streams by without building a
+     * tree (members the rules do not read are skipped): the same event and event hash as the tree gives.
+     *
+     * @throws IOException          when the text is not well-formed JSON
+     * @throws PersistenceException with code INVALID_CONTENT when it is not a usable usage record
+     */
+    public static UsageEvent fromJson(byte[] json, int offset, int length) throws IOException {
+        try (JsonParser p = JSON.createParser(json, offset, length)) {
+            return UsageNormalizer.normalize(p, System.currentTimeMillis());
+        }
     }
 
     /** The event as an export line (CPA-Manager-Plus export keys; absent values omitted). */

@@ -1,9 +1,11 @@
 package dev.spacegate.persistence.usage;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
 import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.persistence.PersistenceException.Code;
+import dev.spacegate.persistence.usage.UsageJson.Value;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,10 +42,12 @@ final class UsageNormalizer {
     private UsageNormalizer() {
     }
 
-    static UsageEvent normalize(JsonNode json, long nowMs) {
-        if (json == null || !json.isObject()) {
-            throw new PersistenceException(Code.INVALID_CONTENT, "usage record must be a JSON object");
-        }
+    /** Normalises the JSON object at the parser's next token, read as it streams by. */
+    static UsageEvent normalize(JsonParser p, long nowMs) throws IOException {
+        return normalize(UsageJson.read(p), nowMs);
+    }
+
+    private static UsageEvent normalize(UsageJson json, long nowMs) {
         String exportedHash = text(json, "event_hash", "eventHash");
         Instant timestamp;
         if (exportedHash != null && json.hasNonNull("timestamp_ms")) {
@@ -81,7 +85,7 @@ final class UsageNormalizer {
         Long latency = longOrNull(json, "latency_ms", "latencyMs", "duration_ms", "durationMs", "elapsed_ms", "elapsedMs");
         Long ttft = longOrNull(json, "ttft_ms", "ttftMs", "time_to_first_token_ms", "timeToFirstTokenMs");
 
-        JsonNode fail = json.get("fail");
+        UsageJson fail = json.object("fail");
         Integer failStatus = null;
         if (fail != null && fail.hasNonNull("status_code")) {
             failStatus = fail.get("status_code").asInt();
@@ -91,12 +95,12 @@ final class UsageNormalizer {
         boolean failed = failed(json);
         String failBody = fail != null && fail.hasNonNull("body") ? fail.get("body").asText()
                 : text(json, "fail_body");
-        JsonNode headers = first(json, "response_headers", "responseHeaders", "headers");
+        Value headers = first(json, "response_headers", "responseHeaders", "headers");
         String failSummary = text(json, "fail_summary");
         if (failSummary == null && failed) {
             String body = failBody == null ? "" : failBody;
-            if (headers != null && headers.isObject() && !headers.isEmpty()) {
-                body = body.isEmpty() ? headers.toString() : body + " " + headers.toString();
+            if (headers != null && headers.objectJson() != null) {
+                body = body.isEmpty() ? headers.objectJson() : body + " " + headers.objectJson();
             }
             failSummary = body.isEmpty() ? null : truncate(redact(body), FAIL_SUMMARY_MAX_BYTES);
         }
@@ -152,24 +156,24 @@ final class UsageNormalizer {
 
     // --- fields ------------------------------------------------------------------------------------------
 
-    private static boolean failed(JsonNode json) {
-        JsonNode explicit = first(json, "failed", "is_failed", "isFailed");
+    private static boolean failed(UsageJson json) {
+        Value explicit = first(json, "failed", "is_failed", "isFailed");
         if (explicit != null) {
             return explicit.isBoolean() ? explicit.booleanValue() : "true".equalsIgnoreCase(explicit.asText());
         }
-        JsonNode ok = first(json, "success", "ok");
+        Value ok = first(json, "success", "ok");
         if (ok != null) {
             return !(ok.isBoolean() ? ok.booleanValue() : "true".equalsIgnoreCase(ok.asText()));
         }
-        JsonNode status = first(json, "status", "status_code", "statusCode", "http_status", "httpStatus");
+        Value status = first(json, "status", "status_code", "statusCode", "http_status", "httpStatus");
         if (status != null && (status.isNumber() || status.asText().matches("\\d+"))) {
             return status.asInt() >= 400;
         }
         return first(json, "error", "error_message", "errorMessage") != null;
     }
 
-    private static Instant timestamp(JsonNode json, long nowMs) {
-        JsonNode t = first(json, "timestamp", "time", "created_at", "createdAt", "created", "request_time", "requestTime");
+    private static Instant timestamp(UsageJson json, long nowMs) {
+        Value t = first(json, "timestamp", "time", "created_at", "createdAt", "created", "request_time", "requestTime");
         if (t == null) {
             return Instant.ofEpochMilli(nowMs);
         }
@@ -213,31 +217,31 @@ final class UsageNormalizer {
         return Instant.ofEpochMilli((long) value);
     }
 
-    private static long tokens(JsonNode json, String... names) {
+    private static long tokens(UsageJson json, String... names) {
         for (String container : new String[] {"tokens", "usage"}) {
-            JsonNode c = json.get(container);
-            if (c != null && c.isObject()) {
-                JsonNode v = first(c, names);
+            UsageJson c = json.object(container);
+            if (c != null) {
+                Value v = first(c, names);
                 if (v != null) {
                     return asLong(v);
                 }
             }
         }
-        JsonNode v = first(json, names);
+        Value v = first(json, names);
         return v == null ? 0 : asLong(v);
     }
 
-    private static String tokenText(JsonNode json, String... names) {
+    private static String tokenText(UsageJson json, String... names) {
         for (String container : new String[] {"tokens", "usage"}) {
-            JsonNode c = json.get(container);
-            if (c != null && c.isObject() && first(c, names) != null) {
+            UsageJson c = json.object(container);
+            if (c != null && first(c, names) != null) {
                 return first(c, names).asText();
             }
         }
         return text(json, names);
     }
 
-    private static long asLong(JsonNode v) {
+    private static long asLong(Value v) {
         if (v.isNumber()) {
             return v.asLong();
         }
@@ -248,25 +252,25 @@ final class UsageNormalizer {
         }
     }
 
-    private static Long longOrNull(JsonNode json, String... names) {
-        JsonNode v = first(json, names);
+    private static Long longOrNull(UsageJson json, String... names) {
+        Value v = first(json, names);
         return v == null ? null : asLong(v);
     }
 
-    private static JsonNode first(JsonNode json, String... names) {
+    private static Value first(UsageJson json, String... names) {
         for (String n : names) {
-            JsonNode v = json.get(n);
-            if (v != null && !v.isNull()) {
+            Value v = json.get(n);
+            if (v != null) {
                 return v;
             }
         }
         return null;
     }
 
-    private static String text(JsonNode json, String... names) {
+    private static String text(UsageJson json, String... names) {
         for (String n : names) {
-            JsonNode v = json.get(n);
-            if (v != null && !v.isNull() && v.isValueNode()) {
+            Value v = json.get(n);
+            if (v != null && v.isValueNode()) {
                 String s = v.asText().trim();
                 if (!s.isEmpty()) {
                     return s;

@@ -2,9 +2,12 @@ package dev.spacegate.persistence.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spacegate.persistence.PersistenceException;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,6 +62,78 @@ class UsageEventTest {
         assertEquals("high", e.reasoningEffort());
         assertEquals("m:sk-t...3456", e.apiKeyMasked());
         assertFalse(e.toJson().toString().contains("sk-test-key-not-secret"), "raw client key is never kept");
+    }
+
+    /** A line as the gateway's usage log holds it (UsageRecord.toJsonLine), its hash pinned before streaming reads. */
+    private static final String LOG_LINE = "{\"timestamp\":\"2026-12-04T13:00:00.123456789Z\",\"latency_ms\":812,\"ttft_ms\":95,\"source\":\""
+            + "fake-upstream-key-not-secret-0123456789abcdef\",\"auth_index\":\"0f1e2d3c4b5a6978\",\"client_ip\""
+            + ":\"203.0.113.7\",\"x_forwarded_for\":\"\",\"user_agent\":\"curl/8.5.0\",\"tokens\":{\"input_toke"
+            + "ns\":1200,\"output_tokens\":340,\"reasoning_tokens\":0,\"cached_tokens\":256,\"cache_read_tokens"
+            + "\":256,\"cache_read_tokens_present\":true,\"cache_creation_tokens\":0,\"total_tokens\":1540},\"f"
+            + "ailed\":false,\"generate\":true,\"fail\":{\"status_code\":0,\"body\":\"\"},\"accounting_version\""
+            + ":2,\"token_breakdown\":{\"schema_version\":2,\"quality\":\"complete\",\"total_tokens\":1540,\"in"
+            + "put\":{\"total_tokens\":1200,\"uncached_tokens\":944,\"cache_read_tokens\":256,\"cache_write_tok"
+            + "ens\":0},\"output\":{\"total_tokens\":340,\"non_reasoning_tokens\":340,\"reasoning_tokens\":0},\""
+            + "unclassified_tokens\":0},\"provider\":\"openai-compatibility\",\"executor_type\":\"openai\",\"mo"
+            + "del\":\"up-chat\",\"alias\":\"chat\",\"endpoint\":\"POST /v1/chat/completions\",\"auth_type\":\""
+            + "apikey\",\"api_key\":\"fake-client-key-not-secret\",\"request_id\":\"a1b2c3d4\"}";
+
+    @Test
+    void aLogLineKeepsTheEventHashItHadWhenReadAsATree() throws Exception {
+        byte[] line = LOG_LINE.getBytes(StandardCharsets.UTF_8);
+        // computed by the tree-based reader this replaced: a replay after an upgrade must find the stored row
+        String pinned = "3daefbcca7525e9783d1e9c568c4cedce733fac370d735272e1ae019c03ef77d";
+        UsageEvent streamed = UsageEvent.fromJson(line, 0, line.length);
+        assertEquals(pinned, streamed.eventHash());
+        assertEquals(pinned, UsageEvent.fromJson(json(LOG_LINE)).eventHash());
+        assertEquals(withoutCreatedAt(UsageEvent.fromJson(json(LOG_LINE))), withoutCreatedAt(streamed));
+        assertEquals("chat", streamed.model());
+        assertEquals(1540, streamed.totalTokens());
+        assertNull(streamed.failStatusCode());
+    }
+
+    @Test
+    void streamingReadsAnswerAsTheTreeDid() throws Exception {
+        // JSON null is absent and a repeated key's last value wins
+        UsageEvent dup = stream("{\"timestamp\":\"2026-03-01T10:15:30Z\",\"request_id\":\"a\",\"request_id\":null,"
+                + "\"requestId\":\"b\",\"tokens\":{\"input_tokens\":1},\"tokens\":{\"output_tokens\":2},"
+                + "\"failed\":true,\"failed\":false}");
+        assertEquals("b", dup.requestId());
+        assertEquals(0, dup.inputTokens());
+        assertEquals(2, dup.outputTokens());
+        assertFalse(dup.failed());
+        // an object where a count belongs counts 0 and hides the next container; numbers in text are read
+        UsageEvent odd = stream("{\"timestamp\":1772360130.5,\"tokens\":{\"input_tokens\":{\"a\":1}},"
+                + "\"usage\":{\"input_tokens\":7,\"output_tokens\":\" 8 \"},\"id\":42,\"unknown\":[{\"x\":[1,{}]}]}");
+        assertEquals(0, odd.inputTokens());
+        assertEquals(8, odd.outputTokens());
+        assertEquals("42", odd.requestId());
+        assertEquals(1_772_360_130_500L, odd.timestampMs());
+        // a failure's response headers are quoted as the tree printed them (its repeated key once)
+        UsageEvent failed = stream("{\"timestamp\":\"2026-03-01T10:15:30Z\",\"failed\":\"True\","
+                + "\"fail\":{\"status_code\":true,\"body\":{\"x\":\"y\"}},"
+                + "\"response_headers\":{\"x-a\":\"1\",\"x-b\":[1,2.50,{\"k\":null}],\"x-a\":\"2\"}}");
+        assertTrue(failed.failed());
+        assertEquals(1, failed.failStatusCode());
+        assertEquals("{\"x-a\":\"2\",\"x-b\":[1,2.5,{\"k\":null}]}", failed.failSummary());
+        // what follows the object is not read; malformed JSON and non-objects are told apart
+        assertEquals("t", stream("{\"request_id\":\"t\"} trailing").requestId());
+        assertThrows(IOException.class, () -> stream("{\"request_id\":\"x\",\"unknown\":[1,,2]}"));
+        assertThrows(IOException.class, () -> stream("{\"request_id\":\"x\""));
+        assertThrows(IOException.class, () -> stream("[1,"));
+        assertEquals(PersistenceException.Code.INVALID_CONTENT,
+                assertThrows(PersistenceException.class, () -> stream("[1]")).code());
+    }
+
+    private static UsageEvent stream(String json) throws IOException {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        return UsageEvent.fromJson(b, 0, b.length);
+    }
+
+    private static ObjectNode withoutCreatedAt(UsageEvent e) {
+        ObjectNode o = e.toJson();
+        o.remove("created_at_ms");
+        return o;
     }
 
     @Test
@@ -170,7 +245,7 @@ class UsageEventTest {
         }
         // shapes the fast path leaves alone still read through the formatter
         assertEquals(Instant.parse("2026-01-02T02:04:05Z").toEpochMilli(),
-                UsageNormalizer.normalize(JSON.createObjectNode().put("timestamp", "2026-01-02T03:04:05+01:00"), 0)
+                UsageEvent.fromJson(JSON.createObjectNode().put("timestamp", "2026-01-02T03:04:05+01:00"))
                         .timestampMs());
     }
 

@@ -10,9 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.spacegate.persistence.usage.UsageEvent;
 import dev.spacegate.server.gateway.pool.CooldownStore;
 import dev.spacegate.server.gateway.support.FakeUpstream;
 import dev.spacegate.server.gateway.support.GatewayHarness;
@@ -173,18 +175,18 @@ class GatewayHttpTest {
         assertTrue(seen.key().startsWith("upstream-key-"), "the upstream key replaces the client key");
         assertFalse(seen.headers().toString().contains(CLIENT_KEY), "the client key never goes upstream");
         assertFalse(seen.headers().containsKey("expect"), "no Expect: 100-continue upstream");
-        ObjectNode u = h.usageFor("chat").stream().filter(r -> !r.path("failed").asBoolean()).findFirst()
-                .orElseThrow();
-        assertEquals(11, u.path("tokens").path("input_tokens").asInt());
-        assertEquals(7, u.path("tokens").path("output_tokens").asInt());
-        assertEquals(3, u.path("tokens").path("cached_tokens").asInt());
-        assertEquals(2, u.path("tokens").path("reasoning_tokens").asInt());
-        assertEquals("fake-openai", u.path("provider").asText());
-        assertEquals("up-chat", u.path("model").asText());
-        assertEquals("POST /v1/chat/completions", u.path("endpoint").asText());
-        assertEquals(CLIENT_KEY, u.path("api_key").asText());
-        assertEquals(16, u.path("auth_index").asText().length());
-        assertEquals(8, u.path("request_id").asText().length());
+        UsageEvent u = h.usageFor("chat").stream().filter(r -> !r.failed()).findFirst().orElseThrow();
+        assertEquals(11, u.inputTokens());
+        assertEquals(7, u.outputTokens());
+        assertEquals(3, u.cachedTokens());
+        assertEquals(2, u.reasoningTokens());
+        assertEquals("fake-openai", u.provider());
+        assertEquals("up-chat", u.resolvedModel());
+        assertEquals("POST /v1/chat/completions", u.endpoint());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(CLIENT_KEY.getBytes(StandardCharsets.UTF_8))), u.apiKeyHash(), "the client key, hashed");
+        assertEquals(16, u.authIndex().length());
+        assertEquals(8, u.requestId().length());
     }
 
     @Test
@@ -198,9 +200,9 @@ class GatewayHttpTest {
         FakeUpstream.Seen seen = upstream.seenFor("up-chat").stream().filter(x -> x.body().contains("stream"))
                 .findFirst().orElseThrow();
         assertTrue(seen.body().contains("\"include_usage\":true"), "asks for usage in the stream: " + seen.body());
-        ObjectNode u = h.usageFor("chat").stream().filter(r -> r.path("tokens").path("input_tokens").asInt() == 11
-                && r.path("tokens").path("output_tokens").asInt() == 2).findFirst().orElseThrow();
-        assertFalse(u.path("failed").asBoolean());
+        UsageEvent u = h.usageFor("chat").stream().filter(r -> r.inputTokens() == 11 && r.outputTokens() == 2)
+                .findFirst().orElseThrow();
+        assertFalse(u.failed());
     }
 
     @Test
@@ -271,12 +273,12 @@ class GatewayHttpTest {
         assertEquals(body.replace("claude-x", "claude-up"), seen.body(), "only the model name changes");
         assertEquals("2023-06-01", seen.headers().get("anthropic-version"));
         assertEquals("test-beta", seen.headers().get("anthropic-beta"));
-        ObjectNode u = h.usageFor("claude-x").stream()
-                .filter(x -> x.path("endpoint").asText().equals("POST /v1/messages")).findFirst().orElseThrow();
-        assertEquals(25, u.path("tokens").path("input_tokens").asInt());
-        assertEquals(15, u.path("tokens").path("output_tokens").asInt());
-        assertEquals(4, u.path("tokens").path("cache_read_tokens").asInt());
-        assertEquals("claude", u.path("provider").asText());
+        UsageEvent u = h.usageFor("claude-x").stream()
+                .filter(x -> x.endpoint().equals("POST /v1/messages")).findFirst().orElseThrow();
+        assertEquals(25, u.inputTokens());
+        assertEquals(15, u.outputTokens());
+        assertEquals(4, u.cacheReadTokens());
+        assertEquals("claude", u.provider());
     }
 
     @Test
@@ -298,11 +300,11 @@ class GatewayHttpTest {
         assertEquals("/v1beta/models/gemini-up:streamGenerateContent", seen.path());
         assertEquals("alt=sse", seen.query());
         assertEquals("upstream-gemini-key", seen.headers().get("x-goog-api-key"));
-        ObjectNode u = h.usageFor("gemini-x").get(0);
-        assertEquals(9, u.path("tokens").path("input_tokens").asInt());
-        assertEquals(2, u.path("tokens").path("output_tokens").asInt());
-        assertEquals(4, u.path("tokens").path("reasoning_tokens").asInt());
-        assertEquals(15, u.path("tokens").path("total_tokens").asInt());
+        UsageEvent u = h.usageFor("gemini-x").get(0);
+        assertEquals(9, u.inputTokens());
+        assertEquals(2, u.outputTokens());
+        assertEquals(4, u.reasoningTokens());
+        assertEquals(15, u.totalTokens());
     }
 
     @Test
@@ -332,9 +334,9 @@ class GatewayHttpTest {
                 .orElseThrow();
         assertEquals("openai-compatibility", a.section());
         assertFalse(a.maskedKey().contains("upstream-key-a"), "the key is masked: " + a.maskedKey());
-        List<ObjectNode> usage = h.usageFor("failover");
-        assertEquals(1, usage.stream().filter(u -> u.path("failed").asBoolean()
-                && u.path("fail").path("status_code").asInt() == 503).count());
+        List<UsageEvent> usage = h.usageFor("failover");
+        assertEquals(1, usage.stream().filter(u -> u.failed() && Integer.valueOf(503).equals(u.failStatusCode()))
+                .count());
     }
 
     @Test
@@ -398,11 +400,11 @@ class GatewayHttpTest {
         }
         pool.shutdown();
         assertEquals(0, errors);
-        List<ObjectNode> usage = h.usageFor("half429");
-        Set<String> indexes = usage.stream().map(u -> u.path("auth_index").asText()).collect(Collectors.toSet());
+        List<UsageEvent> usage = h.usageFor("half429");
+        Set<String> indexes = usage.stream().map(UsageEvent::authIndex).collect(Collectors.toSet());
         assertEquals(2, indexes.size(), "usage shows both credentials");
-        assertEquals(200, usage.stream().filter(u -> !u.path("failed").asBoolean()).count());
-        assertTrue(usage.stream().anyMatch(u -> u.path("fail").path("status_code").asInt() == 429));
+        assertEquals(200, usage.stream().filter(u -> !u.failed()).count());
+        assertTrue(usage.stream().anyMatch(u -> Integer.valueOf(429).equals(u.failStatusCode())));
     }
 
     // ---- streaming lifecycle ----
@@ -428,8 +430,8 @@ class GatewayHttpTest {
         assertTrue(SLOW_CANCELLED.await(10, TimeUnit.SECONDS), "the upstream call was cancelled");
         assertTrue(h.gateway.pool().snapshot().stream().noneMatch(s -> s.model().equals("up-slow")),
                 "a client disconnect never cools the credential");
-        ObjectNode u = h.usageFor("slow").get(0);
-        assertEquals(499, u.path("fail").path("status_code").asInt());
+        UsageEvent u = h.usageFor("slow").get(0);
+        assertEquals(499, u.failStatusCode());
     }
 
     @Test

@@ -26,7 +26,6 @@ import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.genai.Client;
 import com.google.genai.ResponseStream;
 import com.google.genai.types.CountTokensResponse;
@@ -47,6 +46,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.spacegate.persistence.usage.UsageEvent;
 import dev.spacegate.server.gateway.pool.CooldownStore;
 import dev.spacegate.server.gateway.support.FakeUpstream;
 import dev.spacegate.server.gateway.support.GatewayHarness;
@@ -187,8 +187,8 @@ class TranslationEndToEndTest {
         return all.get(all.size() - 1);
     }
 
-    static ObjectNode lastUsage(String alias) throws InterruptedException {
-        List<ObjectNode> all = h.usageFor(alias);
+    static UsageEvent lastUsage(String alias) throws InterruptedException {
+        List<UsageEvent> all = h.usageFor(alias);
         assertFalse(all.isEmpty(), "no usage record for " + alias);
         return all.get(all.size() - 1);
     }
@@ -243,10 +243,10 @@ class TranslationEndToEndTest {
         assertFalse(sent.path("store").asBoolean(true));
         assertEquals("get_weather", sent.path("tools").get(0).path("name").asText());
         assertEquals("upstream-codex-key", lastSeen("/backend-api/codex/").key());
-        ObjectNode u = lastUsage("codex-model(high)");
-        assertEquals("gpt-codex-up", u.path("model").asText());
-        assertEquals("high", u.path("reasoning_effort").asText(), u.toString());
-        assertTrue(u.path("tokens").path("input_tokens").asInt() > 0, u.toString());
+        UsageEvent u = lastUsage("codex-model(high)");
+        assertEquals("gpt-codex-up", u.resolvedModel());
+        assertEquals("high", u.reasoningEffort(), u.toString());
+        assertTrue(u.inputTokens() > 0, u.toString());
     }
 
     @Test
@@ -259,10 +259,10 @@ class TranslationEndToEndTest {
         assertTrue(m.content().stream().anyMatch(ContentBlock::isThinking), "reasoning comes back as thinking");
         assertTrue(json(lastSeen("/backend-api/codex/").body()).path("stream").asBoolean(),
                 "Codex is always asked for a stream");
-        ObjectNode u = lastUsage("codex-model");
-        assertEquals(120, u.path("tokens").path("input_tokens").asInt(), u.toString());
-        assertEquals(96, u.path("tokens").path("cached_tokens").asInt(), u.toString());
-        assertFalse(u.path("failed").asBoolean());
+        UsageEvent u = lastUsage("codex-model");
+        assertEquals(120, u.inputTokens(), u.toString());
+        assertEquals(96, u.cachedTokens(), u.toString());
+        assertFalse(u.failed());
     }
 
     @Test
@@ -311,9 +311,9 @@ class TranslationEndToEndTest {
         assertTrue(r.body().contains("event: message_start"), r.body());
         assertTrue(r.body().endsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
                 + "\"message\":\"upstream stream ended unexpectedly\"}}\n\n"), r.body());
-        ObjectNode u = lastUsage("chat-cut");
-        assertTrue(u.path("failed").asBoolean(), u.toString());
-        assertEquals(502, u.path("fail").path("status_code").asInt(), u.toString());
+        UsageEvent u = lastUsage("chat-cut");
+        assertTrue(u.failed(), u.toString());
+        assertEquals(502, u.failStatusCode(), u.toString());
     }
 
     // ---- Responses client -> Claude upstream ----
@@ -334,9 +334,9 @@ class TranslationEndToEndTest {
         assertEquals("Be brief.", sent.path("system").isTextual() ? sent.path("system").asText()
                 : sent.path("system").get(0).path("text").asText());
         assertEquals("2023-06-01", seen.headers().get("anthropic-version"));
-        ObjectNode u = lastUsage("claude-model");
-        assertEquals("POST /v1/responses", u.path("endpoint").asText());
-        assertEquals(30, u.path("tokens").path("output_tokens").asInt(), u.toString());
+        UsageEvent u = lastUsage("claude-model");
+        assertEquals("POST /v1/responses", u.endpoint());
+        assertEquals(30, u.outputTokens(), u.toString());
     }
 
     @Test
@@ -359,9 +359,9 @@ class TranslationEndToEndTest {
         assertEquals("7 and 11.", text.toString());
         assertEquals(List.of("created", "completed"), order);
         assertTrue(json(lastSeen("/v1/messages").body()).path("stream").asBoolean());
-        ObjectNode u = lastUsage("claude-model");
-        assertEquals(30, u.path("tokens").path("output_tokens").asInt(), u.toString());
-        assertTrue(u.path("tokens").path("input_tokens").asInt() > 0, u.toString());
+        UsageEvent u = lastUsage("claude-model");
+        assertEquals(30, u.outputTokens(), u.toString());
+        assertTrue(u.inputTokens() > 0, u.toString());
     }
 
     @Test
@@ -407,10 +407,10 @@ class TranslationEndToEndTest {
         assertEquals(List.of("stop"), finish);
         FakeUpstream.Seen seen = lastSeen("/v1beta/models/gemini-up:streamGenerateContent");
         assertEquals("alt=sse", seen.query());
-        ObjectNode u = lastUsage("gemini-model");
-        assertEquals(120, u.path("tokens").path("input_tokens").asInt(), u.toString());
-        assertEquals(12, u.path("tokens").path("reasoning_tokens").asInt(), u.toString());
-        assertEquals(150, u.path("tokens").path("total_tokens").asInt(), u.toString());
+        UsageEvent u = lastUsage("gemini-model");
+        assertEquals(120, u.inputTokens(), u.toString());
+        assertEquals(12, u.reasoningTokens(), u.toString());
+        assertEquals(150, u.totalTokens(), u.toString());
     }
 
     // ---- Gemini client -> Chat upstream ----
@@ -426,8 +426,8 @@ class TranslationEndToEndTest {
                 ? sent.path("messages").get(0).path("content").asText()
                 : sent.path("messages").get(0).path("content").get(0).path("text").asText());
         assertEquals("upstream-openai-key", lastSeen("/v1/chat/completions").key());
-        ObjectNode u = lastUsage("chat-model");
-        assertEquals(30, u.path("tokens").path("output_tokens").asInt(), u.toString());
+        UsageEvent u = lastUsage("chat-model");
+        assertEquals(30, u.outputTokens(), u.toString());
     }
 
     @Test
@@ -448,10 +448,10 @@ class TranslationEndToEndTest {
         JsonNode sent = json(lastSeen("/v1/chat/completions").body());
         assertTrue(sent.path("stream").asBoolean());
         assertTrue(sent.path("stream_options").path("include_usage").asBoolean(), sent.toString());
-        ObjectNode u = lastUsage("chat-model");
-        assertEquals(120, u.path("tokens").path("input_tokens").asInt(), u.toString());
-        assertEquals(30, u.path("tokens").path("output_tokens").asInt(), u.toString());
-        assertEquals(100, u.path("tokens").path("cached_tokens").asInt(), u.toString());
+        UsageEvent u = lastUsage("chat-model");
+        assertEquals(120, u.inputTokens(), u.toString());
+        assertEquals(30, u.outputTokens(), u.toString());
+        assertEquals(100, u.cachedTokens(), u.toString());
     }
 
     @Test

@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spacegate.persistence.PersistenceException;
+import dev.spacegate.persistence.usage.UsageEvent;
 
 /**
  * The database writer's side of the {@link UsageLog}: reads records after the durable checkpoint, and after they
@@ -23,13 +23,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class LogReader {
     private static final System.Logger LOG = System.getLogger(LogReader.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CHECKPOINT = "checkpoint";
     /** The read buffer's first size; it grows (up to a segment) only for a record longer than that. */
     private static final int READ_BYTES = 256 * 1024;
 
     /** Records read from the log and the position just after them. */
-    record Batch(List<ObjectNode> records, int lines, long endSeq, long endOffset) {
+    record Batch(List<UsageEvent> records, int lines, long endSeq, long endOffset) {
         boolean isEmpty() {
             return lines == 0;
         }
@@ -82,7 +81,7 @@ final class LogReader {
 
     /** Reads up to {@code max} records after the checkpoint (malformed lines count as read, and are skipped). */
     Batch next(int max) throws IOException {
-        List<ObjectNode> out = new ArrayList<>(Math.min(max, 512));
+        List<UsageEvent> out = new ArrayList<>(Math.min(max, 512));
         long s = seq;
         long off = offset;
         int lines = 0;
@@ -143,16 +142,18 @@ final class LogReader {
         return b.position();
     }
 
-    private static void parse(byte[] data, int from, int to, List<ObjectNode> out) {
+    /** Normalises one line straight from the buffer, streaming, with no JSON tree in between. */
+    private static void parse(byte[] data, int from, int to, List<UsageEvent> out) {
         if (to <= from) {
             return;
         }
         try {
-            if (JSON.readTree(data, from, to - from) instanceof ObjectNode o) {
-                out.add(o);
-            }
+            out.add(UsageEvent.fromJson(data, from, to - from));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "usage log: a malformed record was skipped");
+        } catch (PersistenceException e) {
+            // not an object, or a record the store cannot take (an unreadable timestamp): retrying cannot help
+            LOG.log(System.Logger.Level.WARNING, "usage log: a record that is not a usage record was skipped");
         }
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +16,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spacegate.persistence.usage.Rfc3339;
 
 /**
  * Carries usage records from the request path to the {@link UsageWriter} without ever losing one or making a
@@ -185,7 +183,7 @@ public final class UsageSink implements AutoCloseable {
                 return false;
             }
             if (!b.records().isEmpty()) {
-                oldestPendingMs = startOf(b.records().getFirst());
+                oldestPendingMs = b.records().getFirst().timestampMs();
             }
             inFlightBatch = b;
             inFlight = b.records().isEmpty() ? java.util.concurrent.CompletableFuture.completedFuture(null)
@@ -231,11 +229,6 @@ public final class UsageSink implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "usage store unavailable (" + why + "); usage records are kept in"
                     + " the usage log and written when it answers again");
         }
-    }
-
-    private static long startOf(ObjectNode record) {
-        Instant t = Rfc3339.parse(record.path("timestamp").asText());
-        return t == null ? System.currentTimeMillis() : t.toEpochMilli();
     }
 
     /**

@@ -2,11 +2,11 @@ package dev.spacegate.server.gateway.usage;
 
 import java.util.List;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spacegate.persistence.usage.UsageEvent;
 
-/** Stores a batch of usage records (CLIProxyAPI §5.2 JSON shape); the lead wires it to the UsageStore. */
+/** Stores a batch of usage records, normalised as the usage store keeps them; Assembly wires it to the UsageStore. */
 @FunctionalInterface
 public interface UsageWriter {
-    /** Writes all records or throws; a throw makes the sink spill the batch to its journal and retry later. */
-    void write(List<ObjectNode> records) throws Exception;
+    /** Writes all records or throws; a throw leaves the batch in the usage log, read again on the next try. */
+    void write(List<UsageEvent> records) throws Exception;
 }

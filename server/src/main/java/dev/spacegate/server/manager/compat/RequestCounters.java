@@ -1,6 +1,5 @@
 package dev.spacegate.server.manager.compat;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.spacegate.persistence.usage.Rfc3339;
+import dev.spacegate.persistence.usage.UsageEvent;
 import dev.spacegate.server.gateway.usage.RequestTally;
 import dev.spacegate.server.web.Json;
 
@@ -20,16 +19,12 @@ import dev.spacegate.server.web.Json;
 public final class RequestCounters {
     private final Map<String, RequestTally> counters = new ConcurrentHashMap<>();
 
-    /** Counts stored usage records ({@code auth_index}, {@code failed}, {@code timestamp}). */
-    public void accept(List<ObjectNode> records) {
-        for (ObjectNode r : records) {
-            String index = r.path("auth_index").asText("");
-            if (index.isEmpty()) {
-                continue;
+    /** Counts stored usage records by credential, start time and outcome (those without a credential are not). */
+    public void accept(List<UsageEvent> records) {
+        for (UsageEvent r : records) {
+            if (r.authIndex() != null) {
+                counters.computeIfAbsent(r.authIndex(), k -> new RequestTally()).count(r.timestampMs(), r.failed());
             }
-            Instant t = Rfc3339.parse(r.path("timestamp").asText());
-            long at = t == null ? System.currentTimeMillis() : t.toEpochMilli();
-            counters.computeIfAbsent(index, k -> new RequestTally()).count(at, r.path("failed").asBoolean(false));
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spacegate.persistence.usage.UsageEvent;
 import dev.spacegate.server.routing.RequestLog;
 import io.helidon.http.Header;
 import io.helidon.webserver.http.Filter;
@@ -18,12 +18,12 @@ import io.helidon.webserver.http.RoutingResponse;
 /**
  * CLIProxyAPI's {@code request-log}: when on (off by default), the last {@value #CAPACITY} API requests are kept in
  * memory by request id: method, path (no query string), headers with every credential-bearing value redacted,
- * status, duration, and from the usage record the model, provider, credential and the upstream's error (capped).
+ * status, duration, and from the stored usage record the model, provider, credential and the upstream's error (its
+ * stored summary: secrets and e-mail addresses redacted, at most 4 KiB).
  * Bodies are not kept. Read with {@code GET /v0/management/request-log-by-id/:id}.
  */
 public final class RequestLogs implements Filter {
     static final int CAPACITY = 200;
-    static final int MAX_ERROR = 4096;
     private static final List<String> SECRET_WORDS = List.of("key", "token", "secret", "auth", "password", "cookie",
             "signature", "session");
 
@@ -80,30 +80,34 @@ public final class RequestLogs implements Filter {
     }
 
     /** Adds what the usage records say about logged requests (they are written a moment after the answer). */
-    public void usage(List<ObjectNode> records) {
+    public void usage(List<UsageEvent> records) {
         if (!enabled) {
             return;
         }
-        for (ObjectNode r : records) {
-            String id = r.path("request_id").asText("");
+        for (UsageEvent r : records) {
+            if (r.requestId() == null) {
+                continue;
+            }
             synchronized (entries) {
-                StringBuilder sb = entries.get(id);
+                StringBuilder sb = entries.get(r.requestId());
                 if (sb == null) {
                     continue;
                 }
-                sb.append("\n=== UPSTREAM ===\n").append("Model: ").append(r.path("model").asText()).append('\n')
-                        .append("Provider: ").append(r.path("provider").asText()).append('\n')
-                        .append("Auth-Index: ").append(r.path("auth_index").asText()).append('\n')
-                        .append("Failed: ").append(r.path("failed").asBoolean()).append('\n');
-                if (r.path("failed").asBoolean()) {
-                    String body = r.path("fail").path("body").asText("");
-                    sb.append("Upstream-Status: ").append(r.path("fail").path("status_code").asInt()).append('\n')
-                            .append("Upstream-Error: ")
-                            .append(body.length() > MAX_ERROR ? body.substring(0, MAX_ERROR) + "..." : body)
-                            .append('\n');
+                // the upstream's model name (the client's alias is in the request)
+                sb.append("\n=== UPSTREAM ===\n").append("Model: ").append(text(r.resolvedModel())).append('\n')
+                        .append("Provider: ").append(text(r.provider())).append('\n')
+                        .append("Auth-Index: ").append(text(r.authIndex())).append('\n')
+                        .append("Failed: ").append(r.failed()).append('\n');
+                if (r.failed()) {
+                    sb.append("Upstream-Status: ").append(r.failStatusCode() == null ? 0 : r.failStatusCode())
+                            .append('\n').append("Upstream-Error: ").append(text(r.failSummary())).append('\n');
                 }
             }
         }
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
     }
 
     /** The log of one request, if kept. */

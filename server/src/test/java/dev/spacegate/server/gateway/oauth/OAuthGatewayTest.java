@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.spacegate.persistence.auth.DirAuthStore;
+import dev.spacegate.persistence.usage.UsageEvent;
 import dev.spacegate.server.gateway.pool.CooldownStore;
 import dev.spacegate.server.gateway.support.GatewayHarness;
 import dev.spacegate.server.gateway.support.Yaml;
@@ -346,12 +347,11 @@ class OAuthGatewayTest {
         String expected = dev.spacegate.server.gateway.models.ModelRegistry.authIndex("codex:"
                 + h.dir.resolve("cli-proxy-api").toAbsolutePath().normalize().resolve("codex-ds-b.json"));
         assertEquals(expected, e.path("auth_index").asText());
-        JsonNode usage = h.usage().stream().filter(u -> u.path("alias").asText().equals("ds/gpt-5")).findFirst()
-                .orElseThrow();
-        assertEquals(expected, usage.path("auth_index").asText());
-        assertEquals("someone@example.com", usage.path("source").asText());
-        assertEquals("oauth", usage.path("auth_type").asText());
-        assertEquals("codex", usage.path("provider").asText());
+        UsageEvent usage = h.usageFor("ds/gpt-5").stream().findFirst().orElseThrow();
+        assertEquals(expected, usage.authIndex());
+        assertEquals("som***@example.com", usage.source(), "the account's e-mail, masked as the store keeps it");
+        assertEquals("oauth", usage.authType());
+        assertEquals("codex", usage.provider());
         assertTrue(h.gateway.credentials().isEmpty(), "auth files are not API-key credentials");
     }
 

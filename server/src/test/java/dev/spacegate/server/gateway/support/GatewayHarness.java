@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.spacegate.persistence.usage.UsageEvent;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
@@ -34,7 +35,7 @@ public final class GatewayHarness implements AutoCloseable {
 
     public final GatewayService gateway;
     public final WebServer server;
-    public final ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+    public final ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
     public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     public final Path dir;
@@ -67,13 +68,14 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     /** Records the usage sink has handed to the writer so far (flushes first). */
-    public List<ObjectNode> usage() throws InterruptedException {
+    public List<UsageEvent> usage() throws InterruptedException {
         gateway.usageSink().flush(Duration.ofSeconds(10));
         return new ArrayList<>(stored);
     }
 
-    public List<ObjectNode> usageFor(String alias) throws InterruptedException {
-        return usage().stream().filter(u -> u.path("alias").asText().equals(alias)).toList();
+    /** Records of requests for the client-visible model {@code alias}. */
+    public List<UsageEvent> usageFor(String alias) throws InterruptedException {
+        return usage().stream().filter(u -> alias.equals(u.requestedModel())).toList();
     }
 
     public HttpResponse<String> post(String path, String body, Map<String, String> headers) throws Exception {

@@ -1,11 +1,13 @@
 package dev.spacegate.server.gateway.usage;
 
+import dev.spacegate.persistence.usage.UsageEvent;
 import dev.spacegate.server.providers.ApiFormat;
 import dev.spacegate.server.testing.ManualClock;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,15 +31,15 @@ class UsageSinkTest {
         return JsonNodeFactory.instance.objectNode().put("request_id", "r" + i);
     }
 
-    private static Set<String> ids(ConcurrentLinkedQueue<ObjectNode> q) {
+    private static Set<String> ids(ConcurrentLinkedQueue<UsageEvent> q) {
         Set<String> s = new HashSet<>();
-        q.forEach(r -> s.add(r.path("request_id").asText()));
+        q.forEach(r -> s.add(r.requestId()));
         return s;
     }
 
     @Test
     void keepsRecordsInTheLogWhileTheStoreIsDownAndWritesThemLater(@TempDir Path dir) throws Exception {
-        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
         boolean[] down = {true};
         UsageWriter writer = records -> {
             if (down[0]) {
@@ -66,7 +68,7 @@ class UsageSinkTest {
 
     @Test
     void aFullBatchIsWrittenWithoutWaitingForTheTick(@TempDir Path dir) throws Exception {
-        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
         CountDownLatch written = new CountDownLatch(1);
         UsageWriter writer = records -> {
             stored.addAll(records);
@@ -99,7 +101,7 @@ class UsageSinkTest {
             assertEquals(5, sink.close(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300)),
                     "what could not be written is reported");
         }
-        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
         try (UsageSink sink = new UsageSink(stored::addAll, dir, 10, Duration.ofMillis(20))) {
             assertEquals(5, sink.pending());
             assertTrue(sink.flush(Duration.ofSeconds(10)));
@@ -114,7 +116,7 @@ class UsageSinkTest {
 
     @Test
     void aRecordLongerThanTheReadBufferIsReadWhole(@TempDir Path dir) throws Exception {
-        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
         String long600k = "x".repeat(600 * 1024);
         try (UsageSink sink = new UsageSink(stored::addAll, dir, 10, Duration.ofMillis(20))) {
             sink.submit(record(0));
@@ -123,7 +125,7 @@ class UsageSinkTest {
             assertTrue(sink.flush(Duration.ofSeconds(10)), "the writer does not stall on a long record");
         }
         assertEquals(Set.of("r0", "r1", "r2"), ids(stored));
-        assertTrue(stored.stream().anyMatch(r -> r.path("fail_summary").asText().equals(long600k)));
+        assertTrue(stored.stream().anyMatch(r -> long600k.equals(r.failSummary())));
     }
 
     @Test
@@ -145,13 +147,60 @@ class UsageSinkTest {
     void tornTailsAndOldSpillFilesAreRead(@TempDir Path dir) throws Exception {
         Files.writeString(UsageLog.segment(dir, 7), "{\"request_id\":\"a\"}\n{\"request_id\":\"b\"}\n{\"request_");
         Files.writeString(dir.resolve("usage-000000000000001-000001.jsonl"), "{\"request_id\":\"c\"}\n");
-        ConcurrentLinkedQueue<ObjectNode> stored = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
         try (UsageSink sink = new UsageSink(stored::addAll, dir, 10, Duration.ofMillis(20))) {
             assertTrue(sink.flush(Duration.ofSeconds(10)));
             assertEquals(Set.of("a", "b", "c"), ids(stored));
             assertEquals(3, stored.size());
         }
         assertFalse(Files.exists(UsageLog.segment(dir, 7)), "a written segment is deleted");
+    }
+
+    @Test
+    void linesThatAreNoUsageRecordAreSkippedAndCountedAsRead(@TempDir Path dir) throws Exception {
+        Files.writeString(UsageLog.segment(dir, 3), String.join("\n",
+                "{\"request_id\":\"a\"}",
+                "{\"request_id\":\"malformed\"",
+                "[\"not an object\"]",
+                "{\"request_id\":\"unusable\",\"timestamp\":\"yesterday\"}",
+                "{\"request_id\":\"b\"}") + "\n");
+        ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
+        try (UsageSink sink = new UsageSink(stored::addAll, dir, 10, Duration.ofMillis(20))) {
+            assertTrue(sink.flush(Duration.ofSeconds(10)), "a bad line does not hold up the ones after it");
+            assertEquals(Set.of("a", "b"), ids(stored));
+            assertEquals(0, sink.pending(), "skipped lines count as read");
+        }
+        assertFalse(Files.exists(UsageLog.segment(dir, 3)));
+    }
+
+    @Test
+    void aRecordReachesTheWriterWithTheEventHashOfEarlierVersions(@TempDir Path dir) throws Exception {
+        UsageRecord u = new UsageRecord();
+        u.timestamp = Instant.parse("2026-12-04T13:00:00.123456789Z");
+        u.latencyMs = 812;
+        u.ttftMs = 95;
+        u.source = "fake-upstream-key-not-secret-0123456789abcdef";
+        u.authIndex = "0f1e2d3c4b5a6978";
+        u.tokens.observe(ApiFormat.OPENAI_CHAT, JsonNodeFactory.instance.objectNode().set("usage",
+                JsonNodeFactory.instance.objectNode().put("prompt_tokens", 1200).put("completion_tokens", 340)
+                        .set("prompt_tokens_details", JsonNodeFactory.instance.objectNode().put("cached_tokens", 256))));
+        u.model = "up-chat";
+        u.alias = "chat";
+        u.endpoint = "POST /v1/chat/completions";
+        u.apiKey = "fake-client-key-not-secret";
+        u.requestId = "a1b2c3d4";
+        ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
+        try (UsageSink sink = new UsageSink(stored::addAll, dir, 10, Duration.ofMillis(20))) {
+            sink.submit(u);
+            assertTrue(sink.flush(Duration.ofSeconds(10)));
+        }
+        UsageEvent e = stored.peek();
+        // the hash the tree-based reader stored for this record: a replay after an upgrade must not add a row
+        assertEquals("3daefbcca7525e9783d1e9c568c4cedce733fac370d735272e1ae019c03ef77d", e.eventHash());
+        assertEquals(1200, e.inputTokens());
+        assertEquals(256, e.cachedTokens());
+        assertEquals("chat", e.model());
+        assertEquals("up-chat", e.resolvedModel());
     }
 
     @Test
