@@ -20,16 +20,20 @@ import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Port;
 import dev.spacegate.space.PublishException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Builds the server image with jib-core: base image + a layer of dependency jars + a layer with the server jar
@@ -42,6 +46,12 @@ public final class ImageBuilder {
     /** Files get this modification time (Jib's own default): fixed, so layers are reproducible. */
     private static final Instant FILE_TIME = Instant.EPOCH.plusSeconds(1);
     private static final FilePermissions FILE_PERMISSIONS = FilePermissions.fromOctalString("644");
+    private static final String SQLITE_NATIVE_ENTRY = "org/sqlite/native/Linux/x86_64/libsqlitejdbc.so";
+    private static final String SQLITE_NATIVE_DIR = ImageSpec.APP_ROOT + "/native";
+    private static final String SQLITE_NATIVE_NAME = "libsqlitejdbc.so";
+    /** sqlite-jdbc loads the library named here instead of unpacking its own copy (it falls back to that). */
+    public static final List<String> SQLITE_NATIVE_FLAGS = List.of("-Dorg.sqlite.lib.path=" + SQLITE_NATIVE_DIR,
+            "-Dorg.sqlite.lib.name=" + SQLITE_NATIVE_NAME);
 
     private ImageBuilder() {
     }
@@ -110,6 +120,9 @@ public final class ImageBuilder {
         List<String> entrypoint = new ArrayList<>();
         entrypoint.add("java");
         entrypoint.addAll(spec.jvmFlags());
+        if (sqliteNative(spec) != null) {
+            entrypoint.addAll(SQLITE_NATIVE_FLAGS);
+        }
         entrypoint.addAll(extraFlags);
         entrypoint.addAll(List.of("-cp", String.join(":", classPath), spec.mainClass()));
         return entrypoint;
@@ -135,6 +148,12 @@ public final class ImageBuilder {
                 AbsoluteUnixPath.get(ImageSpec.APP_ROOT + "/" + spec.jar().getFileName()), FILE_PERMISSIONS,
                 FILE_TIME).build();
         List<FileEntriesLayer> layers = new ArrayList<>(List.of(libsLayer.build(), appLayer));
+        Path sqlite = sqliteNative(spec);
+        if (sqlite != null) {
+            layers.add(FileEntriesLayer.builder().setName("native").addEntry(sqlite,
+                    AbsoluteUnixPath.get(SQLITE_NATIVE_DIR + "/" + SQLITE_NATIVE_NAME), FILE_PERMISSIONS, FILE_TIME)
+                    .build());
+        }
         List<String> archiveFlags = List.of();
         if (archive != null) {
             // Its own layer, last: the layers below are byte for byte the ones the archive was trained on.
@@ -190,6 +209,40 @@ public final class ImageBuilder {
             base.addCredential(spec.registryUser(), spec.registryPassword());
         }
         return Jib.from(base);
+    }
+
+    /**
+     * sqlite-jdbc's native library for the image's platform (linux/amd64), unpacked from its jar at build time into
+     * the publisher's cache; null when the dependencies hold no such jar or entry. Without it the driver copies the
+     * library to a temporary file and runs a child process to probe the OS at every start: about 0.1 s of a Space's
+     * cold start on two cores (docs/benchmarks.md). {@link #SQLITE_NATIVE_FLAGS} point the driver at the unpacked one.
+     */
+    static Path sqliteNative(ImageSpec spec) {
+        Path jar = libs(spec).stream().filter(p -> p.getFileName().toString().startsWith("sqlite-jdbc-")).findFirst()
+                .orElse(null);
+        if (jar == null) {
+            return null;
+        }
+        Path out = spec.cacheDir().resolve("native").resolve(jar.getFileName().toString()).resolve(SQLITE_NATIVE_NAME);
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry entry = zip.getEntry(SQLITE_NATIVE_ENTRY);
+            if (entry == null) {
+                return null;
+            }
+            if (!Files.isRegularFile(out) || Files.size(out) != entry.getSize()) {
+                Files.createDirectories(out.getParent());
+                Path tmp = Files.createTempFile(out.getParent(), SQLITE_NATIVE_NAME, ".tmp");
+                try (InputStream in = zip.getInputStream(entry)) {
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new PublishException("missing_libs", "cannot unpack " + SQLITE_NATIVE_ENTRY + " from " + jar + ": "
+                    + e.getMessage());
+        }
     }
 
     private static List<Path> libs(ImageSpec spec) {
