@@ -18,9 +18,9 @@ import dev.spacegate.server.gateway.usage.UsageRecord;
 import dev.spacegate.server.providers.ApiFormat;
 
 /**
- * The usage writer's read of its log, per line: the tree it used to build ({@code readTree}, then the tree-based
- * normaliser, {@link TreeUsageBaseline}) against the streaming parse it does now ({@link UsageEvent#fromJson(byte[],
- * int, int)}), over the same lines written by {@link UsageRecord#toJsonLine} into one buffer as the log reader sees
+ * The usage writer's read of its log, per line: the tree it used to build ({@code readTree}, then the normaliser
+ * walking it, {@link UsageEvent#fromJson(com.fasterxml.jackson.databind.JsonNode)}) against the streaming parse it
+ * does now ({@link UsageEvent#fromJson(byte[], int, int)}), over the same lines written by {@link UsageRecord#toJsonLine} into one buffer as the log reader sees
  * them. Rounds alternate between the two; each prints wall and thread-CPU time and bytes allocated per line.
  *
  * <p>Run: {@code ./mvnw -q -B -o -pl server test-compile exec:java -Dexec.classpathScope=test
@@ -57,8 +57,7 @@ public final class UsageLogParseBench {
         System.out.printf(Locale.ROOT, "%,d lines, %,d bytes (%d bytes a line), %d rounds each, alternating%n",
                 n, data.length, data.length / n, rounds);
 
-        Parse tree = (d, from, len) -> TreeUsageBaseline.normalize(TREES.readTree(d, from, len),
-                System.currentTimeMillis());
+        Parse tree = (d, from, len) -> UsageEvent.fromJson(TREES.readTree(d, from, len));
         Parse streamed = UsageEvent::fromJson;
         sameEvents(data, starts, tree, streamed);
 
