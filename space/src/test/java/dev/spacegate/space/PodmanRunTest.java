@@ -122,6 +122,16 @@ class PodmanRunTest {
             Processes.Result cmdline = space.exec("cat", "/proc/1/cmdline");
             assertTrue(cmdline.output().contains(ServerBuild.MAIN_CLASS), cmdline.output());
 
+            // The image's priority flags reach the operating system: the usage writer's threads run at nice 19 (as
+            // uid 1000, which may lower a priority but not raise one), its catch-up thread at nice 0.
+            Processes.Result nice = space.exec("sh", "-c", "for t in /proc/1/task/*; do "
+                    + "echo \"$(cat $t/comm)=$(sed 's/.*) //' $t/stat | cut -d' ' -f17)\"; done");
+            assertEquals(0, nice.exit(), nice.output());
+            List<String> threads = nice.output().lines().toList();
+            assertTrue(threads.contains("usage-db=19"), threads.toString());
+            assertTrue(threads.contains("usage-sink=19"), threads.toString());
+            assertTrue(threads.contains("usage-catch-up=0"), threads.toString());
+
             // The class archive: trained in this deploy (the test base's JDK 25 writes an AOT cache), baked into the
             // image, mapped by the server, and valid: a JVM started with the server's exact command line loads the
             // server's classes from it (were the archive ignored or rejected, they would come from the jar).

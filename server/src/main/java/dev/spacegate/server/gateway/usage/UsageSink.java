@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,10 +22,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * request wait on the database.
  *
  * <p>Every record is first appended to the {@link UsageLog} on the request's thread (before its response is
- * sent); one writer thread reads the log every {@link #TICK} (at once when a batch is full), stores what it read
- * and moves the log's checkpoint past it. A database call is given {@link #CALL_TIMEOUT}; when it fails or takes
+ * sent); the writer reads the log every {@link #TICK} (at once when a batch is full), stores what it read and
+ * moves the log's checkpoint past it. A database call is given {@link #CALL_TIMEOUT}; when it fails or takes
  * longer the records simply stay in the log and are tried again, and after a restart they are read again from
  * the checkpoint (the store ignores records it already has).
+ *
+ * <p>Reading, normalising and storing run on a thread of the lowest Java priority (so does the thread that hands
+ * them batches), which the image's JVM flags map to the operating system's lowest
+ * ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19}): on two shared cores the writer's bursts
+ * otherwise sat in front of woken request threads, and were most of the gateway's p99 at one connection
+ * (docs/benchmarks.md). Records are safe in the log meanwhile. When the writer falls
+ * {@link #CATCH_UP_LAG} behind (a long burst of requests, or a log left by an earlier run) batches go to a
+ * thread of normal priority until it has caught up: a thread cannot raise its own priority again without
+ * privileges, so there are two.
  */
 public final class UsageSink implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UsageSink.class.getName());
@@ -35,6 +44,8 @@ public final class UsageSink implements AutoCloseable {
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
     /** How often the writer stores what gathered in the log: one transaction per tick disturbs requests least. */
     private static final Duration TICK = Duration.ofSeconds(1);
+    /** How old the oldest record of a batch may be before batches are written at normal priority. */
+    static final Duration CATCH_UP_LAG = Duration.ofSeconds(10);
 
     private final UsageWriter writer;
     private final UsageLog log;
@@ -42,8 +53,10 @@ public final class UsageSink implements AutoCloseable {
     private final int batchSize;
     private final Duration tick;
     private final Thread thread;
-    private final ExecutorService database = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().daemon().name("usage-db").factory());
+    /** Where batches are read and stored normally, at the lowest priority. */
+    private final ThreadPoolExecutor background = writerThread("usage-db", Thread.MIN_PRIORITY);
+    /** Where they go while the writer is behind, and while closing. */
+    private final ThreadPoolExecutor catchUp = writerThread("usage-catch-up", Thread.NORM_PRIORITY);
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
@@ -51,8 +64,11 @@ public final class UsageSink implements AutoCloseable {
     private volatile long deadlineNanos;
     private volatile boolean closing;
     private volatile boolean unavailable;
-    private Future<?> inFlight;
-    private LogReader.Batch inFlightBatch;
+    private volatile long lagMs;
+    private volatile boolean parked;
+    private Future<LogReader.Batch> inFlight;
+    /** When the task in flight began to run (0 before): a batch waiting for its low-priority thread is not late. */
+    private volatile long inFlightStartedNanos;
 
     public UsageSink(UsageWriter writer, Path logDir) throws IOException {
         this(writer, logDir, 500, TICK);
@@ -70,7 +86,19 @@ public final class UsageSink implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, pending + " usage records from an earlier run wait in the usage log"
                     + " and are being written to the database");
         }
-        this.thread = Thread.ofPlatform().daemon().name("usage-sink").start(this::run);
+        // the coordinating thread wakes once per batch: at normal priority that wake-up preempted request threads
+        this.thread = Thread.ofPlatform().daemon().name("usage-sink").priority(Thread.MIN_PRIORITY).start(this::run);
+    }
+
+    /**
+     * One writer thread, started now: a thread inherits its creator's operating-system priority and may not raise
+     * it, so the normal-priority one must not be made by a thread already lowered.
+     */
+    private static ThreadPoolExecutor writerThread(String name, int priority) {
+        ThreadPoolExecutor t = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().daemon().name(name).priority(priority).factory());
+        t.prestartCoreThread();
+        return t;
     }
 
     /** Appends a record to the log; turning it into JSON happens here because it must be on disk before the reply. */
@@ -138,7 +166,7 @@ public final class UsageSink implements AutoCloseable {
 
     /** Whether the writer thread is parked until its tick (for tests that need it idle). */
     boolean waiting() {
-        return thread.getState() == Thread.State.TIMED_WAITING;
+        return parked;
     }
 
     /** Whether the last database call failed or timed out. */
@@ -168,51 +196,47 @@ public final class UsageSink implements AutoCloseable {
                 if (wait > 0) {
                     // woken by the clock, not by each record: a wake-up per request cost the request path a
                     // context switch on small machines, and one transaction per tick writes far less than one each
+                    parked = true;
                     LockSupport.parkNanos(this, wait);
+                    parked = false;
                 }
             }
         }
     }
 
-    /** One batch: read (or keep waiting for the call in flight), store, commit; true when more is waiting. */
+    /** One batch: read, store, commit (or keep waiting for the batch in flight); true when more is waiting. */
     private boolean writeOnce() throws IOException {
         if (inFlight == null) {
-            LogReader.Batch b = reader.next(batchSize);
-            if (b.isEmpty()) {
-                oldestPendingMs = 0;
-                return false;
-            }
-            if (!b.records().isEmpty()) {
-                oldestPendingMs = b.records().getFirst().timestampMs();
-            }
-            inFlightBatch = b;
-            inFlight = b.records().isEmpty() ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                    : database.submit(() -> {
-                        writer.write(b.records());
-                        return null;
-                    });
+            inFlightStartedNanos = 0;
+            boolean behind = closing || lagMs >= CATCH_UP_LAG.toMillis();
+            inFlight = (behind ? catchUp : background).submit(this::storeNextBatch);
         }
-        long wait = CALL_TIMEOUT.toNanos();
-        if (closing) {
-            wait = Math.min(wait, Math.max(1, deadlineNanos - System.nanoTime()));
-        }
+        LogReader.Batch b;
         try {
-            inFlight.get(wait, TimeUnit.NANOSECONDS);
+            b = await(inFlight);
         } catch (TimeoutException e) {
             failed("no answer within " + CALL_TIMEOUT.toSeconds() + " s");
             return false; // the call keeps running; the next round waits for it again
         } catch (ExecutionException e) {
             inFlight = null;
+            if (e.getCause() instanceof LogUnreadable u) {
+                throw u.getCause();
+            }
             failed(e.getCause() == null ? "error" : e.getCause().getClass().getSimpleName());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-        LogReader.Batch b = inFlightBatch;
+        if (b == null) {
+            return false; // closing ran out of time; the batch keeps running
+        }
         inFlight = null;
-        inFlightBatch = null;
-        reader.commit(b);
+        if (b.isEmpty()) {
+            oldestPendingMs = 0;
+            lagMs = 0;
+            return false;
+        }
         written.addAndGet(b.records().size());
         if (unavailable) {
             unavailable = false;
@@ -220,6 +244,70 @@ public final class UsageSink implements AutoCloseable {
                     + " usage records still in the log");
         }
         return b.lines() >= batchSize || closing && reader.pending() > 0;
+    }
+
+    /** Runs on a writer thread: reads the next batch, stores it and moves the checkpoint past it. */
+    private LogReader.Batch storeNextBatch() throws Exception {
+        inFlightStartedNanos = System.nanoTime();
+        LogReader.Batch b;
+        try {
+            b = reader.next(batchSize);
+        } catch (IOException e) {
+            throw new LogUnreadable(e);
+        }
+        if (!b.records().isEmpty()) {
+            long first = b.records().getFirst().timestampMs();
+            oldestPendingMs = first;
+            lagMs = Math.max(0, System.currentTimeMillis() - first);
+            writer.write(b.records());
+        }
+        if (!b.isEmpty()) {
+            try {
+                reader.commit(b);
+            } catch (IOException e) {
+                throw new LogUnreadable(e);
+            }
+        }
+        return b;
+    }
+
+    /**
+     * Waits for the batch in flight: up to {@link #CALL_TIMEOUT} after it began to run, or until the closing
+     * deadline (then null). Time before it began does not count: at the lowest priority it may wait for the cores.
+     */
+    private LogReader.Batch await(Future<LogReader.Batch> f)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        while (true) {
+            long started = inFlightStartedNanos;
+            long wait = started == 0 ? CALL_TIMEOUT.toNanos()
+                    : CALL_TIMEOUT.toNanos() - (System.nanoTime() - started);
+            if (closing) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                wait = Math.min(wait, left);
+            }
+            try {
+                return f.get(Math.max(1, wait), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (inFlightStartedNanos != 0 && System.nanoTime() - inFlightStartedNanos >= CALL_TIMEOUT.toNanos()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A log read or checkpoint failure inside a writer task: not the store's fault, so not counted as one. */
+    private static final class LogUnreadable extends RuntimeException {
+        LogUnreadable(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
     }
 
     private void failed(String why) {
@@ -248,7 +336,8 @@ public final class UsageSink implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         log.close();
-        database.shutdownNow();
+        background.shutdownNow();
+        catchUp.shutdownNow();
         return reader.pending();
     }
 

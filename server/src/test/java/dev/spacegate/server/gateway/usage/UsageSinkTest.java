@@ -91,6 +91,40 @@ class UsageSinkTest {
     }
 
     @Test
+    void batchesRunAtTheLowestPriorityAndMoveToANormalOneWhileTheWriterIsBehind(@TempDir Path dir) throws Exception {
+        List<String> batches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
+        UsageWriter writer = records -> {
+            Thread t = Thread.currentThread();
+            batches.add(t.getName() + "/" + t.getPriority());
+            stored.addAll(records);
+        };
+        String background = "usage-db/" + Thread.MIN_PRIORITY;
+        String catchUp = "usage-catch-up/" + Thread.NORM_PRIORITY;
+        try (UsageSink sink = new UsageSink(writer, dir, 10, Duration.ofMillis(20))) {
+            // records a minute old, as a long burst or an earlier run leaves them: the first batch shows the lag
+            String old = Instant.now().minus(UsageSink.CATCH_UP_LAG.multipliedBy(6)).toString();
+            for (int i = 0; i < 25; i++) {
+                sink.submit(record(i).put("timestamp", old));
+            }
+            assertTrue(sink.flush(Duration.ofSeconds(10)));
+            assertEquals(25, ids(stored).size());
+            assertEquals(background, batches.getFirst(), batches.toString());
+            assertTrue(batches.contains(catchUp), "the batches after a late one are written at normal priority: "
+                    + batches);
+
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < 3; i++) {
+                    sink.submit(record(100 + round * 10 + i));
+                }
+                assertTrue(sink.flush(Duration.ofSeconds(10)));
+            }
+            assertEquals(31, ids(stored).size());
+            assertEquals(background, batches.getLast(), "caught up: back at the lowest priority " + batches);
+        }
+    }
+
+    @Test
     void theLogSurvivesARestartAndIsWrittenOnce(@TempDir Path dir) throws Exception {
         try (UsageSink sink = new UsageSink(r -> {
             throw new IllegalStateException("down");
