@@ -1,7 +1,7 @@
 # Shared by the wrk benchmarks (bench/forwarder.sh, bench/gateway.sh); sourced from the repository root.
 # Checks what they need, and gives them the nginx config's common head and wrk's output parsing.
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK >= 21}/bin/java"
-JAR=server/target/spacegate-server.jar
+JAR="${JAR:-server/target/spacegate-server.jar}"
 [ -f "$JAR" ] || { echo "build first: ./mvnw -q -B -DskipTests package" >&2; exit 1; }
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "apt-get install -y nginx wrk" >&2; exit 1; }
 

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-3}"; DURATION="${DURATION:-10s}"; WARMUP="${WARMUP:-20s}"; RSS_SECONDS="${RSS_SECONDS:-60}"
 # Keep in step with space/.../image/ImageSpec.DEFAULT_JVM_FLAGS (ImageFlagsInBenchTest checks).
-IMAGE_FLAGS="-Xms64m -Xmx144m -Xmn48m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 -XX:+ExitOnOutOfMemoryError -Djava.security.egd=file:/dev/./urandom --enable-native-access=ALL-UNNAMED"
+IMAGE_FLAGS="-Xms64m -Xmx144m -Xmn48m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 -XX:JavaPriority8_To_OSPriority=0 -XX:JavaPriority9_To_OSPriority=0 -XX:JavaPriority10_To_OSPriority=0 -XX:+ExitOnOutOfMemoryError -Djava.security.egd=file:/dev/./urandom --enable-native-access=ALL-UNNAMED"
 JVM_FLAGS="${JVM_FLAGS:-$IMAGE_FLAGS}"
 . bench/common.sh
 

@@ -46,16 +46,18 @@ public record ImageSpec(String base, Path jar, Path libsDir, String mainClass, L
      * SerialGC: one core's pauses on a heap this small, without G1's or ZGC's helper threads competing for the two
      * vCPUs. {@code TrimNativeHeapInterval}: glibc keeps what the JIT compilers freed after warm-up (a 42 MB malloc
      * peak) as RSS; trimming every 5 s gives back about 28 MB (a product flag from JDK 21.0.4 and in 25, experimental
-     * in 21.0.1 to 21.0.3, hence the unlock). The two priority flags let threads of the lowest Java priority (the usage
-     * writer's) run at the operating system's lowest, so request threads come first on two cores; the JVM warns at
-     * start that raising a priority may need privileges, which Spacegate never does (docs/operations.md). Die fast on OOM so the Space restarts. Native access is granted to the
+     * in 21.0.1 to 21.0.3, hence the unlock). The priority flags let threads of the lowest Java priority (the usage
+     * writer's) run at the operating system's lowest, so request threads come first on two cores, and keep the JVM's
+     * own threads of priority 8-10 (compilers, GC, reference handler) at the normal one, which they would otherwise
+     * raise when run as root; the JVM warns at start that raising a priority may need privileges (docs/operations.md). Die fast on OOM so the Space restarts. Native access is granted to the
      * class path because sqlite-jdbc (the embedded store) loads a JNI library, which newer JDKs warn about and will
      * block.
      */
     public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms64m", "-Xmx144m", "-Xmn48m", "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=48m", "-XX:MaxDirectMemorySize=32m", "-Xss512k",
             "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-XX:ThreadPriorityPolicy=1",
-            "-XX:JavaPriority1_To_OSPriority=19", "-XX:+ExitOnOutOfMemoryError", "-Djava.security.egd=file:/dev/./urandom",
+            "-XX:JavaPriority1_To_OSPriority=19", "-XX:JavaPriority8_To_OSPriority=0",
+            "-XX:JavaPriority9_To_OSPriority=0", "-XX:JavaPriority10_To_OSPriority=0", "-XX:+ExitOnOutOfMemoryError", "-Djava.security.egd=file:/dev/./urandom",
             "--enable-native-access=ALL-UNNAMED");
 
     /** Where the application lives in the image. */

@@ -38,7 +38,8 @@ public final class GatewayBench {
     private static final String IMAGE_JVM_FLAGS = "-Xms64m -Xmx144m -Xmn48m -XX:+UseSerialGC "
             + "-XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k "
             + "-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:ThreadPriorityPolicy=1 "
-            + "-XX:JavaPriority1_To_OSPriority=19 "
+            + "-XX:JavaPriority1_To_OSPriority=19 -XX:JavaPriority8_To_OSPriority=0 -XX:JavaPriority9_To_OSPriority=0 "
+            + "-XX:JavaPriority10_To_OSPriority=0 "
             + "-XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED";
 
     private GatewayBench() {
