@@ -31,9 +31,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * them batches), which the image's JVM flags map to the operating system's lowest
  * ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19}): on two shared cores the writer's bursts
  * otherwise sat in front of woken request threads, and were most of the gateway's p99 at one connection
- * (docs/benchmarks.md). Records are safe in the log meanwhile. When the writer falls
- * {@link #CATCH_UP_LAG} behind (a long burst of requests, or a log left by an earlier run) batches go to a
- * thread of normal priority until it has caught up: a thread cannot raise its own priority again without
+ * (docs/benchmarks.md). Records are safe in the log meanwhile. When the writer has found a full batch waiting every
+ * time for {@link #CATCH_UP_LAG} (a long burst of requests), or finds records of an earlier run at start, batches go
+ * to a thread of normal priority until a batch is not full: a thread cannot raise its own priority again without
  * privileges, so there are two.
  */
 public final class UsageSink implements AutoCloseable {
@@ -44,19 +44,20 @@ public final class UsageSink implements AutoCloseable {
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
     /** How often the writer stores what gathered in the log: one transaction per tick disturbs requests least. */
     private static final Duration TICK = Duration.ofSeconds(1);
-    /** How old the oldest record of a batch may be before batches are written at normal priority. */
-    static final Duration CATCH_UP_LAG = Duration.ofSeconds(10);
+    /** How long the writer may stay behind (every batch full) before batches are written at normal priority. */
+    private static final Duration CATCH_UP_LAG = Duration.ofSeconds(10);
 
     private final UsageWriter writer;
     private final UsageLog log;
     private final LogReader reader;
     private final int batchSize;
     private final Duration tick;
+    private final long catchUpLagNanos;
     private final Thread thread;
     /** Where batches are read and stored normally, at the lowest priority. */
-    private final ThreadPoolExecutor background = writerThread("usage-db", Thread.MIN_PRIORITY);
+    private final ThreadPoolExecutor background;
     /** Where they go while the writer is behind, and while closing. */
-    private final ThreadPoolExecutor catchUp = writerThread("usage-catch-up", Thread.NORM_PRIORITY);
+    private final ThreadPoolExecutor catchUp;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
@@ -64,7 +65,8 @@ public final class UsageSink implements AutoCloseable {
     private volatile long deadlineNanos;
     private volatile boolean closing;
     private volatile boolean unavailable;
-    private volatile long lagMs;
+    /** Since when every batch read was full (0: the last one was not), on {@link System#nanoTime}'s clock. */
+    private long behindSinceNanos;
     private volatile boolean parked;
     private Future<LogReader.Batch> inFlight;
     /** When the task in flight began to run (0 before): a batch waiting for its low-priority thread is not late. */
@@ -75,17 +77,25 @@ public final class UsageSink implements AutoCloseable {
     }
 
     public UsageSink(UsageWriter writer, Path logDir, int batchSize, Duration tick) throws IOException {
+        this(writer, logDir, batchSize, tick, CATCH_UP_LAG);
+    }
+
+    UsageSink(UsageWriter writer, Path logDir, int batchSize, Duration tick, Duration catchUpLag) throws IOException {
         this.writer = writer;
         this.log = new UsageLog(logDir);
         this.reader = new LogReader(log);
         this.batchSize = batchSize;
         this.tick = tick;
+        this.catchUpLagNanos = catchUpLag.toNanos();
         LegacyJournal.importInto(logDir, log);
         long pending = reader.pending();
         if (pending > 0) {
             LOG.log(System.Logger.Level.INFO, pending + " usage records from an earlier run wait in the usage log"
                     + " and are being written to the database");
+            behindSinceNanos = System.nanoTime() - catchUpLagNanos; // an earlier run's records: caught up at once
         }
+        this.background = writerThread("usage-db", Thread.MIN_PRIORITY);
+        this.catchUp = writerThread("usage-catch-up", Thread.NORM_PRIORITY);
         // the coordinating thread wakes once per batch: at normal priority that wake-up preempted request threads
         this.thread = Thread.ofPlatform().daemon().name("usage-sink").priority(Thread.MIN_PRIORITY).start(this::run);
     }
@@ -208,7 +218,8 @@ public final class UsageSink implements AutoCloseable {
     private boolean writeOnce() throws IOException {
         if (inFlight == null) {
             inFlightStartedNanos = 0;
-            boolean behind = closing || lagMs >= CATCH_UP_LAG.toMillis();
+            boolean behind = closing
+                    || behindSinceNanos != 0 && System.nanoTime() - behindSinceNanos >= catchUpLagNanos;
             inFlight = (behind ? catchUp : background).submit(this::storeNextBatch);
         }
         LogReader.Batch b;
@@ -232,9 +243,14 @@ public final class UsageSink implements AutoCloseable {
             return false; // closing ran out of time; the batch keeps running
         }
         inFlight = null;
+        boolean full = b.lines() >= batchSize;
+        if (!full) {
+            behindSinceNanos = 0;
+        } else if (behindSinceNanos == 0) {
+            behindSinceNanos = System.nanoTime();
+        }
         if (b.isEmpty()) {
             oldestPendingMs = 0;
-            lagMs = 0;
             return false;
         }
         written.addAndGet(b.records().size());
@@ -243,7 +259,7 @@ public final class UsageSink implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "usage store available again; " + reader.pending()
                     + " usage records still in the log");
         }
-        return b.lines() >= batchSize || closing && reader.pending() > 0;
+        return full || closing && reader.pending() > 0;
     }
 
     /** Runs on a writer thread: reads the next batch, stores it and moves the checkpoint past it. */
@@ -256,9 +272,7 @@ public final class UsageSink implements AutoCloseable {
             throw new LogUnreadable(e);
         }
         if (!b.records().isEmpty()) {
-            long first = b.records().getFirst().timestampMs();
-            oldestPendingMs = first;
-            lagMs = Math.max(0, System.currentTimeMillis() - first);
+            oldestPendingMs = b.records().getFirst().timestampMs();
             writer.write(b.records());
         }
         if (!b.isEmpty()) {

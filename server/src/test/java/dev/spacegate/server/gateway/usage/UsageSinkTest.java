@@ -90,37 +90,64 @@ class UsageSinkTest {
         }
     }
 
-    @Test
-    void batchesRunAtTheLowestPriorityAndMoveToANormalOneWhileTheWriterIsBehind(@TempDir Path dir) throws Exception {
-        List<String> batches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
-        UsageWriter writer = records -> {
+    private static final String BACKGROUND = "usage-db/" + Thread.MIN_PRIORITY;
+    private static final String CATCH_UP = "usage-catch-up/" + Thread.NORM_PRIORITY;
+
+    /** A writer that notes the thread (name/priority) of every batch. */
+    private static UsageWriter noting(List<String> batches, ConcurrentLinkedQueue<UsageEvent> stored, long sleepMs) {
+        return records -> {
             Thread t = Thread.currentThread();
             batches.add(t.getName() + "/" + t.getPriority());
             stored.addAll(records);
+            Thread.sleep(sleepMs);
         };
-        String background = "usage-db/" + Thread.MIN_PRIORITY;
-        String catchUp = "usage-catch-up/" + Thread.NORM_PRIORITY;
-        try (UsageSink sink = new UsageSink(writer, dir, 10, Duration.ofMillis(20))) {
-            // records a minute old, as a long burst or an earlier run leaves them: the first batch shows the lag
-            String old = Instant.now().minus(UsageSink.CATCH_UP_LAG.multipliedBy(6)).toString();
-            for (int i = 0; i < 25; i++) {
-                sink.submit(record(i).put("timestamp", old));
+    }
+
+    @Test
+    void aWriterThatStaysBehindMovesToNormalPriorityUntilItCatchesUp(@TempDir Path dir) throws Exception {
+        List<String> batches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
+        // every batch takes 50 ms, so 200 records in batches of 10 keep it behind for about a second
+        try (UsageSink sink = new UsageSink(noting(batches, stored, 50), dir, 10, Duration.ofMillis(20),
+                Duration.ofMillis(300))) {
+            for (int i = 0; i < 200; i++) {
+                sink.submit(record(i));
             }
-            assertTrue(sink.flush(Duration.ofSeconds(10)));
-            assertEquals(25, ids(stored).size());
-            assertEquals(background, batches.getFirst(), batches.toString());
-            assertTrue(batches.contains(catchUp), "the batches after a late one are written at normal priority: "
-                    + batches);
+            assertTrue(sink.flush(Duration.ofSeconds(20)));
+            assertEquals(200, ids(stored).size());
+            assertEquals(BACKGROUND, batches.getFirst(), batches.toString());
+            int firstCatchUp = batches.indexOf(CATCH_UP);
+            assertTrue(firstCatchUp > 0, "after 300 ms of full batches the writer moves to normal priority: " + batches);
+            assertTrue(batches.subList(firstCatchUp, batches.size()).stream().allMatch(CATCH_UP::equals),
+                    "and stays there while batches are full: " + batches);
 
             for (int round = 0; round < 2; round++) {
-                for (int i = 0; i < 3; i++) {
-                    sink.submit(record(100 + round * 10 + i));
-                }
+                sink.submit(record(1000 + round));
                 assertTrue(sink.flush(Duration.ofSeconds(10)));
             }
-            assertEquals(31, ids(stored).size());
-            assertEquals(background, batches.getLast(), "caught up: back at the lowest priority " + batches);
+            assertEquals(BACKGROUND, batches.getLast(), "caught up: back at the lowest priority " + batches);
+        }
+    }
+
+    @Test
+    void anEarlierRunsRecordsAreWrittenAtNormalPriority(@TempDir Path dir) throws Exception {
+        try (UsageSink sink = new UsageSink(r -> {
+            throw new IllegalStateException("down");
+        }, dir, 10, Duration.ofMillis(20))) {
+            for (int i = 0; i < 25; i++) {
+                sink.submit(record(i));
+            }
+            assertEquals(25, sink.close(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300)));
+        }
+        List<String> batches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
+        try (UsageSink sink = new UsageSink(noting(batches, stored, 0), dir, 10, Duration.ofMillis(20))) {
+            assertTrue(sink.flush(Duration.ofSeconds(10)));
+            assertEquals(25, ids(stored).size());
+            assertEquals(List.of(CATCH_UP, CATCH_UP, CATCH_UP), batches, "10 + 10 + 5, all at normal priority");
+            sink.submit(record(100));
+            assertTrue(sink.flush(Duration.ofSeconds(10)));
+            assertEquals(BACKGROUND, batches.getLast(), batches.toString());
         }
     }
 
