@@ -7,6 +7,7 @@
 #
 #   ./mvnw -B -q -DskipTests -pl server,space -am package
 #   BASE=tar://$HOME/.cache/spacegate-test/base-jre.tar bench/coldstart.sh     # RUNS=7 PORT=18960 ENGINE=podman
+#   (arguments go to every image build, e.g. --jvm-flags "..." to time other JVM flags)
 #
 # BASE is any base the publisher accepts (default: its pinned eclipse-temurin:21-jre). As root on the project's
 # machines podman needs runc and cgroupfs: CONTAINERS_CONF pointing at a file with `[engine] runtime = "runc"` and
@@ -23,10 +24,11 @@ command -v "$ENGINE" >/dev/null && command -v curl >/dev/null || { echo "needs $
 work="$(mktemp -d)"
 trap 'rm -rf "$work"; "$ENGINE" rm -f spacegate-coldstart >/dev/null 2>&1 || true' EXIT
 
+EXTRA=("$@") # this script's arguments go to every image build (e.g. --jvm-flags "..." to time other flags)
 build() { # $1 = tag, then extra publisher flags
     local tag="$1"; shift
     "$JAVA" -jar "$PUBLISHER" image --image localhost/spacegate-coldstart --tar "$work/$tag.tar" \
-        ${BASE:+--base "$BASE"} --state-dir "$work/state" "$@" | grep -E '\[image\] (aot|wrote)'
+        ${BASE:+--base "$BASE"} --state-dir "$work/state" "${EXTRA[@]}" "$@" | grep -E '\[image\] (aot|wrote)'
     "$ENGINE" load -q -i "$work/$tag.tar" >/dev/null # the tar names its image :latest
     "$ENGINE" tag localhost/spacegate-coldstart:latest "localhost/spacegate-coldstart:$tag"
     "$ENGINE" rmi localhost/spacegate-coldstart:latest >/dev/null
