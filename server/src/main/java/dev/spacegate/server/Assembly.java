@@ -132,9 +132,10 @@ final class Assembly implements AutoCloseable {
 
     /** The built-in gateway with its auth files, fed by the built-in manager's live config when there is one. */
     private ManagementKeys wireGateway(ServerConfig config, Persistence storage, Map<String, String> env) {
+        ManagerSettings fromEnv = ManagerSettings.fromEnv(env);
         ManagementKeys keys = manager != null ? manager.keys()
-                : ManagementKeys.open(storage.settings(), ManagerSettings.fromEnv(env).managementPassword(),
-                Clock.systemUTC(), listening).previous(ManagerSettings.fromEnv(env).previousPassword()).limitFailures(env);
+                : ManagementKeys.open(storage.settings(), fromEnv.managementPassword(), Clock.systemUTC(), listening)
+                        .previous(fromEnv.previousPassword()).limitFailures(env);
         EnvKeys clientEnv = EnvKeys.fromEnv(env, "CLIENT_API_KEYS", true);
         if (manager != null) {
             manager.firstClientKey().ensure(clientEnv, System.out);

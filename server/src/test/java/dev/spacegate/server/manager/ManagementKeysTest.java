@@ -116,6 +116,22 @@ class ManagementKeysTest {
         assertFalse(other.verify("first-password-not-secret"), "the stored key is the new one");
     }
 
+    /** A check that fails in an unexpected way ends the wait for it with that failure instead of never ending it. */
+    @Test
+    void aCheckThatBreaksFailsItsWaitersInsteadOfHangingThem() throws Exception {
+        SettingsStore broken = new Wrapped(p.settings()) {
+            @Override
+            public Optional<Versioned<JsonNode>> get(String key) {
+                throw new IllegalStateException("unreadable setting");
+            }
+        };
+        ManagementKeys keys = ManagementKeys.open(broken, Optional.of("first-password-not-secret"), Clock.systemUTC(),
+                CompletableFuture.completedFuture(null));
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> keys.startCheck().get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+    }
+
     /**
      * Two replicas started together on a fresh database both store MANAGEMENT_PASSWORD; the writes are held until both
      * have read the empty setting, so one of them always loses the race. It used to fail its start with

@@ -49,16 +49,16 @@ public record ImageSpec(String base, Path jar, Path libsDir, String mainClass, L
      * in 21.0.1 to 21.0.3, hence the unlock). The priority flags let threads of the lowest Java priority (the usage
      * writer's) run at the operating system's lowest, so request threads come first on two cores, and keep the JVM's
      * own threads of priority 8-10 (compilers, GC, reference handler) at the normal one, which they would otherwise
-     * raise when run as root; the JVM warns at start that raising a priority may need privileges (docs/operations.md). Die fast on OOM so the Space restarts. Native access is granted to the
-     * class path because sqlite-jdbc (the embedded store) loads a JNI library, which newer JDKs warn about and will
-     * block.
+     * raise when run as root; the JVM warns at start that raising a priority may need privileges
+     * (docs/operations.md). Die fast on OOM so the Space restarts. Native access is granted to the class path because
+     * sqlite-jdbc (the embedded store) loads a JNI library, which newer JDKs warn about and will block.
      */
     public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms64m", "-Xmx144m", "-Xmn48m", "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=48m", "-XX:MaxDirectMemorySize=32m", "-Xss512k",
             "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-XX:ThreadPriorityPolicy=1",
             "-XX:JavaPriority1_To_OSPriority=19", "-XX:JavaPriority8_To_OSPriority=0",
-            "-XX:JavaPriority9_To_OSPriority=0", "-XX:JavaPriority10_To_OSPriority=0", "-XX:+ExitOnOutOfMemoryError", "-Djava.security.egd=file:/dev/./urandom",
-            "--enable-native-access=ALL-UNNAMED");
+            "-XX:JavaPriority9_To_OSPriority=0", "-XX:JavaPriority10_To_OSPriority=0", "-XX:+ExitOnOutOfMemoryError",
+            "-Djava.security.egd=file:/dev/./urandom", "--enable-native-access=ALL-UNNAMED");
 
     /** Where the application lives in the image. */
     public static final String APP_ROOT = "/app";

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import dev.spacegate.persistence.usage.UsageEvent;
@@ -94,20 +95,18 @@ public final class RequestLogs implements Filter {
                     continue;
                 }
                 // the upstream's model name (the client's alias is in the request)
-                sb.append("\n=== UPSTREAM ===\n").append("Model: ").append(text(r.resolvedModel())).append('\n')
-                        .append("Provider: ").append(text(r.provider())).append('\n')
-                        .append("Auth-Index: ").append(text(r.authIndex())).append('\n')
+                sb.append("\n=== UPSTREAM ===\n")
+                        .append("Model: ").append(Objects.toString(r.resolvedModel(), "")).append('\n')
+                        .append("Provider: ").append(Objects.toString(r.provider(), "")).append('\n')
+                        .append("Auth-Index: ").append(Objects.toString(r.authIndex(), "")).append('\n')
                         .append("Failed: ").append(r.failed()).append('\n');
                 if (r.failed()) {
                     sb.append("Upstream-Status: ").append(r.failStatusCode() == null ? 0 : r.failStatusCode())
-                            .append('\n').append("Upstream-Error: ").append(text(r.failSummary())).append('\n');
+                            .append('\n').append("Upstream-Error: ").append(Objects.toString(r.failSummary(), ""))
+                            .append('\n');
                 }
             }
         }
-    }
-
-    private static String text(String value) {
-        return value == null ? "" : value;
     }
 
     /** The log of one request, if kept. */
