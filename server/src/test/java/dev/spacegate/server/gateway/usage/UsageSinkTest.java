@@ -103,6 +103,18 @@ class UsageSinkTest {
         };
     }
 
+    /** Submits records r0.. while the store is down, closes, and returns what close says is left in the log. */
+    private static long leftInLog(Path dir, int records) throws Exception {
+        try (UsageSink sink = new UsageSink(r -> {
+            throw new IllegalStateException("down");
+        }, dir, 10, Duration.ofMillis(20))) {
+            for (int i = 0; i < records; i++) {
+                sink.submit(record(i));
+            }
+            return sink.close(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300));
+        }
+    }
+
     @Test
     void aWriterThatStaysBehindMovesToNormalPriorityUntilItCatchesUp(@TempDir Path dir) throws Exception {
         List<String> batches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -131,14 +143,7 @@ class UsageSinkTest {
 
     @Test
     void anEarlierRunsRecordsAreWrittenAtNormalPriority(@TempDir Path dir) throws Exception {
-        try (UsageSink sink = new UsageSink(r -> {
-            throw new IllegalStateException("down");
-        }, dir, 10, Duration.ofMillis(20))) {
-            for (int i = 0; i < 25; i++) {
-                sink.submit(record(i));
-            }
-            assertEquals(25, sink.close(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300)));
-        }
+        assertEquals(25, leftInLog(dir, 25));
         List<String> batches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
         try (UsageSink sink = new UsageSink(noting(batches, stored, 0), dir, 10, Duration.ofMillis(20))) {
@@ -153,15 +158,7 @@ class UsageSinkTest {
 
     @Test
     void theLogSurvivesARestartAndIsWrittenOnce(@TempDir Path dir) throws Exception {
-        try (UsageSink sink = new UsageSink(r -> {
-            throw new IllegalStateException("down");
-        }, dir, 10, Duration.ofMillis(20))) {
-            for (int i = 0; i < 5; i++) {
-                sink.submit(record(i));
-            }
-            assertEquals(5, sink.close(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300)),
-                    "what could not be written is reported");
-        }
+        assertEquals(5, leftInLog(dir, 5), "what could not be written is reported");
         ConcurrentLinkedQueue<UsageEvent> stored = new ConcurrentLinkedQueue<>();
         try (UsageSink sink = new UsageSink(stored::addAll, dir, 10, Duration.ofMillis(20))) {
             assertEquals(5, sink.pending());
