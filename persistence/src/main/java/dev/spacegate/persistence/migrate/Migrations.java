@@ -5,6 +5,7 @@ import dev.spacegate.persistence.PersistenceException.Code;
 import dev.spacegate.persistence.db.Database;
 import dev.spacegate.persistence.db.Engine;
 import dev.spacegate.persistence.usage.UsageTotals;
+import io.helidon.dbclient.DbExecute;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,7 @@ public final class Migrations {
         boolean pg = db.engine() == Engine.POSTGRESQL;
         db.write(tx -> {
             if (pg) {
+                takeTurns(db, tx); // "IF NOT EXISTS" does not guard concurrent creators: replicas started together
                 tx.dml("CREATE SCHEMA IF NOT EXISTS \"" + db.schema() + "\"");
             }
             tx.dml(db.sql("CREATE TABLE IF NOT EXISTS ${p}schema_version (version INTEGER PRIMARY KEY,"
@@ -80,9 +82,7 @@ public final class Migrations {
             }
             boolean applied = db.write(tx -> {
                 if (pg) {
-                    // another replica may be migrating the same schema right now: take turns, then re-check
-                    Database.one(tx, "SELECT pg_advisory_xact_lock(hashtext(?)) AS locked",
-                            r -> Boolean.TRUE, "spacegate-migrate:" + db.schema());
+                    takeTurns(db, tx); // another replica may be migrating the same schema right now: then re-check
                 }
                 long done = Database.one(tx, db.sql("SELECT COUNT(*) AS n FROM ${p}schema_version WHERE version = ?"),
                         r -> Database.longValue(r, "n"), m.version()).orElse(0L);
@@ -100,6 +100,12 @@ public final class Migrations {
                 LOG.log(System.Logger.Level.INFO, "Applied schema migration " + m.version() + ": " + m.description());
             }
         }
+    }
+
+    /** Holds the schema's migration lock until {@code tx} ends: replicas on one PostgreSQL schema migrate in turn. */
+    private static void takeTurns(Database db, DbExecute tx) {
+        Database.one(tx, "SELECT pg_advisory_xact_lock(hashtext(?)) AS locked", r -> Boolean.TRUE,
+                "spacegate-migrate:" + db.schema());
     }
 
     /** The highest applied version, 0 for an empty database. */
