@@ -3,6 +3,7 @@ package dev.spacegate.server;
 import java.io.PrintStream;
 import java.util.Map;
 
+import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.server.config.ServerConfig;
 import dev.spacegate.server.routing.PathNormalizer;
 import dev.spacegate.server.routing.RouteTable;
@@ -33,6 +34,11 @@ public final class Main {
         } catch (ServerConfig.InvalidConfigException | IllegalArgumentException e) {
             System.err.println("spacegate: " + e.getMessage());
             System.exit(2);
+        } catch (PersistenceException e) {
+            // storage that cannot be opened (settings, reachability, schema): its message says what to do; a stack
+            // trace of the database driver's classes would only bury it
+            System.err.println("spacegate: storage " + e.code() + ": " + e.getMessage());
+            System.exit(1);
         }
     }
 

@@ -12,8 +12,25 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The {@code routes} command and the generated docs/routes.md. */
+/** The {@code routes} command and the generated docs/routes.md; a start that cannot open its storage. */
 class MainTest {
+
+    @Test
+    void storageThatCannotBeOpenedEndsTheStartWithOneClearLine(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName())
+                .directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("DATA_") || k.equals("PORT"));
+        // state outside the container without DATA_KEY: refused before anything is opened
+        pb.environment().putAll(Map.of("PORT", "0", "HOST", "127.0.0.1", "DATA_DIR", dir.toString(),
+                "PGSTORE_DSN", "postgresql://postgres@127.0.0.1:5432/test"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("spacegate: storage INVALID_SETTINGS: DATA_KEY"), out);
+        assertTrue(!out.contains("Exception in thread") && !out.contains("\tat "), out);
+    }
 
     private static String run(String... args) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
