@@ -103,8 +103,9 @@ public final class ManagementKeys {
      * <p>With {@code MANAGEMENT_PASSWORD} the check against the stored key (or storing it) is one run of the slow KDF,
      * about half a second: it runs on a thread of its own, begun once the server listens (the overload with
      * {@code after}), so the server starts and answers health checks and the gateway meanwhile. Until it is done (or
-     * while the database is away, when it is tried again with a growing pause) {@code MANAGEMENT_PASSWORD} itself is the key that opens: the start stores it as the key anyway. A
-     * generated key is made before this returns, so it is printed before the server says where it listens.
+     * while the database is away, when it is tried again with a growing pause) {@code MANAGEMENT_PASSWORD} itself is
+     * the key that opens: the start stores it as the key anyway. A generated key is made before this returns, so it
+     * is printed before the server says where it listens.
      */
     public static ManagementKeys open(SettingsStore settings, Optional<String> password, Clock clock) {
         return open(settings, password, clock, CompletableFuture.completedFuture(null));

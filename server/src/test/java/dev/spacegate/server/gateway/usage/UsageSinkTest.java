@@ -129,7 +129,8 @@ class UsageSinkTest {
             assertEquals(200, ids(stored).size());
             assertEquals(BACKGROUND, batches.getFirst(), batches.toString());
             int firstCatchUp = batches.indexOf(CATCH_UP);
-            assertTrue(firstCatchUp > 0, "after 300 ms of full batches the writer moves to normal priority: " + batches);
+            assertTrue(firstCatchUp > 0,
+                    "after 300 ms of full batches the writer moves to normal priority: " + batches);
             assertTrue(batches.subList(firstCatchUp, batches.size()).stream().allMatch(CATCH_UP::equals),
                     "and stays there while batches are full: " + batches);
 
