@@ -10,9 +10,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-3}"; DURATION="${DURATION:-10s}"; WARMUP="${WARMUP:-20s}"; RSS_SECONDS="${RSS_SECONDS:-60}"
-# Keep in step with space/.../image/ImageSpec.DEFAULT_JVM_FLAGS (ImageFlagsInBenchTest checks).
-IMAGE_FLAGS="-Xms64m -Xmx144m -Xmn48m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 -XX:JavaPriority8_To_OSPriority=0 -XX:JavaPriority9_To_OSPriority=0 -XX:JavaPriority10_To_OSPriority=0 -XX:+ExitOnOutOfMemoryError -Djava.security.egd=file:/dev/./urandom --enable-native-access=ALL-UNNAMED"
-JVM_FLAGS="${JVM_FLAGS:-$IMAGE_FLAGS}"
 . bench/common.sh
 
 WORK=$(mktemp -d)
@@ -30,8 +27,7 @@ trap cleanup EXIT
 { nginx_head "$WORK"; cat <<CONF
   upstream up0 { server 127.0.0.1:$UP0; keepalive 128; }
   upstream up5 { server 127.0.0.1:$UP5; keepalive 128; }
-  server { listen 127.0.0.1:$UP0; location / { default_type application/json;
-           return 200 '{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"up","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}'; } }
+  server { listen 127.0.0.1:$UP0; location / { default_type application/json; return 200 '$CHAT_ANSWER'; } }
   server { listen 127.0.0.1:$NG0; location / { proxy_pass http://up0; proxy_http_version 1.1;
            proxy_set_header Connection ""; proxy_buffering off; } }
   server { listen 127.0.0.1:$NG5; location / { proxy_pass http://up5; proxy_http_version 1.1;
@@ -43,27 +39,12 @@ nginx -c "$WORK/nginx.conf"
 "$JAVA" bench/SleepUpstream.java "$UP5" 5 > "$WORK/up5.log" 2>&1 &
 UP5_PID=$!
 
-cat > "$WORK/config.yaml" <<YAML
-api-keys: ["$KEY"]
-openai-compatibility:
-  - name: zero
-    base-url: http://127.0.0.1:$UP0/v1
-    api-key-entries: [{api-key: upstream-bench-key}]
-    models: [{name: up, alias: bench0}]
-  - name: five
-    base-url: http://127.0.0.1:$UP5/v1
-    api-key-entries: [{api-key: upstream-bench-key}]
-    models: [{name: up, alias: bench5}]
-YAML
+bench_config "$WORK/config.yaml" "zero $UP0 bench0" "five $UP5 bench5"
 now_ms() { date +%s%3N; }
 wait_up() { for _ in $(seq 1 600); do curl -fs -o /dev/null "$1" && return 0; sleep 0.01; done; echo "no answer from $1" >&2; exit 1; }
 wait_up "http://127.0.0.1:$UP0/"
 start_ms=$(now_ms)
-# shellcheck disable=SC2086
-MALLOC_ARENA_MAX=2 PORT=$SG HOST=127.0.0.1 DATA_DIR="$WORK/data" MANAGEMENT_PASSWORD=bench-management-not-secret \
-    "$JAVA" $JVM_FLAGS -jar "$JAR" --config "$WORK/config.yaml" > "$WORK/sg.log" 2>&1 &
-SG_PID=$!
-wait_up "http://127.0.0.1:$SG/health"
+start_spacegate "$SG" "$WORK"
 COLD_MS=$(( $(now_ms) - start_ms ))
 for _ in $(seq 1 300); do curl -fs -o /dev/null -X POST "http://127.0.0.1:$UP5/" && break; sleep 0.05; done
 

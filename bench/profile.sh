@@ -12,9 +12,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-20s}"; WARMUP="${WARMUP:-20s}"; DRAIN="${DRAIN:-8}"
-# the image's flags: bench/gateway.sh keeps them (ImageFlagsInBenchTest checks it against the image)
-IMAGE_FLAGS=$(sed -n 's/^IMAGE_FLAGS="\(.*\)"$/\1/p' bench/gateway.sh)
-JVM_FLAGS="${JVM_FLAGS:-$IMAGE_FLAGS}"
 . bench/common.sh
 
 WORK=$(mktemp -d)
@@ -29,33 +26,26 @@ cleanup() {
 trap cleanup EXIT
 
 { nginx_head "$WORK"; cat <<CONF
-  server { listen 127.0.0.1:$UP; location / { default_type application/json;
-           return 200 '{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"up","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}'; } }
+  server { listen 127.0.0.1:$UP; location / { default_type application/json; return 200 '$CHAT_ANSWER'; } }
 }
 CONF
 } > "$WORK/nginx.conf"
 nginx -c "$WORK/nginx.conf"
-cat > "$WORK/config.yaml" <<YAML
-api-keys: ["$KEY"]
-openai-compatibility:
-  - name: zero
-    base-url: http://127.0.0.1:$UP/v1
-    api-key-entries: [{api-key: upstream-bench-key}]
-    models: [{name: up, alias: bench0}]
-YAML
-cat > "$WORK/profile.jfc" <<'JFC'
+bench_config "$WORK/config.yaml" "zero $UP bench0"
+# JDK 25 samples CPU time (also in native code and system calls); older JDKs only Java code, by execution samples
+if [ "$("$JAVA" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')" -ge 25 ]; then
+    sampler='<event name="jdk.CPUTimeSample"><setting name="enabled">true</setting><setting name="throttle">1ms</setting>'
+else
+    sampler='<event name="jdk.ExecutionSample"><setting name="enabled">true</setting><setting name="period">1 ms</setting>'
+fi
+cat > "$WORK/profile.jfc" <<JFC
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0">
-  <event name="jdk.CPUTimeSample"><setting name="enabled">true</setting><setting name="throttle">1ms</setting><setting name="stackTrace">true</setting></event>
-  <event name="jdk.ExecutionSample"><setting name="enabled">true</setting><setting name="period">1 ms</setting><setting name="stackTrace">true</setting></event>
+  $sampler<setting name="stackTrace">true</setting></event>
   <event name="jdk.GCHeapSummary"><setting name="enabled">true</setting></event>
 </configuration>
 JFC
-# shellcheck disable=SC2086
-MALLOC_ARENA_MAX=2 PORT=$SG HOST=127.0.0.1 DATA_DIR="$WORK/data" MANAGEMENT_PASSWORD=bench-management-not-secret \
-    "$JAVA" $JVM_FLAGS -jar "$JAR" --config "$WORK/config.yaml" > "$WORK/sg.log" 2>&1 &
-SG_PID=$!
-for _ in $(seq 1 600); do curl -fs -o /dev/null "http://127.0.0.1:$SG/health" && break; sleep 0.05; done
+start_spacegate "$SG" "$WORK"
 URL="http://127.0.0.1:$SG/v1/chat/completions"
 post() { KEY=$KEY MODEL=bench0 wrk -t2 -c"$1" -d"$2" --latency -s bench/post.lua "$URL"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SG_PID/stat"; }
@@ -64,7 +54,7 @@ echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); ja
 echo "spacegate: $JAR"
 echo "spacegate flags: $JVM_FLAGS"
 post 16 "$WARMUP" > /dev/null
-sleep 3
+sleep 3 # the writer stores the warm-up's usage before the recording begins
 "$JAVA_HOME/bin/jcmd" "$SG_PID" JFR.start name=profile settings="$WORK/profile.jfc" filename="$WORK/profile.jfr" > /dev/null
 before=$(cpu_ticks)
 out=$(post 64 "$DURATION")

@@ -13,8 +13,8 @@ class ImageFlagsInBenchTest {
     @Test
     void benchmarkAndDocsUseTheImageFlags() throws Exception {
         String flags = String.join(" ", ImageSpec.DEFAULT_JVM_FLAGS);
-        String bench = Files.readString(WorkflowLintTest.ROOT.resolve("bench/gateway.sh"));
-        assertTrue(bench.contains("IMAGE_FLAGS=\"" + flags + "\""), "bench/gateway.sh IMAGE_FLAGS differ from " + flags);
+        String bench = Files.readString(WorkflowLintTest.ROOT.resolve("bench/common.sh"));
+        assertTrue(bench.contains("IMAGE_FLAGS=\"" + flags + "\""), "bench/common.sh IMAGE_FLAGS differ from " + flags);
         String deploy = Files.readString(WorkflowLintTest.ROOT.resolve("docs/deploy.md"));
         // the default base (Temurin 21) gets a dynamic CDS archive, whose flag follows the image's flags
         String entrypoint = "`java " + flags + " " + String.join(" ", ImageBuilder.SQLITE_NATIVE_FLAGS) + " "
