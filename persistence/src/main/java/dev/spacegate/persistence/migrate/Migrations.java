@@ -102,6 +102,23 @@ public final class Migrations {
         }
     }
 
+    /**
+     * Creates tables or indexes a module keeps outside the versioned steps (derived data, e.g. the manager's hourly
+     * groups), in one transaction under the migration lock: replicas started together create them in turn.
+     * Each statement must be idempotent ({@code IF NOT EXISTS}).
+     */
+    public static void ensure(Database db, List<String> statements) {
+        db.write(tx -> {
+            if (db.engine() == Engine.POSTGRESQL) {
+                takeTurns(db, tx);
+            }
+            for (String statement : statements) {
+                tx.dml(db.sql(statement));
+            }
+            return null;
+        });
+    }
+
     /** Holds the schema's migration lock until {@code tx} ends: replicas on one PostgreSQL schema migrate in turn. */
     private static void takeTurns(Database db, DbExecute tx) {
         Database.one(tx, "SELECT pg_advisory_xact_lock(hashtext(?)) AS locked", r -> Boolean.TRUE,

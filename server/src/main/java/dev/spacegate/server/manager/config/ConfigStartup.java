@@ -40,7 +40,16 @@ final class ConfigStartup {
                 : seed.document().isEmpty() ? List.of() : problems.apply(seed.document());
         Optional<Versioned<String>> stored = store.load();
         if (stored.isEmpty()) {
-            return seedEmptyStore(seed, seedProblems);
+            try {
+                return seedEmptyStore(seed, seedProblems);
+            } catch (PersistenceException e) {
+                if (e.code() != PersistenceException.Code.VERSION_CONFLICT) {
+                    throw e;
+                }
+                // a replica started at the same moment seeded the empty store first: run what it stored, as any
+                // later start would (the store is no longer empty, so this does not come back here)
+                return start(seed);
+            }
         }
         Versioned<String> current = stored.get();
         if (seed.reseed()) {

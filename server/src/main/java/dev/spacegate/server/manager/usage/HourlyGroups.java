@@ -18,6 +18,7 @@ import dev.spacegate.persistence.PersistenceException;
 import dev.spacegate.persistence.Versioned;
 import dev.spacegate.persistence.db.Database;
 import dev.spacegate.persistence.db.Engine;
+import dev.spacegate.persistence.migrate.Migrations;
 import dev.spacegate.persistence.store.SettingsStore;
 import dev.spacegate.persistence.usage.EventDimension;
 import dev.spacegate.persistence.usage.EventGroup;
@@ -76,15 +77,13 @@ public final class HourlyGroups {
         this.usage = usage;
         this.db = db;
         this.settings = settings;
-        db.write(tx -> {
-            tx.dml(db.sql("CREATE TABLE IF NOT EXISTS ${p}manager_usage_hourly (bucket_ms BIGINT NOT NULL, "
-                    + COLUMNS.values().stream().map(k -> k + " TEXT NOT NULL").collect(Collectors.joining(", "))
-                    + ", band_in INTEGER NOT NULL, band_cache INTEGER NOT NULL, "
-                    + SUMS.stream().map(k -> k + " BIGINT NOT NULL").collect(Collectors.joining(", ")) + ")"));
-            tx.dml(db.sql("CREATE INDEX IF NOT EXISTS manager_usage_hourly_bucket ON ${p}manager_usage_hourly"
-                    + " (bucket_ms)"));
-            return null;
-        });
+        // derived data, kept by this class; created under the migration lock (replicas may start together)
+        Migrations.ensure(db, List.of("CREATE TABLE IF NOT EXISTS ${p}manager_usage_hourly ("
+                + "bucket_ms BIGINT NOT NULL, "
+                + COLUMNS.values().stream().map(k -> k + " TEXT NOT NULL").collect(Collectors.joining(", "))
+                + ", band_in INTEGER NOT NULL, band_cache INTEGER NOT NULL, "
+                + SUMS.stream().map(k -> k + " BIGINT NOT NULL").collect(Collectors.joining(", ")) + ")",
+                "CREATE INDEX IF NOT EXISTS manager_usage_hourly_bucket ON ${p}manager_usage_hourly (bucket_ms)"));
     }
 
     /** Groups over {@code filter} by {@code dims}, banded by {@code thresholds}; equal to a raw aggregate. */
